@@ -1,0 +1,52 @@
+package sparktrain.driver;
+
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.evaluation.classification.Evaluation;
+import sparktrain.core.SparktrainException;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.io.HadoopFiles;
+import sparktrain.driver.data.FashionMnist;
+import sparktrain.driver.data.LabeledImages;
+import sparktrain.driver.output.Metrics;
+import sparktrain.driver.training.Scoring;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code sparktrain evaluate}: test metrics of a saved model on the job's test set. */
+public final class EvaluateJob {
+    private EvaluateJob() {
+    }
+
+    public static Map<String, Object> run(JobConfig job, String modelLocation) {
+        MultiLayerNetwork network = load(modelLocation);
+        LabeledImages test = FashionMnist.loadTest(job.data().path(), job.data().testLimit());
+        long inputs = network.layerInputSize(0);
+        if (inputs != test.pixelsPerImage() && inputs != 1) {
+            throw SparktrainException.usage("model " + modelLocation + " takes " + inputs + " inputs but the data at "
+                    + job.data().path() + " has " + test.pixelsPerImage() + " pixels per image");
+        }
+        Evaluation eval = Scoring.evaluate(network, test.minibatches(500));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("model", modelLocation);
+        metrics.put("test", Metrics.classification(eval, FashionMnist.CLASS_NAMES));
+        return metrics;
+    }
+
+    /** Loads a model written by ModelSerializer; DL4J's format is JSON configuration plus raw arrays. */
+    public static MultiLayerNetwork load(String modelLocation) {
+        Path path = HadoopFiles.path(modelLocation);
+        try (InputStream in = HadoopFiles.fileSystem(path).open(path)) {
+            return ModelSerializer.restoreMultiLayerNetwork(in, false);
+        } catch (FileNotFoundException e) {
+            throw SparktrainException.usage("--model " + modelLocation + ": not found");
+        } catch (IOException | RuntimeException e) {
+            throw SparktrainException.usage("--model " + modelLocation + ": not a DL4J model file (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package sparktrain.driver;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.io.HadoopFiles;
+
+/** Starts the SparkContext for a job: spark-submit's settings first, then the job file's. */
+public final class SparkContexts {
+    private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
+    static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
+    static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+
+    private SparkContexts() {
+    }
+
+    /**
+     * The master is, in order: {@code --master}, what spark-submit set, the job file's spark.master.
+     */
+    public static SparkConf conf(JobConfig job, String masterOverride) {
+        SparkConf conf = new SparkConf(true).setAppName("sparktrain " + job.name());
+        job.spark().conf().forEach(conf::set);
+        if (masterOverride != null) {
+            conf.set("spark.master", masterOverride);
+        } else if (!conf.contains("spark.master")) {
+            conf.set("spark.master", job.spark().master());
+        }
+        if (job.spark().kryo()) {
+            conf.set("spark.serializer", KRYO);
+        }
+        if (KRYO.equals(conf.get("spark.serializer", ""))) {
+            // without ND4J's registrator Kryo silently corrupts INDArrays (DL4J's Spark docs)
+            String registrators = conf.get("spark.kryo.registrator", "");
+            if (!registrators.contains(ND4J_REGISTRATOR)) {
+                conf.set("spark.kryo.registrator",
+                        registrators.isBlank() ? ND4J_REGISTRATOR : registrators + "," + ND4J_REGISTRATOR);
+            }
+        }
+        if (conf.get("spark.master").startsWith("local") && !conf.contains("spark.driver.host")) {
+            conf.set("spark.driver.host", "127.0.0.1");
+        }
+        return conf;
+    }
+
+    public static JavaSparkContext start(JobConfig job, String masterOverride) {
+        SparkConf conf = conf(job, masterOverride);
+        JavaSparkContext sc = new JavaSparkContext(conf);
+        sc.setLogLevel("WARN");
+        HadoopFiles.useConfiguration(sc.hadoopConfiguration());
+        log.info("Spark {} master {} ({} default parallelism)", sc.version(), sc.master(), sc.defaultParallelism());
+        return sc;
+    }
+}

@@ -1,0 +1,42 @@
+package sparktrain.driver.training;
+
+import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/** DL4J alone in this JVM: the reference the Spark strategies are compared with, in tests and benchmarks. */
+public final class SingleJvm implements TrainingStrategy {
+    private final MultiLayerNetwork network;
+    private final List<DataSet> batches;
+    private final Random shuffle;
+
+    /** @param shuffle reorders the minibatches every epoch; null keeps their order (for exact comparisons) */
+    public SingleJvm(MultiLayerNetwork network, List<DataSet> batches, Random shuffle) {
+        this.network = network;
+        this.batches = new ArrayList<>(batches);
+        this.shuffle = shuffle;
+    }
+
+    @Override
+    public void fitEpoch(int epoch) {
+        if (shuffle != null) {
+            Collections.shuffle(batches, shuffle);
+        }
+        network.fit(new ExistingDataSetIterator(batches));
+    }
+
+    @Override
+    public MultiLayerNetwork network() {
+        return network;
+    }
+
+    @Override
+    public String describe() {
+        return "single JVM";
+    }
+}

@@ -1,0 +1,23 @@
+package sparktrain.driver.training;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * How one epoch is trained: in one JVM, or data-parallel on Spark. The epoch loop around it
+ * (evaluation, early stopping, logging, outputs) is the same for every strategy.
+ */
+public interface TrainingStrategy extends AutoCloseable {
+
+    /** Trains one pass over the training data. {@code epoch} counts from 1. */
+    void fitEpoch(int epoch);
+
+    /** The network as it stands on the driver after the last epoch. */
+    MultiLayerNetwork network();
+
+    /** A short description for logs and run.json, e.g. "parameter averaging, 2 workers, frequency 10". */
+    String describe();
+
+    @Override
+    default void close() {
+    }
+}

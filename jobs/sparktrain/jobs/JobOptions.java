@@ -1,0 +1,26 @@
+package sparktrain.jobs;
+
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.config.JobFiles;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What every command that reads a job file takes: the file, --set overrides and --verbose. */
+final class JobOptions {
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "The job file (HOCON), a local path or Hadoop URI.")
+    String config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a job-file key (a HOCON path), e.g. --set training.epochs=3. Repeatable.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--verbose", description = "Print stack traces with errors.")
+    boolean verbose;
+
+    JobConfig load() {
+        return JobFiles.load(config, overrides);
+    }
+}

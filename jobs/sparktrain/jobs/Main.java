@@ -1,0 +1,104 @@
+package sparktrain.jobs;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import sparktrain.core.ExitCode;
+import sparktrain.core.SparktrainException;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** The {@code sparktrain} command line. Exit codes: README "Exit codes" and {@link ExitCode}. */
+@Command(name = "sparktrain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Train deep networks data-parallel on Apache Spark with Deeplearning4j.",
+        subcommands = {TrainCommand.class, EvaluateCommand.class, BenchOverheadCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE.code;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    public static int run(String... args) {
+        return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setParameterExceptionHandler(Main::badUsage);
+        cl.setExecutionExceptionHandler(Main::failed);
+        try {
+            return cl.execute(args);
+        } catch (Error e) {
+            // picocli hands only Exceptions to the handler; errors such as OutOfMemoryError come here
+            err.println("sparktrain: error: " + describe(e));
+            err.flush();
+            return ExitCode.FAILURE.code;
+        }
+    }
+
+    private static int badUsage(CommandLine.ParameterException e, String[] args) {
+        PrintWriter err = e.getCommandLine().getErr();
+        err.println("sparktrain: error: " + e.getMessage());
+        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return ExitCode.USAGE.code;
+    }
+
+    private static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        boolean verbose = verbose(parsed);
+        SparktrainException known = find(e);
+        int code;
+        if (known != null) {
+            known.problems().forEach(p -> err.println("sparktrain: error: " + p));
+            code = known.exitCode().code;
+        } else {
+            err.println("sparktrain: error: " + describe(e) + (verbose ? "" : " (run with --verbose for the stack trace)"));
+            code = ExitCode.FAILURE.code;
+        }
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return code;
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Spark and DL4J wrap exceptions thrown in tasks; the one we threw may be a few causes down. */
+    static SparktrainException find(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SparktrainException s) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    static String describe(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage().lines().findFirst().orElse("");
+        return root.getClass().getSimpleName() + message;
+    }
+}

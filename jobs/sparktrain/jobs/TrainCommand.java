@@ -1,0 +1,35 @@
+package sparktrain.jobs;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import sparktrain.core.ExitCode;
+import sparktrain.driver.TrainJob;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "train", description = "Train the network a job file describes and write a run directory.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    JobOptions job;
+
+    @Option(names = "--output", paramLabel = "DIR",
+            description = "Run directory (default: output.dir, else runs/<name>-<timestamp>). Must be new or empty.")
+    String output;
+
+    @Option(names = "--master", paramLabel = "URL", description = "Spark master; overrides spark-submit and spark.master.")
+    String master;
+
+    @Override
+    public Integer call() {
+        TrainJob.Outcome outcome = TrainJob.run(job.load(), master, output);
+        spec.commandLine().getOut().printf("test accuracy %.4f%noutputs %s%n", outcome.testAccuracy(), outcome.outputDirectory());
+        spec.commandLine().getOut().flush();
+        return ExitCode.OK.code;
+    }
+}

@@ -1,0 +1,78 @@
+package sparktrain.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The real data set the tests use, and writers of small IDX files (valid and broken) for the reader tests. */
+public final class TestData {
+    public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+
+    private TestData() {
+    }
+
+    /** Fails (never skips) when the data set is missing, saying what to install. */
+    public static String fashionMnist() {
+        if (!Files.isRegularFile(FASHION_MNIST.resolve("t10k-images-idx3-ubyte.gz"))) {
+            fail("Fashion-MNIST is missing at " + FASHION_MNIST
+                    + ": install it with 'apt-get install dataset-fashion-mnist' (scripts/test does this)");
+        }
+        return FASHION_MNIST.toUri().toString();
+    }
+
+    public static byte[] idx(int magic, int[] dims, byte[] data) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(magic);
+            for (int d : dims) {
+                out.writeInt(d);
+            }
+            out.write(data);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static byte[] images(int count, int rows, int cols) {
+        byte[] pixels = new byte[count * rows * cols];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) (i * 31);
+        }
+        return idx(0x803, new int[] {count, rows, cols}, pixels);
+    }
+
+    public static byte[] labels(int count, int classes) {
+        byte[] labels = new byte[count];
+        for (int i = 0; i < count; i++) {
+            labels[i] = (byte) (i % classes);
+        }
+        return idx(0x801, new int[] {count}, labels);
+    }
+
+    public static byte[] gzip(byte[] plain) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(bytes)) {
+            out.write(plain);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A directory holding the four Fashion-MNIST files, small, with the given train images file content. */
+    public static Path smallDataSet(Path dir, int train, int test) throws IOException {
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("train-images-idx3-ubyte"), images(train, 28, 28));
+        Files.write(dir.resolve("train-labels-idx1-ubyte"), labels(train, 10));
+        Files.write(dir.resolve("t10k-images-idx3-ubyte.gz"), gzip(images(test, 28, 28)));
+        Files.write(dir.resolve("t10k-labels-idx1-ubyte.gz"), gzip(labels(test, 10)));
+        return dir;
+    }
+}

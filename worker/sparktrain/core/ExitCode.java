@@ -1,0 +1,16 @@
+package sparktrain.core;
+
+/** The process exit codes of every sparktrain command (README "Exit codes"). */
+public enum ExitCode {
+    OK(0),
+    FAILURE(1),
+    USAGE(2),
+    BAD_DATA(3),
+    DIVERGED(4);
+
+    public final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+}

@@ -1,0 +1,48 @@
+package sparktrain.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import sparktrain.core.ExitCode;
+import sparktrain.core.SparktrainException;
+
+/**
+ * A whole job file, resolved against the defaults and validated once. Stays on the driver:
+ * executors get the small serializable records it holds, never this object.
+ */
+public record JobConfig(
+        String name,
+        long seed,
+        DataConfig data,
+        ModelConfig model,
+        TrainingConfig training,
+        SparkSettings spark,
+        String outputDir,
+        Config resolved) {
+
+    /** Validates every key of a resolved job file and reports all problems together. */
+    public static JobConfig fromConfig(Config resolved) {
+        Settings s = new Settings(resolved);
+        String name = s.string("name");
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            s.problem("name", "\"" + name + "\"", "must be letters, digits, '.', '_' or '-' (it names the run directory)");
+        }
+        JobConfig job = new JobConfig(
+                name,
+                s.longValue("seed"),
+                DataConfig.from(s),
+                ModelConfig.from(s),
+                TrainingConfig.from(s),
+                SparkSettings.from(s),
+                s.string("output.dir"),
+                resolved);
+        if (!s.problems().isEmpty()) {
+            throw new SparktrainException(ExitCode.USAGE, s.problems());
+        }
+        return job;
+    }
+
+    /** The resolved job file as JSON, for run.json. */
+    public String resolvedJson() {
+        return resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
+    }
+}

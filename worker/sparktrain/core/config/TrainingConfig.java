@@ -1,0 +1,52 @@
+package sparktrain.core.config;
+
+import java.io.Serializable;
+import java.util.List;
+
+/** How to train: the optimiser, the regularisation, and the distributed training master. */
+public record TrainingConfig(
+        String mode,
+        int epochs,
+        int batchSize,
+        String updater,
+        double learningRate,
+        double momentum,
+        double l1,
+        double l2,
+        double weightDecay,
+        int workers,
+        int threadsPerWorker,
+        int averagingFrequency,
+        int prefetch,
+        boolean averageUpdaters,
+        String rddApproach,
+        String exportDir,
+        int lossSample,
+        int patience) implements Serializable {
+
+    public static final List<String> MODES = List.of("averaging");
+    public static final List<String> UPDATERS = List.of("sgd", "nesterovs", "adagrad", "rmsprop", "adam");
+    public static final List<String> RDD_APPROACHES = List.of("direct", "export");
+
+    static TrainingConfig from(Settings s) {
+        return new TrainingConfig(
+                s.choice("training.mode", MODES),
+                s.intAtLeast("training.epochs", 1),
+                s.intAtLeast("training.batch-size", 1),
+                s.choice("training.updater", UPDATERS),
+                s.positive("training.learning-rate"),
+                s.doubleIn("training.momentum", 0.0, 1.0, true),
+                s.doubleIn("training.l1", 0.0, Double.MAX_VALUE, false),
+                s.doubleIn("training.l2", 0.0, Double.MAX_VALUE, false),
+                s.doubleIn("training.weight-decay", 0.0, Double.MAX_VALUE, false),
+                s.intAtLeast("training.workers", 0),
+                s.intAtLeast("training.threads-per-worker", 0),
+                s.intAtLeast("training.averaging-frequency", 1),
+                s.intAtLeast("training.prefetch", 0),
+                s.bool("training.average-updaters"),
+                s.choice("training.rdd-approach", RDD_APPROACHES),
+                s.string("training.export-dir"),
+                s.intAtLeast("training.loss-sample", 1),
+                s.intAtLeast("training.early-stopping.patience", 0));
+    }
+}
