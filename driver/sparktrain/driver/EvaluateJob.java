@@ -1,6 +1,7 @@
 package sparktrain.driver;
 
 import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -12,6 +13,7 @@ import sparktrain.driver.data.LabeledImages;
 import sparktrain.driver.output.Metrics;
 import sparktrain.driver.training.Scoring;
 
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,9 +26,9 @@ public final class EvaluateJob {
     }
 
     public static Map<String, Object> run(JobConfig job, String modelLocation) {
-        MultiLayerNetwork network = load(modelLocation);
+        Model network = load(modelLocation);
         LabeledImages test = FashionMnist.loadTest(job.data().path(), job.data().testLimit());
-        long inputs = network.layerInputSize(0);
+        long inputs = network instanceof MultiLayerNetwork mln ? mln.layerInputSize(0) : test.pixelsPerImage();
         if (inputs != test.pixelsPerImage() && inputs != 1) {
             throw SparktrainException.usage("model " + modelLocation + " takes " + inputs + " inputs but the data at "
                     + job.data().path() + " has " + test.pixelsPerImage() + " pixels per image");
@@ -39,10 +41,23 @@ public final class EvaluateJob {
     }
 
     /** Loads a model written by ModelSerializer; DL4J's format is JSON configuration plus raw arrays. */
-    public static MultiLayerNetwork load(String modelLocation) {
+    public static Model load(String modelLocation) {
+        return load(modelLocation, false);
+    }
+
+    /** @param withUpdater also restore the updater state, to continue training */
+    public static Model load(String modelLocation, boolean withUpdater) {
         Path path = HadoopFiles.path(modelLocation);
-        try (InputStream in = HadoopFiles.fileSystem(path).open(path)) {
-            return ModelSerializer.restoreMultiLayerNetwork(in, false);
+        try {
+            byte[] bytes;
+            try (InputStream in = HadoopFiles.fileSystem(path).open(path)) {
+                bytes = in.readAllBytes();
+            }
+            try {
+                return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), withUpdater);
+            } catch (RuntimeException notAMultiLayerNetwork) {
+                return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), withUpdater);
+            }
         } catch (FileNotFoundException e) {
             throw SparktrainException.usage("--model " + modelLocation + ": not found");
         } catch (IOException | RuntimeException e) {

@@ -2,7 +2,7 @@ package sparktrain.driver;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,14 +39,14 @@ public final class OverheadBenchmark {
         int cores = Runtime.getRuntime().availableProcessors();
 
         NativeThreads.limit(cores);
-        MultiLayerNetwork single = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+        Model single = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
         double singleRate = timeEpoch(new SingleJvm(single, batches, new Random(job.seed())), images);
         log.info("single JVM: {} samples/s", String.format("%.0f", singleRate));
 
         try (JavaSparkContext sc = SparkContexts.start(job, master)) {
             int workers = job.training().workers() > 0 ? job.training().workers() : sc.defaultParallelism();
             int threads = sc.isLocal() ? Math.max(1, cores / workers) : 0;
-            MultiLayerNetwork network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
             JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
             rdd.cache().count();
             try (TrainingStrategy spark = new ParameterAveraging(sc, network, rdd, job.training(), workers, job.seed(),

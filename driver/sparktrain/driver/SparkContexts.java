@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.core.config.JobConfig;
 import sparktrain.core.io.HadoopFiles;
+import sparktrain.driver.training.GradientSharing;
 
 /** Starts the SparkContext for a job: spark-submit's settings first, then the job file's. */
 public final class SparkContexts {
@@ -36,6 +37,15 @@ public final class SparkContexts {
             if (!registrators.contains(ND4J_REGISTRATOR)) {
                 conf.set("spark.kryo.registrator",
                         registrators.isBlank() ? ND4J_REGISTRATOR : registrators + "," + ND4J_REGISTRATOR);
+            }
+        }
+        if (job.training().mode().equals("sharing")) {
+            String aeron = "-D" + GradientSharing.AERON_UNBLOCK_PROPERTY + "=" + GradientSharing.AERON_UNBLOCK_NANOS;
+            for (String key : new String[] {"spark.executor.extraJavaOptions", "spark.driver.extraJavaOptions"}) {
+                String options = conf.get(key, "");
+                if (!options.contains(GradientSharing.AERON_UNBLOCK_PROPERTY)) {
+                    conf.set(key, (options + " " + aeron).trim());
+                }
             }
         }
         if (conf.get("spark.master").startsWith("local") && !conf.contains("spark.driver.host")) {

@@ -3,14 +3,17 @@ package sparktrain.jobs;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sparktrain.core.config.JobConfig;
+import sparktrain.core.SparktrainException;
 import sparktrain.core.config.JobFiles;
+import sparktrain.driver.output.RunOutputs;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** What every command that reads a job file takes: the file, --set overrides and --verbose. */
 final class JobOptions {
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "The job file (HOCON), a local path or Hadoop URI.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG",
+            description = "The job file (HOCON), a local path or Hadoop URI.")
     String config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -21,6 +24,14 @@ final class JobOptions {
     boolean verbose;
 
     JobConfig load() {
+        if (config == null) {
+            throw SparktrainException.usage("missing the job file: give CONFIG, e.g. conf/lenet-fashion-mnist.conf");
+        }
         return JobFiles.load(config, overrides);
+    }
+
+    /** The job file given, or else the one a run directory saved (job.conf). */
+    JobConfig loadOr(String runDirectory) {
+        return JobFiles.load(config != null ? config : runDirectory + "/" + RunOutputs.JOB, overrides);
     }
 }

@@ -6,6 +6,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import sparktrain.core.ExitCode;
+import sparktrain.core.SparktrainException;
 import sparktrain.driver.TrainJob;
 
 import java.util.concurrent.Callable;
@@ -25,10 +26,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master; overrides spark-submit and spark.master.")
     String master;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR from its newest checkpoint (CONFIG defaults to DIR/job.conf).")
+    String resume;
+
     @Override
     public Integer call() {
-        TrainJob.Outcome outcome = TrainJob.run(job.load(), master, output);
-        spec.commandLine().getOut().printf("test accuracy %.4f%noutputs %s%n", outcome.testAccuracy(), outcome.outputDirectory());
+        if (resume != null && output != null) {
+            throw SparktrainException.usage("--resume and --output both name the run directory: give only --resume");
+        }
+        TrainJob.Outcome outcome = resume != null
+                ? TrainJob.resume(job.loadOr(resume), master, resume)
+                : TrainJob.run(job.load(), master, output);
+        spec.commandLine().getOut().printf("test %s%noutputs %s%n", outcome.summary(), outcome.outputDirectory());
         spec.commandLine().getOut().flush();
         return ExitCode.OK.code;
     }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 import sparktrain.core.SparktrainException;
 import sparktrain.core.io.HadoopFiles;
@@ -26,6 +26,7 @@ public final class RunOutputs {
     public static final String METRICS = "metrics.json";
     public static final String HISTORY = "history.csv";
     public static final String RUN = "run.json";
+    public static final String JOB = "job.conf";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -74,6 +75,26 @@ public final class RunOutputs {
         }
     }
 
+    /** An existing run directory, to resume into. */
+    public static RunOutputs open(String location) {
+        Path dir = HadoopFiles.path(location);
+        FileSystem fs = HadoopFiles.fileSystem(dir);
+        try {
+            if (!fs.getFileStatus(dir).isDirectory()) {
+                throw SparktrainException.usage("--resume " + location + ": not a run directory");
+            }
+            return new RunOutputs(fs.makeQualified(dir));
+        } catch (java.io.FileNotFoundException e) {
+            throw SparktrainException.usage("--resume " + location + ": not found");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open run directory " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    public void writeText(String name, String text) {
+        write(name, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
     public Path directory() {
         return dir;
     }
@@ -86,13 +107,13 @@ public final class RunOutputs {
         write(name, out -> JSON.writeValue(new NonClosing(out), value));
     }
 
-    public void writeHistory(List<EpochStats> history) {
-        StringBuilder csv = new StringBuilder(EpochStats.CSV_HEADER).append('\n');
+    public void writeHistory(List<EpochStats> history, String metric) {
+        StringBuilder csv = new StringBuilder(EpochStats.csvHeader(metric)).append('\n');
         history.forEach(s -> csv.append(s.csvRow()).append('\n'));
         write(HISTORY, out -> out.write(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
-    public void writeModel(MultiLayerNetwork network) {
+    public void writeModel(Model network) {
         write(MODEL, out -> ModelSerializer.writeModel(network, new NonClosing(out), true));
     }
 

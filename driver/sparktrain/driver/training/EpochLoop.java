@@ -1,16 +1,18 @@
 package sparktrain.driver.training;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.evaluation.classification.Evaluation;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.core.ExitCode;
 import sparktrain.core.SparktrainException;
+import sparktrain.core.model.Networks;
+import sparktrain.driver.tasks.Task;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BiFunction;
 
 /**
  * The one epoch loop, whatever the strategy: train an epoch, measure, log one line, tell the listeners,
@@ -19,12 +21,12 @@ import java.util.Locale;
 public final class EpochLoop {
     private static final Logger log = LoggerFactory.getLogger(EpochLoop.class);
 
-    /** Called after every epoch, e.g. to write history.csv. */
+    /** Called after every epoch with the loop's state, e.g. to write history.csv or a checkpoint. */
     public interface EpochListener {
-        void onEpoch(EpochStats stats, MultiLayerNetwork network);
+        void onEpoch(EpochStats stats, Model network, LoopState state);
     }
 
-    public record Result(MultiLayerNetwork network, List<EpochStats> history, int bestEpoch, boolean stoppedEarly) {
+    public record Result(Model network, List<EpochStats> history, int bestEpoch, boolean stoppedEarly) {
     }
 
     private final int epochs;
@@ -32,16 +34,20 @@ public final class EpochLoop {
     private final long samplesPerEpoch;
     private final List<DataSet> lossSample;
     private final List<DataSet> validation;
+    private final BiFunction<Model, List<DataSet>, Task.Measure> measure;
     private final String learningRateHint;
     private final List<EpochListener> listeners = new ArrayList<>();
 
     /**
      * @param lossSample training minibatches on which the training loss is measured after each epoch
      * @param validation validation minibatches; empty for none
+     * @param measure the task's validation metric
      * @param learningRateHint what to tell the user to change when the loss diverges
      */
     public EpochLoop(int epochs, int patience, long samplesPerEpoch, List<DataSet> lossSample,
-                     List<DataSet> validation, String learningRateHint) {
+                     List<DataSet> validation, BiFunction<Model, List<DataSet>, Task.Measure> measure,
+                     String learningRateHint) {
+        this.measure = measure;
         this.epochs = epochs;
         this.patience = patience;
         this.samplesPerEpoch = samplesPerEpoch;
@@ -56,45 +62,63 @@ public final class EpochLoop {
     }
 
     public Result run(TrainingStrategy strategy) {
-        List<EpochStats> history = new ArrayList<>();
-        double bestAccuracy = Double.NEGATIVE_INFINITY;
-        int bestEpoch = 0;
-        MultiLayerNetwork best = null;
-        for (int epoch = 1; epoch <= epochs; epoch++) {
-            long start = System.nanoTime();
+        return run(strategy, LoopState.START);
+    }
+
+    /** Runs the epochs after {@code start.epochsDone()}; the strategy's network must be the one of that state. */
+    public Result run(TrainingStrategy strategy, LoopState start) {
+        LoopState state = start;
+        if (stopsEarly(state)) {
+            return new Result(state.best(), state.history(), state.bestEpoch(), true);
+        }
+        for (int epoch = start.epochsDone() + 1; epoch <= epochs; epoch++) {
+            long begin = System.nanoTime();
             strategy.fitEpoch(epoch);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            MultiLayerNetwork network = strategy.network();
+            double seconds = (System.nanoTime() - begin) / 1e9;
+            Model network = strategy.network();
             double trainLoss = Scoring.meanLoss(network, lossSample);
             if (!Double.isFinite(trainLoss)) {
                 throw new SparktrainException(ExitCode.DIVERGED, List.of(String.format(Locale.ROOT,
                         "training diverged in epoch %d: training loss is %s; %s", epoch, trainLoss, learningRateHint)));
             }
-            double validationLoss = Double.NaN;
-            double validationAccuracy = Double.NaN;
-            if (!validation.isEmpty()) {
-                Evaluation eval = Scoring.evaluate(network, validation);
-                validationAccuracy = eval.accuracy();
-                validationLoss = Scoring.meanLoss(network, validation);
-            }
-            EpochStats stats = new EpochStats(epoch, samplesPerEpoch, seconds, trainLoss, validationLoss, validationAccuracy);
-            history.add(stats);
-            log.info(String.format(Locale.ROOT, "epoch %d/%d: %d samples in %.1f s (%.0f samples/s), loss %.4f, validation accuracy %.4f",
-                    epoch, epochs, stats.samples(), seconds, stats.samplesPerSecond(), trainLoss, validationAccuracy));
+            Task.Measure v = validation.isEmpty() ? null : measure.apply(network, validation);
+            double validationLoss = v == null ? Double.NaN : v.loss();
+            double validationMetric = v == null ? Double.NaN : v.value();
+            Communication traffic = strategy.lastEpochCommunication();
+            EpochStats stats = new EpochStats(epoch, samplesPerEpoch, seconds, trainLoss, validationLoss,
+                    validationMetric, traffic.bytes(), traffic.denseBytes());
+            log.info(String.format(Locale.ROOT, "epoch %d/%d: %d samples in %.1f s (%.0f samples/s), loss %.4f, validation %s %.4f%s",
+                    epoch, epochs, stats.samples(), seconds, stats.samplesPerSecond(), trainLoss,
+                    v == null ? "-" : v.metric(), validationMetric,
+                    traffic.bytes() == 0 ? "" : String.format(Locale.ROOT, ", updates %.1f MB (%.0fx smaller than dense)",
+                            traffic.bytes() / 1e6, traffic.compressionRatio())));
+            state = next(state, stats, network, v);
             for (EpochListener l : listeners) {
-                l.onEpoch(stats, network);
+                l.onEpoch(stats, network, state);
             }
-            if (validation.isEmpty() || validationAccuracy > bestAccuracy) {
-                bestAccuracy = validationAccuracy;
-                bestEpoch = epoch;
-                best = patience > 0 ? network.clone() : null;
-            } else if (patience > 0 && epoch - bestEpoch >= patience) {
-                log.info("early stopping after epoch {}: validation accuracy has not improved for {} epochs since epoch {}",
-                        epoch, patience, bestEpoch);
-                return new Result(best, history, bestEpoch, true);
+            if (stopsEarly(state)) {
+                log.info("early stopping after epoch {}: the validation metric has not improved for {} epochs since epoch {}",
+                        epoch, patience, state.bestEpoch());
+                return new Result(state.best(), state.history(), state.bestEpoch(), true);
             }
         }
-        MultiLayerNetwork result = best != null ? best : strategy.network();
-        return new Result(result, history, bestEpoch, false);
+        Model result = state.best() != null ? state.best() : strategy.network();
+        return new Result(result, state.history(), state.bestEpoch(), false);
+    }
+
+    private LoopState next(LoopState state, EpochStats stats, Model network, Task.Measure v) {
+        List<EpochStats> history = new ArrayList<>(state.history());
+        history.add(stats);
+        boolean improved = v == null || v.betterThan(state.bestMetric());
+        if (!improved) {
+            return new LoopState(stats.epoch(), history, state.bestMetric(), state.bestEpoch(), state.best());
+        }
+        return new LoopState(stats.epoch(), history, stats.validationMetric(), stats.epoch(),
+                patience > 0 ? Networks.copy(network) : null);
+    }
+
+    private boolean stopsEarly(LoopState state) {
+        return patience > 0 && !validation.isEmpty() && state.epochsDone() > 0
+                && state.epochsDone() - state.bestEpoch() >= patience;
     }
 }

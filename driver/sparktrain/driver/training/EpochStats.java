@@ -7,17 +7,23 @@ public record EpochStats(
         double seconds,
         double trainLoss,
         double validationLoss,
-        double validationAccuracy) {
+        double validationMetric,
+        long updateBytes,
+        long denseUpdateBytes) {
 
     public double samplesPerSecond() {
         return seconds > 0 ? samples / seconds : 0;
     }
 
-    public static final String CSV_HEADER =
-            "epoch,samples,seconds,samples_per_second,train_loss,validation_loss,validation_accuracy";
+    /** The history.csv header; the validation metric's column is named after it, e.g. validation_accuracy. */
+    public static String csvHeader(String metric) {
+        return "epoch,samples,seconds,samples_per_second,train_loss,validation_loss,validation_" + metric
+                + ",update_bytes,dense_update_bytes";
+    }
 
     public String csvRow() {
-        return String.format(java.util.Locale.ROOT, "%d,%d,%.3f,%.1f,%.6f,%.6f,%.6f",
-                epoch, samples, seconds, samplesPerSecond(), trainLoss, validationLoss, validationAccuracy);
+        return String.format(java.util.Locale.ROOT, "%d,%d,%.3f,%.1f,%.6f,%.6f,%.6f,%d,%d",
+                epoch, samples, seconds, samplesPerSecond(), trainLoss, validationLoss, validationMetric,
+                updateBytes, denseUpdateBytes);
     }
 }

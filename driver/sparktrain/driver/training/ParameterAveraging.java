@@ -3,36 +3,56 @@ package sparktrain.driver.training;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.core.config.TrainingConfig;
-import sparktrain.worker.NativeThreads;
 
 /**
  * Synchronous data parallelism with DL4J's ParameterAveragingTrainingMaster: each worker fits
  * {@code averaging-frequency} minibatches from the same parameters, then the driver averages them.
  */
-public final class ParameterAveraging implements TrainingStrategy {
-    private final JavaSparkContext sc;
-    private final SparkDl4jMultiLayer sparkNetwork;
-    private final JavaRDD<DataSet> data;
+public final class ParameterAveraging extends SparkStrategy {
     private final String description;
-    private final int localThreads;
+    private final TrainingConfig training;
+    private final long seed;
+    private final String exportDirectory;
+    private final JavaRDD<DataSet> data;
+    private final long parameterBytes;
+    private final int workers;
+    private final int frequency;
+    private long batches = -1;
 
     /**
-     * @param data minibatches of {@code training.batch-size} examples each (the training master caches it)
-     * @param localThreads in local mode, ND4J threads per worker while training (all cores otherwise); 0 on a cluster
-     * @param exportDirectory where the Export approach writes minibatches; null for Spark's default
+     * @param localThreads in local mode, ND4J threads per worker while training; 0 on a cluster
+     * @param exportDirectory where the Export approach writes minibatches; null for DL4J's default
      */
-    public ParameterAveraging(JavaSparkContext sc, MultiLayerNetwork network, JavaRDD<DataSet> data,
-                              TrainingConfig training, int workers, long seed, int localThreads,
-                              String exportDirectory) {
-        this.sc = sc;
-        this.localThreads = localThreads;
+    public ParameterAveraging(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
+                              int workers, long seed, int localThreads, String exportDirectory) {
+        super(sc, network, data, localThreads);
+        this.training = training;
+        this.seed = seed;
+        this.exportDirectory = exportDirectory;
         this.data = data;
+        this.parameterBytes = 4 * network.numParams();
+        this.workers = workers;
+        this.frequency = training.averagingFrequency();
+        this.description = "parameter averaging, " + workers + " workers, batch " + training.batchSize()
+                + " per worker, frequency " + training.averagingFrequency() + ", " + training.rddApproach();
+    }
+
+    /**
+     * A new master every epoch, seeded from the epoch: how DL4J splits the data in epoch k then does not
+     * depend on the epochs before it, so a run resumed from a checkpoint repeats what it would have done.
+     */
+    @Override
+    ParameterAveragingTrainingMaster masterFor(int epoch) {
+        return master(training, workers, seed * 1_000_003L + epoch, exportDirectory);
+    }
+
+    static ParameterAveragingTrainingMaster master(TrainingConfig training, int workers, long seed, String exportDirectory) {
         ParameterAveragingTrainingMaster.Builder master =
                 new ParameterAveragingTrainingMaster.Builder(workers, training.batchSize())
                         .batchSizePerWorker(training.batchSize())
@@ -42,43 +62,32 @@ public final class ParameterAveraging implements TrainingStrategy {
                         .rddTrainingApproach(training.rddApproach().equals("export")
                                 ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
                         .storageLevel(StorageLevel.MEMORY_ONLY())
+                        // the data is already spread evenly over one partition per worker: a shuffle
+                        // before every averaging round would cost more than the round itself
+                        .repartionData(Repartition.NumPartitionsWorkersDiffers)
                         .rngSeed(seed);
         if (exportDirectory != null) {
             master.exportDirectory(exportDirectory);
         }
-        this.sparkNetwork = new SparkDl4jMultiLayer(sc, network, master.build());
-        this.description = "parameter averaging, " + workers + " workers, batch " + training.batchSize()
-                + " per worker, frequency " + training.averagingFrequency() + ", " + training.rddApproach();
+        return master.build();
     }
 
+    /**
+     * Each averaging round broadcasts the parameters to every worker and collects every worker's
+     * parameters back: 2 x workers x parameter bytes per round (updater state, when averaged, not counted).
+     */
     @Override
-    public void fitEpoch(int epoch) {
-        sc.setJobDescription("sparktrain: epoch " + epoch);
-        if (localThreads > 0) {
-            NativeThreads.limit(localThreads);
+    public Communication lastEpochCommunication() {
+        if (batches < 0) {
+            batches = data.count();
         }
-        try {
-            sparkNetwork.fit(data);
-        } finally {
-            sc.setJobDescription(null);
-            if (localThreads > 0) {
-                NativeThreads.limit(Runtime.getRuntime().availableProcessors());
-            }
-        }
-    }
-
-    @Override
-    public MultiLayerNetwork network() {
-        return sparkNetwork.getNetwork();
+        long rounds = (batches + (long) workers * frequency - 1) / ((long) workers * frequency);
+        long bytes = rounds * workers * parameterBytes * 2;
+        return new Communication(bytes, bytes);
     }
 
     @Override
     public String describe() {
         return description;
-    }
-
-    @Override
-    public void close() {
-        data.unpersist(false);
     }
 }

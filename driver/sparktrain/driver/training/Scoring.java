@@ -1,9 +1,11 @@
 package sparktrain.driver.training;
 
-import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import sparktrain.core.model.Networks;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -14,19 +16,37 @@ public final class Scoring {
     }
 
     /** Mean loss per example (regularisation included, as DL4J reports it) over {@code batches}. */
-    public static double meanLoss(MultiLayerNetwork network, List<DataSet> batches) {
+    public static double meanLoss(Model network, List<DataSet> batches) {
         double total = 0;
         long count = 0;
         for (DataSet batch : batches) {
             int n = batch.numExamples();
-            total += network.score(batch, false) * n;
+            total += Networks.score(network, batch) * n;
             count += n;
         }
         return count == 0 ? Double.NaN : total / count;
     }
 
-    public static Evaluation evaluate(MultiLayerNetwork network, List<DataSet> batches) {
-        return network.evaluate(new ExistingDataSetIterator(batches));
+    public static Evaluation evaluate(Model network, List<DataSet> batches) {
+        return validate(network, batches).evaluation();
+    }
+
+    /** Accuracy and mean cross-entropy (without regularisation) from one forward pass over {@code batches}. */
+    public record Validation(Evaluation evaluation, double crossEntropy) {
+    }
+
+    public static Validation validate(Model network, List<DataSet> batches) {
+        Evaluation eval = new Evaluation();
+        double total = 0;
+        long count = 0;
+        for (DataSet batch : batches) {
+            INDArray probabilities = Networks.output(network, batch.getFeatures());
+            eval.eval(batch.getLabels(), probabilities);
+            INDArray chosen = probabilities.mul(batch.getLabels()).sum(1);
+            total -= Transforms.log(chosen.addi(1e-12), false).sumNumber().doubleValue();
+            count += batch.numExamples();
+        }
+        return new Validation(eval, count == 0 ? Double.NaN : total / count);
     }
 
     /** The first {@code examples} examples of {@code batches}, as whole batches. */

@@ -1,8 +1,9 @@
 package sparktrain.driver.training;
 
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.core.model.Networks;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,12 +12,12 @@ import java.util.Random;
 
 /** DL4J alone in this JVM: the reference the Spark strategies are compared with, in tests and benchmarks. */
 public final class SingleJvm implements TrainingStrategy {
-    private final MultiLayerNetwork network;
+    private final Model network;
     private final List<DataSet> batches;
     private final Random shuffle;
 
     /** @param shuffle reorders the minibatches every epoch; null keeps their order (for exact comparisons) */
-    public SingleJvm(MultiLayerNetwork network, List<DataSet> batches, Random shuffle) {
+    public SingleJvm(Model network, List<DataSet> batches, Random shuffle) {
         this.network = network;
         this.batches = new ArrayList<>(batches);
         this.shuffle = shuffle;
@@ -27,11 +28,11 @@ public final class SingleJvm implements TrainingStrategy {
         if (shuffle != null) {
             Collections.shuffle(batches, shuffle);
         }
-        network.fit(new ExistingDataSetIterator(batches));
+        Networks.fit(network, new ExistingDataSetIterator(batches));
     }
 
     @Override
-    public MultiLayerNetwork network() {
+    public Model network() {
         return network;
     }
 

@@ -1,6 +1,6 @@
 package sparktrain.driver.training;
 
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 
 /**
  * How one epoch is trained: in one JVM, or data-parallel on Spark. The epoch loop around it
@@ -12,7 +12,12 @@ public interface TrainingStrategy extends AutoCloseable {
     void fitEpoch(int epoch);
 
     /** The network as it stands on the driver after the last epoch. */
-    MultiLayerNetwork network();
+    Model network();
+
+    /** Parameter or update traffic of the last epoch; NONE when nothing crosses a network. */
+    default Communication lastEpochCommunication() {
+        return Communication.NONE;
+    }
 
     /** A short description for logs and run.json, e.g. "parameter averaging, 2 workers, frequency 10". */
     String describe();

@@ -41,6 +41,11 @@ public record JobConfig(
         return job;
     }
 
+    /** The resolved job file as HOCON: what --resume reads back. */
+    public String resolvedHocon() {
+        return resolved.root().render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+    }
+
     /** The resolved job file as JSON, for run.json. */
     public String resolvedJson() {
         return resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));

@@ -12,6 +12,8 @@ import sparktrain.core.ExitCode;
 import sparktrain.core.SparktrainException;
 import sparktrain.core.io.HadoopFiles;
 
+import java.io.File;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +32,28 @@ public final class JobFiles {
                 ConfigParseOptions.defaults().setAllowMissing(false));
     }
 
+    /**
+     * Local job files may {@code include} others by relative path; job files on other file systems are
+     * read as they are.
+     */
     public static JobConfig load(String location, List<String> overrides) {
-        String text = HadoopFiles.readText(location, "job file");
-        return parse(text, location, overrides);
+        URI uri = HadoopFiles.path(location).toUri();
+        boolean local = uri.getScheme() == null || uri.getScheme().equals("file");
+        if (!local) {
+            return parse(HadoopFiles.readText(location, "job file"), location, overrides);
+        }
+        File file = new File(uri.getPath());
+        if (!file.isFile()) {
+            throw SparktrainException.usage("job file " + location + ": not found");
+        }
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)
+                    .setSyntax(ConfigSyntax.CONF));
+        } catch (ConfigException e) {
+            throw SparktrainException.usage(location + ": not a valid job file: " + e.getMessage());
+        }
+        return validate(parsed, location, overrides);
     }
 
     public static JobConfig parse(String text, String origin, List<String> overrides) {
@@ -43,6 +64,10 @@ public final class JobFiles {
         } catch (ConfigException e) {
             throw SparktrainException.usage(origin + ": not a valid job file: " + e.getMessage());
         }
+        return validate(file, origin, overrides);
+    }
+
+    private static JobConfig validate(Config file, String origin, List<String> overrides) {
         Config sets = parseOverrides(overrides);
         Config defaults = defaults();
         List<String> problems = new ArrayList<>();

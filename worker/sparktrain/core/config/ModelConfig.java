@@ -14,7 +14,7 @@ public record ModelConfig(
         String activation,
         String weightInit) implements Serializable {
 
-    public static final List<String> TYPES = List.of("mlp", "lenet5");
+    public static final List<String> TYPES = List.of("mlp", "lenet5", "resnet-small");
     public static final List<String> ACTIVATIONS = List.of("relu", "leakyrelu", "elu", "tanh", "sigmoid");
     public static final List<String> WEIGHT_INITS = List.of("xavier", "relu", "he");
 
@@ -25,7 +25,8 @@ public record ModelConfig(
 
     static ModelConfig from(Settings s) {
         List<Integer> channels = s.positiveInts("model.conv-channels", false);
-        if (channels.size() != 2 && !channels.isEmpty()) {
+        boolean lenet = s.config().hasPath("model.type") && "lenet5".equals(s.config().getValue("model.type").unwrapped());
+        if (lenet && channels.size() != 2) {
             s.problem("model.conv-channels", channels, "lenet5 takes exactly two sizes, e.g. [20, 50]");
         }
         return new ModelConfig(

@@ -22,9 +22,12 @@ public record TrainingConfig(
         String rddApproach,
         String exportDir,
         int lossSample,
-        int patience) implements Serializable {
+        int patience,
+        SharingConfig sharing,
+        ScheduleConfig schedule,
+        CheckpointConfig checkpoint) implements Serializable {
 
-    public static final List<String> MODES = List.of("averaging");
+    public static final List<String> MODES = List.of("averaging", "sharing");
     public static final List<String> UPDATERS = List.of("sgd", "nesterovs", "adagrad", "rmsprop", "adam");
     public static final List<String> RDD_APPROACHES = List.of("direct", "export");
 
@@ -47,6 +50,9 @@ public record TrainingConfig(
                 s.choice("training.rdd-approach", RDD_APPROACHES),
                 s.string("training.export-dir"),
                 s.intAtLeast("training.loss-sample", 1),
-                s.intAtLeast("training.early-stopping.patience", 0));
+                s.intAtLeast("training.early-stopping.patience", 0),
+                SharingConfig.from(s),
+                ScheduleConfig.from(s),
+                CheckpointConfig.from(s));
     }
 }

@@ -1,5 +1,6 @@
 package sparktrain.core.model;
 
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -9,6 +10,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -19,6 +21,7 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import org.nd4j.linalg.schedule.ISchedule;
 import sparktrain.core.config.ModelConfig;
 import sparktrain.core.config.TrainingConfig;
 
@@ -27,7 +30,13 @@ public final class NetworkFactory {
     private NetworkFactory() {
     }
 
-    public static MultiLayerNetwork build(ModelConfig model, TrainingConfig training, long seed, InputShape shape) {
+    /** A MultiLayerNetwork or a ComputationGraph (resnet-small), initialised. */
+    public static Model build(ModelConfig model, TrainingConfig training, long seed, InputShape shape) {
+        if (model.type().equals("resnet-small")) {
+            ComputationGraph graph = new ComputationGraph(ResidualNetwork.configuration(model, training, seed, shape));
+            graph.init();
+            return graph;
+        }
         MultiLayerConfiguration conf = switch (model.type()) {
             case "mlp" -> mlp(model, training, seed, shape);
             case "lenet5" -> lenet5(model, training, seed, shape);
@@ -41,7 +50,7 @@ public final class NetworkFactory {
     static NeuralNetConfiguration.Builder common(ModelConfig model, TrainingConfig training, long seed) {
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(updater(training))
+                .updater(updater(training, EpochSchedules.of(training.schedule(), training.learningRate(), training.epochs())))
                 .weightInit(model.weightInit().equals("xavier") ? WeightInit.XAVIER : WeightInit.RELU)
                 .activation(activation(model.activation()));
         if (training.l1() > 0) {
@@ -56,14 +65,25 @@ public final class NetworkFactory {
         return b;
     }
 
-    public static IUpdater updater(TrainingConfig t) {
+    /** The updater with a constant learning rate, or with {@code schedule} when it is not null. */
+    public static IUpdater updater(TrainingConfig t, ISchedule schedule) {
         double lr = t.learningRate();
+        if (schedule == null) {
+            return switch (t.updater()) {
+                case "sgd" -> new Sgd(lr);
+                case "nesterovs" -> new Nesterovs(lr, t.momentum());
+                case "adagrad" -> new AdaGrad(lr);
+                case "rmsprop" -> new RmsProp(lr);
+                case "adam" -> new Adam(lr);
+                default -> throw new IllegalArgumentException("unknown training.updater " + t.updater());
+            };
+        }
         return switch (t.updater()) {
-            case "sgd" -> new Sgd(lr);
-            case "nesterovs" -> new Nesterovs(lr, t.momentum());
-            case "adagrad" -> new AdaGrad(lr);
-            case "rmsprop" -> new RmsProp(lr);
-            case "adam" -> new Adam(lr);
+            case "sgd" -> new Sgd(schedule);
+            case "nesterovs" -> new Nesterovs(schedule, t.momentum());
+            case "adagrad" -> new AdaGrad(schedule, AdaGrad.DEFAULT_ADAGRAD_EPSILON);
+            case "rmsprop" -> new RmsProp(schedule);
+            case "adam" -> new Adam(schedule);
             default -> throw new IllegalArgumentException("unknown training.updater " + t.updater());
         };
     }

@@ -110,13 +110,20 @@ class IdxFileTest {
     }
 
     @Test
-    void corruptGzip() throws IOException {
+    void truncatedGzip() throws IOException {
+        byte[] gz = TestData.gzip(TestData.images(4, 28, 28));
+        Files.write(tmp.resolve("c.gz"), Arrays.copyOf(gz, gz.length / 2));
+        assertBadData(() -> IdxFile.readImages(path("c.gz"), 28, 28), "c.gz: corrupt gzip data");
+    }
+
+    @Test
+    void garbledGzipPayloadIsStillACleanError() throws IOException {
         byte[] gz = TestData.gzip(TestData.images(4, 28, 28));
         for (int i = 20; i < gz.length - 8; i++) {
             gz[i] = (byte) 0x55;
         }
-        Files.write(tmp.resolve("c.gz"), gz);
-        assertBadData(() -> IdxFile.readImages(path("c.gz"), 28, 28), "c.gz: corrupt gzip data");
+        Files.write(tmp.resolve("g.gz"), gz);
+        assertBadData(() -> IdxFile.readImages(path("g.gz"), 28, 28), "g.gz: ");
     }
 
     @Test

@@ -1,14 +1,16 @@
 package sparktrain.driver;
 
 import org.apache.spark.api.java.JavaRDD;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.api.Model;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.core.config.JobConfig;
 import sparktrain.core.config.JobFiles;
 import sparktrain.core.model.NetworkFactory;
+import sparktrain.core.model.Networks;
 import sparktrain.driver.data.FashionMnist;
+import sparktrain.driver.tasks.FashionMnistTask;
 import sparktrain.driver.training.EpochLoop;
 import sparktrain.driver.training.EpochStats;
 import sparktrain.driver.training.ParameterAveraging;
@@ -36,8 +38,8 @@ class ParameterAveragingTest extends SparkTestBase {
         FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 320, 1, 0.0, 3);
         List<DataSet> batches = data.train().minibatches(16);
 
-        MultiLayerNetwork local = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
-        MultiLayerNetwork distributed = local.clone();
+        Model local = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+        Model distributed = Networks.copy(local);
         INDArray initial = local.params().dup();
 
         new SingleJvm(local, batches, null).fitEpoch(1);
@@ -58,12 +60,12 @@ class ParameterAveragingTest extends SparkTestBase {
                 "training.averaging-frequency=5", "training.epochs=3");
         FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 4000, 1000, 0.1, 5);
         List<DataSet> batches = data.train().minibatches(32);
-        MultiLayerNetwork network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
         double before = Scoring.meanLoss(network, batches);
         JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
         try (ParameterAveraging spark = new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 1, null)) {
             EpochLoop.Result result = new EpochLoop(3, 0, data.train().size(), batches,
-                    data.validation().minibatches(500), "").run(spark);
+                    data.validation().minibatches(500), new FashionMnistTask(data)::validate, "").run(spark);
             List<EpochStats> h = result.history();
             assertEquals(3, h.size());
             assertTrue(h.get(0).trainLoss() < before - 1.0, "loss should fall from " + before + ": " + h);

@@ -1,0 +1,71 @@
+package sparktrain.driver.tasks;
+
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.model.InputShape;
+import sparktrain.driver.data.FashionMnist;
+import sparktrain.driver.output.Metrics;
+import sparktrain.driver.training.Scoring;
+
+import java.util.List;
+import java.util.Map;
+
+/** Ten-class image classification on Fashion-MNIST: accuracy, macro F1 and the confusion matrix. */
+public final class FashionMnistTask implements Task {
+    public static final InputShape SHAPE = new InputShape(FashionMnist.SIDE, FashionMnist.SIDE, 1, FashionMnist.CLASSES);
+    private static final int EVAL_BATCH = 500;
+
+    private final FashionMnist.Splits data;
+
+    public FashionMnistTask(FashionMnist.Splits data) {
+        this.data = data;
+    }
+
+    public static FashionMnistTask load(JobConfig job) {
+        return new FashionMnistTask(FashionMnist.load(job.data().path(), job.data().trainLimit(),
+                job.data().testLimit(), job.data().validationFraction(), job.seed()));
+    }
+
+    public FashionMnist.Splits data() {
+        return data;
+    }
+
+    @Override
+    public InputShape shape() {
+        return SHAPE;
+    }
+
+    @Override
+    public List<DataSet> trainBatches(int batchSize) {
+        return data.train().minibatches(batchSize);
+    }
+
+    @Override
+    public long trainExamples() {
+        return data.train().size();
+    }
+
+    @Override
+    public List<DataSet> validationBatches() {
+        return data.validation().minibatches(EVAL_BATCH);
+    }
+
+    @Override
+    public Measure validate(Model network, List<DataSet> batches) {
+        Scoring.Validation v = Scoring.validate(network, batches);
+        return new Measure("accuracy", v.evaluation().accuracy(), true, v.crossEntropy());
+    }
+
+    @Override
+    public Map<String, Object> testMetrics(Model network) {
+        return Metrics.classification(Scoring.evaluate(network, data.test().minibatches(EVAL_BATCH)),
+                FashionMnist.CLASS_NAMES);
+    }
+
+    @Override
+    public Map<String, Object> provenance() {
+        return Map.of("files", data.files(), "train", data.train().size(), "validation", data.validation().size(),
+                "test", data.test().size());
+    }
+}

@@ -1,0 +1,90 @@
+package sparktrain.driver.training;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.worker.NativeThreads;
+import sparktrain.worker.PinTaskGpu;
+
+/**
+ * Trains on Spark with one of DL4J's training masters, for both network kinds
+ * (SparkDl4jMultiLayer for MultiLayerNetwork, SparkComputationGraph for ComputationGraph).
+ * Subclasses only choose the training master for each epoch and describe it.
+ */
+abstract class SparkStrategy implements TrainingStrategy {
+    private final JavaSparkContext sc;
+    private final JavaRDD<DataSet> data;
+    private final int localThreads;
+    private Model network;
+    @SuppressWarnings("rawtypes")
+    private TrainingMaster master;
+    private SparkDl4jMultiLayer multiLayer;
+    private SparkComputationGraph graph;
+
+    /**
+     * @param data minibatches of {@code training.batch-size} examples each (the training master caches it)
+     * @param localThreads in local mode, ND4J threads per worker while training (all cores otherwise); 0 on a cluster
+     */
+    SparkStrategy(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, int localThreads) {
+        this.sc = sc;
+        // with Spark's GPU scheduling on, every task first pins ND4J to the GPU it was given
+        this.data = sc.getConf().contains("spark.task.resource.gpu.amount")
+                ? data.mapPartitions(new PinTaskGpu(), true) : data;
+        this.localThreads = localThreads;
+        this.network = network;
+    }
+
+    /** The training master for {@code epoch}: a new one, or the same one as before to keep its state. */
+    @SuppressWarnings("rawtypes")
+    abstract TrainingMaster masterFor(int epoch);
+
+    @Override
+    public void fitEpoch(int epoch) {
+        wrap(masterFor(epoch));
+        sc.setJobDescription("sparktrain: epoch " + epoch);
+        if (localThreads > 0) {
+            NativeThreads.limit(localThreads);
+        }
+        try {
+            if (multiLayer != null) {
+                network = multiLayer.fit(data);
+            } else {
+                network = graph.fit(data);
+            }
+        } finally {
+            sc.setJobDescription(null);
+            if (localThreads > 0) {
+                NativeThreads.limit(Runtime.getRuntime().availableProcessors());
+            }
+        }
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private void wrap(TrainingMaster next) {
+        if (next == master) {
+            return;
+        }
+        master = next;
+        if (network instanceof MultiLayerNetwork mln) {
+            multiLayer = new SparkDl4jMultiLayer(sc, mln, next);
+        } else {
+            graph = new SparkComputationGraph(sc, (ComputationGraph) network, next);
+        }
+    }
+
+    @Override
+    public Model network() {
+        return network;
+    }
+
+    @Override
+    public void close() {
+        data.unpersist(false);
+    }
+}

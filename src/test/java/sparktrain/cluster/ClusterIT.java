@@ -1,0 +1,187 @@
+package sparktrain.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.junit.jupiter.api.Test;
+import sparktrain.core.io.HadoopFiles;
+import sparktrain.testing.TestData;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * End to end on real daemons: scripts/hdfs (NameNode + DataNode), scripts/cluster (Spark Master and two
+ * Workers, each executor its own JVM), Fashion-MNIST uploaded to HDFS, {@code train} submitted with
+ * scripts/submit in client mode (direct approach) and in cluster mode (export approach), outputs read
+ * back from HDFS; afterwards no process may be left. Own ports and state dirs, so a cluster someone
+ * started by hand is not touched.
+ */
+class ClusterIT {
+    private static final java.nio.file.Path ROOT = java.nio.file.Path.of("").toAbsolutePath();
+    private static final java.nio.file.Path LOGS = ROOT.resolve("target/it-logs");
+    private static final int HDFS_PORT = 8120;
+    private static final int MASTER_PORT = 7177;
+    private static final int MASTER_UI_PORT = 8180;
+    private static final String HDFS = "hdfs://127.0.0.1:" + HDFS_PORT;
+    private static final String MASTER = "spark://127.0.0.1:" + MASTER_PORT;
+    private static final String JOB = """
+            name = cluster-it
+            data { path = "%s/data/fashion-mnist", train-limit = 3000, test-limit = 1000 }
+            model { type = mlp, hidden-layers = [128] }
+            training { epochs = 2, workers = 2, batch-size = 32, loss-sample = 500 }
+            """.formatted(HDFS);
+
+    @Test
+    void trainsOnAStandaloneClusterWithDataAndOutputsInHdfs() throws Exception {
+        requirePrerequisites();
+        Files.createDirectories(LOGS);
+        try {
+            script("hdfs-start", "scripts/hdfs", "start", "--port", String.valueOf(HDFS_PORT));
+            script("cluster-start", "scripts/cluster", "start", "--workers", "2",
+                    "--port", String.valueOf(MASTER_PORT), "--webui-port", String.valueOf(MASTER_UI_PORT));
+            String status = script("cluster-status", "scripts/cluster", "status");
+            assertEquals(2, status.lines().filter(l -> l.startsWith("worker") && l.contains("ALIVE")).count(), status);
+
+            FileSystem fs = FileSystem.get(URI.create(HDFS), new Configuration());
+            atomicWritesReplaceFilesOnHdfs();
+            fs.mkdirs(new Path("/data/fashion-mnist"));
+            for (String name : List.of("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+                    "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")) {
+                fs.copyFromLocalFile(new Path(TestData.FASHION_MNIST.resolve(name).toString()),
+                        new Path("/data/fashion-mnist/" + name));
+            }
+            HadoopFiles.writeAtomically(new Path(HDFS + "/jobs/mlp.conf"), JOB);
+
+            // client mode, direct approach: the driver runs here, executors on the workers
+            String out = script("submit-client", "scripts/submit", "train", HDFS + "/jobs/mlp.conf",
+                    "--output", HDFS + "/runs/client", "--master", MASTER);
+            assertTrue(out.contains("test accuracy"), out);
+            double accuracy = testAccuracy(fs, "/runs/client");
+            System.out.printf("client mode test accuracy %.4f%n", accuracy);
+            assertTrue(accuracy > 0.7, "test accuracy " + accuracy + " should be > 0.7");
+            assertTrue(fs.getFileStatus(new Path("/runs/client/model.zip")).getLen() > 100_000);
+
+            // cluster mode, export approach: the driver runs on a worker, minibatches go through HDFS
+            script("submit-cluster", "scripts/submit", "train", HDFS + "/jobs/mlp.conf",
+                    "--set", "training.epochs=1", "--set", "training.rdd-approach=export",
+                    "--set", "training.export-dir=" + HDFS + "/export",
+                    "--output", HDFS + "/runs/cluster", "--master", MASTER, "--deploy-mode", "cluster",
+                    "--conf", "spark.hadoop.fs.defaultFS=" + HDFS);
+            assertTrue(fs.exists(new Path("/runs/cluster/model.zip")), "cluster mode wrote no model.zip");
+            System.out.printf("cluster mode (export) test accuracy %.4f%n", testAccuracy(fs, "/runs/cluster"));
+            assertTrue(fs.listFiles(new Path("/export"), true).hasNext(), "the export approach wrote nothing to " + HDFS + "/export");
+        } finally {
+            stop("cluster-stop", "scripts/cluster");
+            stop("hdfs-stop", "scripts/hdfs");
+        }
+        assertTrue(STOP_ERRORS.isEmpty(), String.join("\n", STOP_ERRORS));
+        List<String> left = ourProcesses();
+        assertTrue(left.isEmpty(), "processes left behind:\n" + String.join("\n", left));
+    }
+
+    private static final List<String> STOP_ERRORS = new ArrayList<>();
+
+    /** Stops a daemon script without hiding the error that brought us here. */
+    private static void stop(String name, String script) {
+        try {
+            script(name, script, "stop");
+        } catch (AssertionError | Exception e) {
+            STOP_ERRORS.add(e.getMessage());
+        }
+    }
+
+    /** HadoopFiles' temporary-file-and-rename writes must replace an existing file on HDFS. */
+    private static void atomicWritesReplaceFilesOnHdfs() throws IOException {
+        Path target = new Path(HDFS + "/rename-check/file.txt");
+        HadoopFiles.writeAtomically(target, "first");
+        HadoopFiles.writeAtomically(target, "second");
+        try (InputStream in = HadoopFiles.open(target)) {
+            assertEquals("second", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        FileStatus[] files = HadoopFiles.list(target.getParent());
+        assertEquals(1, files.length, "temporary files left: " + Arrays.toString(files));
+    }
+
+    private static double testAccuracy(FileSystem fs, String run) throws IOException {
+        try (InputStream in = fs.open(new Path(run + "/metrics.json"))) {
+            JsonNode metrics = new ObjectMapper().readTree(in);
+            return metrics.path("test").path("accuracy").asDouble(Double.NaN);
+        }
+    }
+
+    private static void requirePrerequisites() {
+        TestData.fashionMnist();
+        for (String file : List.of("target/sparktrain-app.jar", "target/test-classpath.txt")) {
+            if (!Files.isRegularFile(ROOT.resolve(file))) {
+                fail(file + " is missing: run 'mvn verify' (package builds it before the integration tests)");
+            }
+        }
+        for (String tool : List.of("curl", "python3")) {
+            if (System.getenv("PATH") == null || Arrays.stream(System.getenv("PATH").split(":"))
+                    .noneMatch(dir -> Files.isExecutable(java.nio.file.Path.of(dir, tool)))) {
+                fail(tool + " is not on the PATH: scripts/cluster needs it (apt-get install " + tool + ")");
+            }
+        }
+    }
+
+    /** Runs a script from the project root with the IT's state dirs; fails with its log on a non-zero exit. */
+    private static String script(String name, String... command) throws IOException, InterruptedException {
+        java.nio.file.Path log = LOGS.resolve(name + ".log");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SPARKTRAIN_CLUSTER_DIR", ROOT.resolve("target/it-cluster").toString());
+        pb.environment().put("SPARKTRAIN_HDFS_DIR", ROOT.resolve("target/it-hdfs").toString());
+        Process p = pb.start();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            fail(String.join(" ", command) + " did not finish in 5 minutes; see " + log);
+        }
+        String output = Files.readString(log);
+        if (p.exitValue() != 0) {
+            fail(String.join(" ", command) + " exited with " + p.exitValue() + " (" + log + "):\n" + tail(output));
+        }
+        return output;
+    }
+
+    private static String tail(String text) {
+        List<String> lines = text.lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** Spark daemons, executors, drivers and the HDFS of this test: they run in (or name) its state dirs. */
+    private static List<String> ourProcesses() {
+        List<String> found = new ArrayList<>();
+        List<String> stateDirs = List.of(ROOT.resolve("target/it-cluster").toString(), ROOT.resolve("target/it-hdfs").toString());
+        ProcessHandle.allProcesses().forEach(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            String cwd;
+            try {
+                cwd = Files.readSymbolicLink(java.nio.file.Path.of("/proc", String.valueOf(p.pid()), "cwd")).toString();
+            } catch (IOException | UnsupportedOperationException e) {
+                cwd = "";
+            }
+            for (String dir : stateDirs) {
+                if (cmd.contains(dir) || cwd.startsWith(dir)) {
+                    found.add(p.pid() + " (in " + cwd + ") " + cmd.substring(0, Math.min(200, cmd.length())));
+                    return;
+                }
+            }
+        });
+        return found;
+    }
+}

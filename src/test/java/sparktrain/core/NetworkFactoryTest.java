@@ -1,0 +1,69 @@
+package sparktrain.core;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.config.JobFiles;
+import sparktrain.core.model.EpochSchedules;
+import sparktrain.core.model.InputShape;
+import sparktrain.core.model.NetworkFactory;
+import sparktrain.core.model.Networks;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NetworkFactoryTest {
+    private static final InputShape SHAPE = new InputShape(28, 28, 1, 10);
+
+    private static JobConfig job(String... sets) {
+        return JobFiles.parse("", "test", List.of(sets));
+    }
+
+    /** Spark ships the configuration to the workers as JSON: every model and schedule must survive it. */
+    @ParameterizedTest
+    @CsvSource({"mlp,constant", "lenet5,step", "lenet5,exponential", "resnet-small,cosine", "mlp,one-cycle"})
+    void configurationSurvivesJson(String type, String schedule) {
+        JobConfig job = job("model.type=" + type, "training.schedule.type=" + schedule, "model.batch-norm=true",
+                "model.dropout=0.3", "model.conv-channels=[8, 16]");
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), SHAPE);
+        if (network instanceof MultiLayerNetwork mln) {
+            MultiLayerConfiguration conf = mln.getLayerWiseConfigurations();
+            assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()));
+        } else {
+            ComputationGraphConfiguration conf = ((ComputationGraph) network).getConfiguration();
+            assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));
+        }
+        assertArrayEquals(new long[] {3, 10}, Networks.output(network, Nd4j.rand(3, 784)).shape());
+    }
+
+    @Test
+    void sameSeedSameWeights() {
+        JobConfig job = job();
+        Model a = NetworkFactory.build(job.model(), job.training(), job.seed(), SHAPE);
+        Model b = NetworkFactory.build(job.model(), job.training(), job.seed(), SHAPE);
+        assertEquals(a.params(), b.params());
+    }
+
+    @Test
+    void cosineAnnealsToTheMinimumAndOneCycleWarmsUp() {
+        EpochSchedules.Cosine cosine = new EpochSchedules.Cosine(0.01, 0.0001, 10, 0);
+        assertEquals(0.01, cosine.valueAt(0, 0), 1e-12);
+        assertEquals(0.00505, cosine.valueAt(0, 5), 1e-9);
+        assertEquals(0.0001, cosine.valueAt(0, 10), 1e-12);
+        EpochSchedules.Cosine oneCycle = new EpochSchedules.Cosine(0.01, 0.0, 10, 2);
+        assertEquals(0.001, oneCycle.valueAt(0, 0), 1e-12);
+        assertTrue(oneCycle.valueAt(0, 1) < oneCycle.valueAt(0, 2));
+        assertEquals(0.01, oneCycle.valueAt(0, 2), 1e-12);
+        assertTrue(oneCycle.valueAt(0, 9) < 0.001);
+    }
+}

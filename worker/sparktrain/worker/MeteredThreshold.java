@@ -1,0 +1,59 @@
+package sparktrain.worker;
+
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithmReducer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A threshold algorithm that also counts, in this JVM, the bytes of every encoded update against the
+ * bytes the same update would take dense. DL4J hands each call the sparsity of the previous update:
+ * threshold encoding sends one 32-bit index per element that crossed the threshold, or a 2-bit-per-element
+ * bitmap when that is smaller (Strom 2015; DL4J's EncodingHandler).
+ */
+public final class MeteredThreshold implements ThresholdAlgorithm {
+    private static final AtomicLong ENCODED_BYTES = new AtomicLong();
+    private static final AtomicLong DENSE_BYTES = new AtomicLong();
+    private static final long HEADER_BYTES = 16;
+
+    private final ThresholdAlgorithm delegate;
+
+    public MeteredThreshold(ThresholdAlgorithm delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public double calculateThreshold(int iteration, int epoch, Double lastThreshold, Boolean lastWasDense,
+                                     Double lastSparsityRatio, INDArray updatesPlusResidual) {
+        if (lastSparsityRatio != null && updatesPlusResidual != null) {
+            long elements = updatesPlusResidual.length();
+            long sparse = HEADER_BYTES + 4 * Math.round(lastSparsityRatio * elements);
+            long bitmap = HEADER_BYTES + elements / 4;
+            ENCODED_BYTES.addAndGet(Boolean.TRUE.equals(lastWasDense) ? bitmap : Math.min(sparse, bitmap));
+            DENSE_BYTES.addAndGet(4 * elements);
+        }
+        return delegate.calculateThreshold(iteration, epoch, lastThreshold, lastWasDense, lastSparsityRatio,
+                updatesPlusResidual);
+    }
+
+    @Override
+    public ThresholdAlgorithmReducer newReducer() {
+        return delegate.newReducer();
+    }
+
+    @Override
+    public ThresholdAlgorithm clone() {
+        return new MeteredThreshold(delegate.clone());
+    }
+
+    /** Returns {encoded bytes, dense bytes} counted in this JVM since the last call, and resets them. */
+    public static long[] drain() {
+        return new long[] {ENCODED_BYTES.getAndSet(0), DENSE_BYTES.getAndSet(0)};
+    }
+
+    @Override
+    public String toString() {
+        return "metered " + delegate;
+    }
+}
