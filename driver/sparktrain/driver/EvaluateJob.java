@@ -11,6 +11,7 @@ import sparktrain.core.io.HadoopFiles;
 import sparktrain.driver.data.FashionMnist;
 import sparktrain.driver.data.LabeledImages;
 import sparktrain.driver.output.Metrics;
+import sparktrain.driver.tasks.Tasks;
 import sparktrain.driver.training.Scoring;
 
 import java.io.ByteArrayInputStream;
@@ -27,6 +28,12 @@ public final class EvaluateJob {
 
     public static Map<String, Object> run(JobConfig job, String modelLocation) {
         Model network = load(modelLocation);
+        if (job.data().sequences()) {
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("model", modelLocation);
+            metrics.put("test", Tasks.load(job).testMetrics(network));
+            return metrics;
+        }
         LabeledImages test = FashionMnist.loadTest(job.data().path(), job.data().testLimit());
         long inputs = network instanceof MultiLayerNetwork mln ? mln.layerInputSize(0) : test.pixelsPerImage();
         if (inputs != test.pixelsPerImage() && inputs != 1) {

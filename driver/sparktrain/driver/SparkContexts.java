@@ -43,7 +43,12 @@ public final class SparkContexts {
             String aeron = "-D" + GradientSharing.AERON_UNBLOCK_PROPERTY + "=" + GradientSharing.AERON_UNBLOCK_NANOS;
             for (String key : new String[] {"spark.executor.extraJavaOptions", "spark.driver.extraJavaOptions"}) {
                 String options = conf.get(key, "");
-                if (!options.contains(GradientSharing.AERON_UNBLOCK_PROPERTY)) {
+                java.util.regex.Matcher set = java.util.regex.Pattern
+                        .compile("-D" + java.util.regex.Pattern.quote(GradientSharing.AERON_UNBLOCK_PROPERTY) + "=(\\S+)")
+                        .matcher(options);
+                if (set.find()) {
+                    GradientSharing.requireAeronTimeouts(set.group(1), null);
+                } else {
                     conf.set(key, (options + " " + aeron).trim());
                 }
             }

@@ -39,7 +39,26 @@ public final class MeteredThreshold implements ThresholdAlgorithm {
 
     @Override
     public ThresholdAlgorithmReducer newReducer() {
-        return delegate.newReducer();
+        return new Reducer(delegate.newReducer());
+    }
+
+    /** DL4J's reducers cast what they are given to their own algorithm: hand them the wrapped one. */
+    private record Reducer(ThresholdAlgorithmReducer delegate) implements ThresholdAlgorithmReducer {
+        @Override
+        public void add(ThresholdAlgorithm algorithm) {
+            delegate.add(algorithm instanceof MeteredThreshold m ? m.delegate : algorithm);
+        }
+
+        @Override
+        public ThresholdAlgorithmReducer merge(ThresholdAlgorithmReducer other) {
+            return new Reducer(delegate.merge(other instanceof Reducer r ? r.delegate : other));
+        }
+
+        @Override
+        public ThresholdAlgorithm getFinalResult() {
+            ThresholdAlgorithm result = delegate.getFinalResult();
+            return result == null ? null : new MeteredThreshold(result);
+        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import sparktrain.driver.data.FashionMnist;
 import sparktrain.driver.output.Metrics;
 import sparktrain.driver.training.Scoring;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -65,7 +66,11 @@ public final class FashionMnistTask implements Task {
 
     @Override
     public Map<String, Object> provenance() {
-        return Map.of("files", data.files(), "train", data.train().size(), "validation", data.validation().size(),
-                "test", data.test().size());
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("train", data.train().size());
+        p.put("validation", data.validation().size());
+        p.put("test", data.test().size());
+        p.put("files", data.files());
+        return p;
     }
 }

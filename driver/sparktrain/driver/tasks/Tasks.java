@@ -10,6 +10,8 @@ public final class Tasks {
     public static Task load(JobConfig job) {
         return switch (job.data().type()) {
             case "fashion-mnist" -> FashionMnistTask.load(job);
+            case "text" -> CharTextTask.load(job);
+            case "sine", "csv-sequences" -> TimeSeriesTask.load(job);
             default -> throw new IllegalArgumentException("unknown data.type " + job.data().type());
         };
     }

@@ -90,8 +90,9 @@ public final class EpochLoop {
             log.info(String.format(Locale.ROOT, "epoch %d/%d: %d samples in %.1f s (%.0f samples/s), loss %.4f, validation %s %.4f%s",
                     epoch, epochs, stats.samples(), seconds, stats.samplesPerSecond(), trainLoss,
                     v == null ? "-" : v.metric(), validationMetric,
-                    traffic.bytes() == 0 ? "" : String.format(Locale.ROOT, ", updates %.1f MB (%.0fx smaller than dense)",
-                            traffic.bytes() / 1e6, traffic.compressionRatio())));
+                    traffic.bytes() == 0 ? "" : String.format(Locale.ROOT, ", sent %.1f MB%s", traffic.bytes() / 1e6,
+                            traffic.bytes() == traffic.denseBytes() ? ""
+                                    : String.format(Locale.ROOT, " (%.0fx less than dense)", traffic.compressionRatio()))));
             state = next(state, stats, network, v);
             for (EpochListener l : listeners) {
                 l.onEpoch(stats, network, state);

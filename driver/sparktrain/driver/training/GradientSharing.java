@@ -35,6 +35,8 @@ public final class GradientSharing extends SparkStrategy {
     /** Aeron refuses to start unless this exceeds its client liveness timeout (ns). */
     public static final String AERON_UNBLOCK_PROPERTY = "aeron.publication.unblock.timeout";
     public static final String AERON_UNBLOCK_NANOS = "60000000000";
+    static final String AERON_LIVENESS_PROPERTY = "aeron.client.liveness.timeout";
+    static final long DL4J_CLIENT_LIVENESS_NANOS = 30_000_000_000L;
 
     private final JavaSparkContext sc;
     private final SharedTrainingMaster master;
@@ -45,23 +47,47 @@ public final class GradientSharing extends SparkStrategy {
     public GradientSharing(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
                            int workers, long seed, int localThreads, String exportDirectory) {
         super(sc, network, data, localThreads);
-        this.master = master(prepare(training.sharing()), training, workers, seed, exportDirectory);
+        this.master = master(prepare(training.sharing()), controllerAddress(sc, training.sharing()), training,
+                workers, seed, exportDirectory);
         this.sc = sc;
         this.workers = workers;
         SharingConfig s = training.sharing();
         this.description = "gradient sharing, " + workers + " workers, batch " + training.batchSize()
                 + " per worker, " + s.threshold() + " threshold " + s.initialThreshold()
                 + (s.threshold().equals("adaptive") ? " (sparsity " + s.minSparsity() + " to " + s.maxSparsity() + ")" : "")
-                + ", port " + s.unicastPort();
+                + ", port " + s.unicastPort() + ", controller " + controllerAddress(sc, s);
     }
 
     /** Takes DL4J's traps off the user's hands before any Spark job starts. */
     private static SharingConfig prepare(SharingConfig s) {
-        if (System.getProperty(AERON_UNBLOCK_PROPERTY) == null) {
+        String unblock = System.getProperty(AERON_UNBLOCK_PROPERTY);
+        if (unblock == null) {
             System.setProperty(AERON_UNBLOCK_PROPERTY, AERON_UNBLOCK_NANOS);
+        } else {
+            requireAeronTimeouts(unblock, System.getProperty(AERON_LIVENESS_PROPERTY));
         }
         requirePortFree(s.unicastPort());
         return s;
+    }
+
+    /**
+     * Aeron refuses to start ("publicationUnblockTimeoutNs=... <= clientLivenessTimeoutNs=...") unless the
+     * publication unblock timeout exceeds the client liveness timeout, which DL4J sets to 30 s.
+     */
+    public static void requireAeronTimeouts(String unblockNanos, String livenessNanos) {
+        long liveness = livenessNanos == null ? DL4J_CLIENT_LIVENESS_NANOS : Long.parseLong(livenessNanos.trim());
+        long unblock;
+        try {
+            unblock = Long.parseLong(unblockNanos.trim());
+        } catch (NumberFormatException e) {
+            throw SparktrainException.usage("-D" + AERON_UNBLOCK_PROPERTY + " = " + unblockNanos
+                    + ": must be a number of nanoseconds, e.g. " + AERON_UNBLOCK_NANOS);
+        }
+        if (unblock <= liveness) {
+            throw SparktrainException.usage("-D" + AERON_UNBLOCK_PROPERTY + " = " + unblock + " ns: must exceed Aeron's"
+                    + " client liveness timeout (" + liveness + " ns) or Aeron refuses to start; remove the setting"
+                    + " (sparktrain sets " + AERON_UNBLOCK_NANOS + ") or raise it");
+        }
     }
 
     static void requirePortFree(int port) {
@@ -75,12 +101,25 @@ public final class GradientSharing extends SparkStrategy {
         }
     }
 
-    static SharedTrainingMaster master(SharingConfig s, TrainingConfig training, int workers, long seed,
-                                       String exportDirectory) {
-        VoidConfiguration.VoidConfigurationBuilder network = VoidConfiguration.builder().unicastPort(s.unicastPort());
+    /** The configured address, else the driver's (DL4J cannot always find it by itself). */
+    static String controllerAddress(JavaSparkContext sc, SharingConfig s) {
         if (!s.controllerAddress().isBlank()) {
-            network.controllerAddress(s.controllerAddress());
+            return s.controllerAddress();
         }
+        String driver = sc.getConf().get("spark.driver.host", "127.0.0.1");
+        try {
+            return InetAddress.getByName(driver).getHostAddress();
+        } catch (IOException e) {
+            throw SparktrainException.usage("training.sharing.controller-address is empty and the driver's host "
+                    + driver + " does not resolve; set training.sharing.controller-address to the driver's IP");
+        }
+    }
+
+    static SharedTrainingMaster master(SharingConfig s, String controllerAddress, TrainingConfig training,
+                                       int workers, long seed, String exportDirectory) {
+        VoidConfiguration.VoidConfigurationBuilder network = VoidConfiguration.builder()
+                .unicastPort(s.unicastPort())
+                .controllerAddress(controllerAddress);
         if (!s.networkMask().isBlank()) {
             network.networkMask(s.networkMask());
         }

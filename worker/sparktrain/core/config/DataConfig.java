@@ -3,18 +3,46 @@ package sparktrain.core.config;
 import java.io.Serializable;
 import java.util.List;
 
-/** Where the data comes from and how it is split. {@code path} is a Hadoop URI. */
-public record DataConfig(String type, String path, double validationFraction, int trainLimit, int testLimit)
-        implements Serializable {
+/**
+ * Where the data comes from and how it is split. {@code path} is a Hadoop URI. The sequence fields
+ * matter for text, sine and csv-sequences only.
+ */
+public record DataConfig(
+        String type,
+        String path,
+        double validationFraction,
+        double testFraction,
+        int trainLimit,
+        int testLimit,
+        int sequenceLength,
+        String csvLayout,
+        int sineSeries,
+        double sineNoise) implements Serializable {
 
-    public static final List<String> TYPES = List.of("fashion-mnist");
+    public static final List<String> TYPES = List.of("fashion-mnist", "text", "sine", "csv-sequences");
+    public static final List<String> CSV_LAYOUTS = List.of("files", "series");
 
     static DataConfig from(Settings s) {
-        return new DataConfig(
+        DataConfig c = new DataConfig(
                 s.choice("data.type", TYPES),
                 s.string("data.path"),
                 s.doubleIn("data.validation-fraction", 0.0, 1.0, true),
+                s.doubleIn("data.test-fraction", 0.0, 1.0, true),
                 s.intAtLeast("data.train-limit", 0),
-                s.intAtLeast("data.test-limit", 0));
+                s.intAtLeast("data.test-limit", 0),
+                s.intAtLeast("data.sequence-length", 2),
+                s.choice("data.csv-layout", CSV_LAYOUTS),
+                s.intAtLeast("data.sine.series", 1),
+                s.doubleIn("data.sine.noise", 0.0, Double.MAX_VALUE, false));
+        if (c.validationFraction + c.testFraction >= 1.0) {
+            s.problem("data.test-fraction", c.testFraction, "data.validation-fraction + data.test-fraction must be < 1 (now "
+                    + c.validationFraction + " + " + c.testFraction + ")");
+        }
+        return c;
+    }
+
+    /** The data sets that are cut into sequences, for which model.type must be a recurrent model. */
+    public boolean sequences() {
+        return !type.equals("fashion-mnist");
     }
 }

@@ -35,6 +35,13 @@ public record JobConfig(
                 SparkSettings.from(s),
                 s.string("output.dir"),
                 resolved);
+        boolean typesKnown = DataConfig.TYPES.contains(job.data().type()) && ModelConfig.TYPES.contains(job.model().type());
+        boolean fits = job.data().sequences() == job.model().recurrent()
+                && job.data().type().equals("text") == job.model().type().equals("char-lstm");
+        if (typesKnown && !fits) {
+            s.problem("model.type", job.model().type(), "does not fit data.type " + job.data().type() + ": "
+                    + "fashion-mnist takes mlp, lenet5 or resnet-small; text takes char-lstm; sine and csv-sequences take timeseries-lstm");
+        }
         if (!s.problems().isEmpty()) {
             throw new SparktrainException(ExitCode.USAGE, s.problems());
         }

@@ -23,6 +23,9 @@ public record TrainingConfig(
         String exportDir,
         int lossSample,
         int patience,
+        int tbpttLength,
+        String gradientNormalization,
+        double gradientThreshold,
         SharingConfig sharing,
         ScheduleConfig schedule,
         CheckpointConfig checkpoint) implements Serializable {
@@ -30,6 +33,8 @@ public record TrainingConfig(
     public static final List<String> MODES = List.of("averaging", "sharing");
     public static final List<String> UPDATERS = List.of("sgd", "nesterovs", "adagrad", "rmsprop", "adam");
     public static final List<String> RDD_APPROACHES = List.of("direct", "export");
+    public static final List<String> GRADIENT_NORMALIZATIONS = List.of("none", "clip-element", "clip-l2-layer",
+            "clip-l2-param", "renormalize-l2-layer", "renormalize-l2-param");
 
     static TrainingConfig from(Settings s) {
         return new TrainingConfig(
@@ -51,6 +56,9 @@ public record TrainingConfig(
                 s.string("training.export-dir"),
                 s.intAtLeast("training.loss-sample", 1),
                 s.intAtLeast("training.early-stopping.patience", 0),
+                s.intAtLeast("training.tbptt-length", 0),
+                s.choice("training.gradient-normalization", GRADIENT_NORMALIZATIONS),
+                s.positive("training.gradient-threshold"),
                 SharingConfig.from(s),
                 ScheduleConfig.from(s),
                 CheckpointConfig.from(s));

@@ -2,6 +2,7 @@ package sparktrain.core.model;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -40,6 +41,7 @@ public final class NetworkFactory {
         MultiLayerConfiguration conf = switch (model.type()) {
             case "mlp" -> mlp(model, training, seed, shape);
             case "lenet5" -> lenet5(model, training, seed, shape);
+            case "char-lstm", "timeseries-lstm" -> RecurrentNetwork.configuration(model, training, seed, shape);
             default -> throw new IllegalArgumentException("unknown model.type " + model.type());
         };
         MultiLayerNetwork network = new MultiLayerNetwork(conf);
@@ -62,7 +64,30 @@ public final class NetworkFactory {
         if (training.weightDecay() > 0) {
             b.weightDecay(training.weightDecay());
         }
+        if (!training.gradientNormalization().equals("none")) {
+            b.gradientNormalization(gradientNormalization(training.gradientNormalization()))
+                    .gradientNormalizationThreshold(training.gradientThreshold());
+        }
         return b;
+    }
+
+    static GradientNormalization gradientNormalization(String name) {
+        return switch (name) {
+            case "clip-element" -> GradientNormalization.ClipElementWiseAbsoluteValue;
+            case "clip-l2-layer" -> GradientNormalization.ClipL2PerLayer;
+            case "clip-l2-param" -> GradientNormalization.ClipL2PerParamType;
+            case "renormalize-l2-layer" -> GradientNormalization.RenormalizeL2PerLayer;
+            case "renormalize-l2-param" -> GradientNormalization.RenormalizeL2PerParamType;
+            default -> GradientNormalization.None;
+        };
+    }
+
+    /** The softmax output layer with cross-entropy, or a linear one with (one-vs-rest) hinge loss. */
+    static OutputLayer.Builder classifierOutput(ModelConfig model, InputShape shape) {
+        OutputLayer.Builder out = model.loss().equals("hinge")
+                ? new OutputLayer.Builder(new OneHotHinge()).activation(Activation.IDENTITY)
+                : new OutputLayer.Builder(LossFunction.MCXENT).activation(Activation.SOFTMAX);
+        return out.nOut(shape.classes());
     }
 
     /** The updater with a constant learning rate, or with {@code schedule} when it is not null. */
@@ -118,8 +143,7 @@ public final class NetworkFactory {
             }
             first = false;
         }
-        OutputLayer.Builder out = new OutputLayer.Builder(LossFunction.MCXENT)
-                .nOut(shape.classes()).activation(Activation.SOFTMAX);
+        OutputLayer.Builder out = classifierOutput(model, shape);
         if (model.dropout() > 0 && !model.hiddenLayers().isEmpty()) {
             out.dropOut(retain(model));
         }
@@ -142,8 +166,7 @@ public final class NetworkFactory {
                     .kernelSize(2, 2).stride(2, 2).build());
         }
         list.layer(new DenseLayer.Builder().nOut(model.denseSize()).build());
-        OutputLayer.Builder out = new OutputLayer.Builder(LossFunction.MCXENT)
-                .nOut(shape.classes()).activation(Activation.SOFTMAX);
+        OutputLayer.Builder out = classifierOutput(model, shape);
         if (model.dropout() > 0) {
             out.dropOut(retain(model));
         }

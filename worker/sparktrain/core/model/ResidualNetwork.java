@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 import sparktrain.core.config.ModelConfig;
 import sparktrain.core.config.TrainingConfig;
 
@@ -46,8 +45,7 @@ final class ResidualNetwork {
             last = residualBlock(g, "block" + stage, last, channels.get(stage));
         }
         g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
-        OutputLayer.Builder out = new OutputLayer.Builder(LossFunction.MCXENT)
-                .nOut(shape.classes()).activation(Activation.SOFTMAX);
+        OutputLayer.Builder out = NetworkFactory.classifierOutput(model, shape);
         if (model.dropout() > 0) {
             out.dropOut(1.0 - model.dropout());
         }

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** The real data set the tests use, and writers of small IDX files (valid and broken) for the reader tests. */
 public final class TestData {
     public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
+    public static final Path FORTUNES = Path.of("/usr/share/games/fortunes");
 
     private TestData() {
     }
@@ -24,6 +25,29 @@ public final class TestData {
                     + ": install it with 'apt-get install dataset-fashion-mnist' (scripts/test does this)");
         }
         return FASHION_MNIST.toUri().toString();
+    }
+
+    /** Fails (never skips) when Debian's fortunes package is missing, saying what to install. */
+    public static String fortunes() {
+        if (!Files.isRegularFile(FORTUNES.resolve("computers"))) {
+            fail("the fortunes corpus is missing at " + FORTUNES
+                    + ": install it with 'apt-get install fortunes' (scripts/test does this)");
+        }
+        return FORTUNES.toUri().toString();
+    }
+
+    /** {@code count} short sentences from a tiny grammar (6 bits of choice each): text a small LSTM learns fast. */
+    public static String sentences(int count, long seed) {
+        String[] subjects = {"the cat", "a dog", "my friend", "the old man"};
+        String[] verbs = {"sat on", "looked at", "ran to", "jumped over"};
+        String[] objects = {"the mat", "a tree", "the house", "the river"};
+        java.util.Random random = new java.util.Random(seed);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            text.append(subjects[random.nextInt(4)]).append(' ').append(verbs[random.nextInt(4)]).append(' ')
+                    .append(objects[random.nextInt(4)]).append(".\n");
+        }
+        return text.toString();
     }
 
     public static byte[] idx(int magic, int[] dims, byte[] data) {
