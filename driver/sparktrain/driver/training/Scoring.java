@@ -39,12 +39,18 @@ public final class Scoring {
         Evaluation eval = new Evaluation();
         double total = 0;
         long count = 0;
+        boolean probabilities = true;
         for (DataSet batch : batches) {
-            INDArray probabilities = Networks.output(network, batch.getFeatures());
-            eval.eval(batch.getLabels(), probabilities);
-            INDArray chosen = probabilities.mul(batch.getLabels()).sum(1);
+            INDArray output = Networks.output(network, batch.getFeatures());
+            eval.eval(batch.getLabels(), output);
+            probabilities &= output.minNumber().doubleValue() >= 0;
+            INDArray chosen = output.mul(batch.getLabels()).sum(1);
             total -= Transforms.log(chosen.addi(1e-12), false).sumNumber().doubleValue();
             count += batch.numExamples();
+        }
+        if (!probabilities) {
+            // not a softmax output (e.g. hinge loss): report the network's own loss instead
+            return new Validation(eval, meanLoss(network, batches));
         }
         return new Validation(eval, count == 0 ? Double.NaN : total / count);
     }
