@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 import sparktrain.core.config.JobConfig;
 import sparktrain.core.model.NetworkFactory;
 import sparktrain.driver.data.FashionMnist;
-import sparktrain.driver.training.ParameterAveraging;
 import sparktrain.driver.training.SingleJvm;
 import sparktrain.driver.training.TrainingStrategy;
 import sparktrain.worker.NativeThreads;
@@ -19,7 +18,7 @@ import java.util.Random;
 
 /**
  * The same network trained for one epoch on the same images in one JVM (DL4J alone) and with the job's
- * Spark strategy, timed from the first minibatch to the last (data loading and Spark start-up excluded).
+ * Spark strategy (training.mode), timed from the first minibatch to the last (data loading and Spark start-up excluded).
  */
 public final class OverheadBenchmark {
     private static final Logger log = LoggerFactory.getLogger(OverheadBenchmark.class);
@@ -49,8 +48,7 @@ public final class OverheadBenchmark {
             Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
             JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
             rdd.cache().count();
-            try (TrainingStrategy spark = new ParameterAveraging(sc, network, rdd, job.training(), workers, job.seed(),
-                    threads, null)) {
+            try (TrainingStrategy spark = TrainJob.strategy(job, sc, network, rdd, workers, threads, null)) {
                 double sparkRate = timeEpoch(spark, images);
                 log.info("{}: {} samples/s", spark.describe(), String.format("%.0f", sparkRate));
                 return new Result(images, singleRate, sparkRate, sc.master() + ", " + spark.describe());
