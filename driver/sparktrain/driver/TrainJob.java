@@ -111,7 +111,7 @@ public final class TrainJob {
                 }
                 int every = t.checkpoint().every();
                 List<DataSet> validation = task.validationBatches();
-                String metric = validation.isEmpty() ? "metric" : task.validate(network, validation.subList(0, 1)).metric();
+                String metric = task.metric();
                 EpochLoop loop = new EpochLoop(t.epochs(), t.patience(), task.trainExamples(),
                         Scoring.head(trainBatches, t.lossSample()), validation, task::validate,
                         "lower training.learning-rate (now " + t.learningRate() + ")")

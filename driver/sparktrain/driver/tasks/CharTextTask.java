@@ -96,9 +96,14 @@ public final class CharTextTask implements Task {
     }
 
     @Override
+    public String metric() {
+        return "bitsPerChar";
+    }
+
+    @Override
     public Measure validate(Model network, List<DataSet> batches) {
         double bits = bitsPerCharacter(network, batches);
-        return new Measure("bitsPerChar", bits, false, bits * LN2);
+        return new Measure(metric(), bits, false, bits * LN2);
     }
 
     @Override

@@ -53,9 +53,14 @@ public final class FashionMnistTask implements Task {
     }
 
     @Override
+    public String metric() {
+        return "accuracy";
+    }
+
+    @Override
     public Measure validate(Model network, List<DataSet> batches) {
         Scoring.Validation v = Scoring.validate(network, batches);
-        return new Measure("accuracy", v.evaluation().accuracy(), true, v.crossEntropy());
+        return new Measure(metric(), v.evaluation().accuracy(), true, v.crossEntropy());
     }
 
     @Override

@@ -25,6 +25,9 @@ public interface Task {
     /** Empty when there is no validation set. */
     List<DataSet> validationBatches();
 
+    /** The name of the validation metric, e.g. "accuracy": it names history.csv's column. */
+    String metric();
+
     /** The validation metric for logs and early stopping; {@link Measure#higherIsBetter()} says which way is up. */
     Measure validate(Model network, List<DataSet> batches);
 

@@ -82,9 +82,14 @@ public final class TimeSeriesTask implements Task {
     }
 
     @Override
+    public String metric() {
+        return "rmse";
+    }
+
+    @Override
     public Measure validate(Model network, List<DataSet> batches) {
         Errors e = errors(network, batches);
-        return new Measure("rmse", e.rmse(), false, e.squared / e.count);
+        return new Measure(metric(), e.rmse(), false, e.squared / e.count);
     }
 
     @Override

@@ -47,15 +47,15 @@ public final class GradientSharing extends SparkStrategy {
     public GradientSharing(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
                            int workers, long seed, int localThreads, String exportDirectory) {
         super(sc, network, data, localThreads);
-        this.master = master(prepare(training.sharing()), controllerAddress(sc, training.sharing()), training,
-                workers, seed, exportDirectory);
+        String controller = controllerAddress(sc, training.sharing());
+        this.master = master(prepare(training.sharing()), controller, training, workers, seed, exportDirectory);
         this.sc = sc;
         this.workers = workers;
         SharingConfig s = training.sharing();
         this.description = "gradient sharing, " + workers + " workers, batch " + training.batchSize()
                 + " per worker, " + s.threshold() + " threshold " + s.initialThreshold()
                 + (s.threshold().equals("adaptive") ? " (sparsity " + s.minSparsity() + " to " + s.maxSparsity() + ")" : "")
-                + ", port " + s.unicastPort() + ", controller " + controllerAddress(sc, s);
+                + ", port " + s.unicastPort() + ", controller " + controller;
     }
 
     /** Takes DL4J's traps off the user's hands before any Spark job starts. */
