@@ -43,8 +43,8 @@ public final class OverheadBenchmark {
         log.info("single JVM: {} samples/s", String.format("%.0f", singleRate));
 
         try (JavaSparkContext sc = SparkContexts.start(job, master)) {
-            int workers = job.training().workers() > 0 ? job.training().workers() : sc.defaultParallelism();
-            int threads = sc.isLocal() ? Math.max(1, cores / workers) : 0;
+            int workers = TrainJob.workers(sc, job.training());
+            int threads = TrainJob.localThreads(sc, job.training(), workers);
             Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
             JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
             rdd.cache().count();

@@ -46,7 +46,7 @@ public final class TrainJob {
         }
     }
 
-    static String summary(Map<String, Object> metrics) {
+    public static String summary(Map<String, Object> metrics) {
         return metrics.entrySet().stream().filter(e -> e.getValue() instanceof Double)
                 .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%.4f", (Double) e.getValue()))
                 .collect(Collectors.joining(", "));
@@ -82,9 +82,8 @@ public final class TrainJob {
                 .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
 
         try (JavaSparkContext sc = SparkContexts.start(job, masterOverride)) {
-            int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
-            int localThreads = !sc.isLocal() ? 0 : t.threadsPerWorker() > 0 ? t.threadsPerWorker()
-                    : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+            int workers = workers(sc, t);
+            int localThreads = localThreads(sc, t, workers);
             String exportDirectory = exportDirectory(job, sc);
             RunOutputs outputs = resume ? RunOutputs.open(output) : RunOutputs.create(output);
             Checkpoints checkpoints = new Checkpoints(outputs.directory(), t.checkpoint().keep());
@@ -132,7 +131,18 @@ public final class TrainJob {
         }
     }
 
-    static TrainingStrategy strategy(JobConfig job, JavaSparkContext sc, Model network,
+    /** training.workers, or one per task slot. */
+    public static int workers(JavaSparkContext sc, TrainingConfig t) {
+        return t.workers() > 0 ? t.workers() : sc.defaultParallelism();
+    }
+
+    /** ND4J threads per worker in local mode (the cores shared out), 0 on a cluster (the executor decides). */
+    public static int localThreads(JavaSparkContext sc, TrainingConfig t, int workers) {
+        return !sc.isLocal() ? 0 : t.threadsPerWorker() > 0 ? t.threadsPerWorker()
+                : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+    }
+
+    public static TrainingStrategy strategy(JobConfig job, JavaSparkContext sc, Model network,
                                      JavaRDD<DataSet> rdd, int workers, int localThreads, String exportDirectory) {
         return switch (job.training().mode()) {
             case "averaging" -> new ParameterAveraging(sc, network, rdd, job.training(), workers, job.seed(),
@@ -147,7 +157,7 @@ public final class TrainJob {
      * The Export approach writes minibatches where every executor must read them back. DL4J checks the
      * default file system, not the export directory, so on a cluster that must be a shared one.
      */
-    static String exportDirectory(JobConfig job, JavaSparkContext sc) {
+    public static String exportDirectory(JobConfig job, JavaSparkContext sc) {
         TrainingConfig t = job.training();
         if (!t.rddApproach().equals("export")) {
             return null;
@@ -178,9 +188,12 @@ public final class TrainJob {
         return run;
     }
 
-    private static Map<String, Object> metrics(Map<String, Object> test, String metric, EpochLoop.Result result) {
+    /** metrics.json: the test metrics (none for a sweep trial), the best validation epoch, the epochs run. */
+    public static Map<String, Object> metrics(Map<String, Object> test, String metric, EpochLoop.Result result) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("test", test);
+        if (test != null) {
+            m.put("test", test);
+        }
         EpochStats best = result.history().get(Math.max(0, result.bestEpoch() - 1));
         Map<String, Object> validation = new LinkedHashMap<>();
         validation.put("bestEpoch", result.bestEpoch());

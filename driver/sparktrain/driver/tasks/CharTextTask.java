@@ -27,6 +27,7 @@ import java.util.Map;
  * Metric: bits per character (lower is better).
  */
 public final class CharTextTask implements Task {
+    public static final String METRIC = "bitsPerChar";
     private static final int EVAL_BATCH = 64;
     private static final double LN2 = Math.log(2);
 
@@ -97,7 +98,7 @@ public final class CharTextTask implements Task {
 
     @Override
     public String metric() {
-        return "bitsPerChar";
+        return METRIC;
     }
 
     @Override

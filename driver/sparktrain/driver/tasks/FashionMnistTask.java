@@ -14,6 +14,7 @@ import java.util.Map;
 
 /** Ten-class image classification on Fashion-MNIST: accuracy, macro F1 and the confusion matrix. */
 public final class FashionMnistTask implements Task {
+    public static final String METRIC = "accuracy";
     public static final InputShape SHAPE = new InputShape(FashionMnist.SIDE, FashionMnist.SIDE, 1, FashionMnist.CLASSES);
     private static final int EVAL_BATCH = 500;
 
@@ -54,7 +55,7 @@ public final class FashionMnistTask implements Task {
 
     @Override
     public String metric() {
-        return "accuracy";
+        return METRIC;
     }
 
     @Override

@@ -7,6 +7,19 @@ public final class Tasks {
     private Tasks() {
     }
 
+    /** A task's validation metric and which way is better. */
+    public record Metric(String name, boolean higherIsBetter) {
+    }
+
+    /** The validation metric of the task a job names, known before any data is read. */
+    public static Metric metric(JobConfig job) {
+        return switch (job.data().type()) {
+            case "fashion-mnist" -> new Metric(FashionMnistTask.METRIC, true);
+            case "text" -> new Metric(CharTextTask.METRIC, false);
+            default -> new Metric(TimeSeriesTask.METRIC, false);
+        };
+    }
+
     public static Task load(JobConfig job) {
         return switch (job.data().type()) {
             case "fashion-mnist" -> FashionMnistTask.load(job);

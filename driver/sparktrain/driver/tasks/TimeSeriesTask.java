@@ -24,6 +24,7 @@ import java.util.Map;
  * held-out sequence, beside the naive forecast (the last value seen) on the same steps.
  */
 public final class TimeSeriesTask implements Task {
+    public static final String METRIC = "rmse";
     private static final int EVAL_BATCH = 256;
 
     private final SequenceSplit<double[][]> data;
@@ -83,7 +84,7 @@ public final class TimeSeriesTask implements Task {
 
     @Override
     public String metric() {
-        return "rmse";
+        return METRIC;
     }
 
     @Override

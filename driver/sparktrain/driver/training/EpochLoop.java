@@ -67,11 +67,20 @@ public final class EpochLoop {
 
     /** Runs the epochs after {@code start.epochsDone()}; the strategy's network must be the one of that state. */
     public Result run(TrainingStrategy strategy, LoopState start) {
+        return run(strategy, start, epochs);
+    }
+
+    /**
+     * Runs the epochs after {@code start.epochsDone()} up to {@code until}, e.g. to the next rung of a sweep's
+     * successive halving. Before the last epoch the result holds the network as trained, not the best one.
+     */
+    public Result run(TrainingStrategy strategy, LoopState start, int until) {
         LoopState state = start;
         if (stopsEarly(state)) {
             return new Result(state.best(), state.history(), state.bestEpoch(), true);
         }
-        for (int epoch = start.epochsDone() + 1; epoch <= epochs; epoch++) {
+        int last = Math.min(epochs, until);
+        for (int epoch = start.epochsDone() + 1; epoch <= last; epoch++) {
             long begin = System.nanoTime();
             strategy.fitEpoch(epoch);
             double seconds = (System.nanoTime() - begin) / 1e9;
@@ -103,7 +112,7 @@ public final class EpochLoop {
                 return new Result(state.best(), state.history(), state.bestEpoch(), true);
             }
         }
-        Model result = state.best() != null ? state.best() : strategy.network();
+        Model result = state.best() != null && last == epochs ? state.best() : strategy.network();
         return new Result(result, state.history(), state.bestEpoch(), false);
     }
 

@@ -21,6 +21,14 @@ public record EpochStats(
                 + ",update_bytes,dense_update_bytes";
     }
 
+    /** Reads back a {@link #csvRow()} (samples per second is derived, so it is skipped). */
+    public static EpochStats fromCsvRow(String row) {
+        String[] f = row.split(",");
+        return new EpochStats(Integer.parseInt(f[0]), Long.parseLong(f[1]), Double.parseDouble(f[2]),
+                Double.parseDouble(f[4]), Double.parseDouble(f[5]), Double.parseDouble(f[6]), Long.parseLong(f[7]),
+                Long.parseLong(f[8]));
+    }
+
     public String csvRow() {
         return String.format(java.util.Locale.ROOT, "%d,%d,%.3f,%.1f,%.6f,%.6f,%.6f,%d,%d",
                 epoch, samples, seconds, samplesPerSecond(), trainLoss, validationLoss, validationMetric,

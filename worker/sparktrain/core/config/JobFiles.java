@@ -86,7 +86,7 @@ public final class JobFiles {
     }
 
     /** Each override is {@code key=value}; the value is HOCON when it parses, else a plain string. */
-    static Config parseOverrides(List<String> overrides) {
+    public static Config parseOverrides(List<String> overrides) {
         Config sets = ConfigFactory.empty();
         for (String override : overrides) {
             int eq = override.indexOf('=');
@@ -122,7 +122,7 @@ public final class JobFiles {
     }
 
     /** Every key of {@code user} must exist in the defaults, except under spark.conf. */
-    static List<String> unknownKeys(Config user, Config defaults, String origin) {
+    public static List<String> unknownKeys(Config user, Config defaults, String origin) {
         List<String> problems = new ArrayList<>();
         Set<String> known = leafPaths(defaults);
         for (Map.Entry<String, ?> entry : user.entrySet()) {

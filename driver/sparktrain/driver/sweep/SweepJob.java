@@ -1,0 +1,497 @@
+package sparktrain.driver.sweep;
+
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigValue;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparktrain.core.ExitCode;
+import sparktrain.core.SparktrainException;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.config.JobFiles;
+import sparktrain.core.config.SweepConfig;
+import sparktrain.core.io.HadoopFiles;
+import sparktrain.driver.EvaluateJob;
+import sparktrain.driver.SparkContexts;
+import sparktrain.driver.TrainJob;
+import sparktrain.driver.output.RunOutputs;
+import sparktrain.driver.tasks.Task;
+import sparktrain.driver.tasks.Tasks;
+import sparktrain.driver.training.EpochStats;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code sparktrain sweep}: plans every trial (and rejects a bad sweep before any training), then trains them
+ * trial-parallel (one Spark task per trial segment) or distributed (one data-parallel Spark training per
+ * segment), stopping the worse ones at ASHA's rungs, writing each finished trial's row to trials.csv. At the
+ * end it measures the best trial on the test set and copies it to best/.
+ */
+public final class SweepJob {
+    private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
+    public static final String SWEEP_CONF = "sweep.conf";
+    public static final String PLAN = "plan.json";
+    public static final String SWEEP_JSON = "sweep.json";
+    public static final String TRIALS = "trials";
+    public static final String BEST = "best";
+    static final String TRIAL_RESULT = "trial.json";
+
+    private SweepJob() {
+    }
+
+    /** A trial with its job file as resolved HOCON: what plan.json holds, so a resumed sweep runs the same trials. */
+    record Planned(Trial trial, String jobHocon, int epochs) {
+    }
+
+    record PlanEntry(String id, Map<String, String> values, String job) {
+    }
+
+    /** A finished trial, as trial.json in its run directory holds it. */
+    record Final(String status, double metric, int epochs, double seconds, String reason) {
+    }
+
+    public record Outcome(String directory, int trials, Map<String, Integer> statuses, String best, String bestValues,
+                          String metric, double bestMetric, Map<String, Object> test, int epochsRun, int epochBudget) {
+        public String summary() {
+            StringBuilder s = new StringBuilder();
+            s.append(String.format(Locale.ROOT, "trials %d: %s; %d of %d epochs trained%n", trials,
+                    statuses.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                            .collect(java.util.stream.Collectors.joining(", ")), epochsRun, epochBudget));
+            if (best != null) {
+                s.append(String.format(Locale.ROOT, "best %s (%s): %s %.4f; test %s%n", best, bestValues, metric,
+                        bestMetric, TrainJob.summary(test)));
+            }
+            return s.append("outputs ").append(directory).toString();
+        }
+    }
+
+    /** The metric trials are ranked by: validation.loss or the task's own validation metric. */
+    record Ranking(String name, boolean higherIsBetter, boolean loss) {
+        double value(EpochStats stats) {
+            return loss ? stats.validationLoss() : stats.validationMetric();
+        }
+
+        /** The best value over the first {@code epochs} epochs; NaN when there is none. */
+        double best(List<EpochStats> history, int epochs) {
+            double best = Double.NaN;
+            for (EpochStats s : history.subList(0, Math.min(epochs, history.size()))) {
+                double v = value(s);
+                if (!Double.isNaN(v) && (Double.isNaN(best) || (higherIsBetter ? v > best : v < best))) {
+                    best = v;
+                }
+            }
+            return best;
+        }
+    }
+
+    public static Outcome run(SweepConfig sweep, String master, String output) {
+        List<Planned> plan = plan(sweep);
+        String location = output != null ? output : !sweep.outputDir().isBlank() ? sweep.outputDir()
+                : "runs/sweep-" + JobFiles.parse(plan.get(0).jobHocon(), "trial", List.of()).name() + "-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        RunOutputs dir = RunOutputs.create(location);
+        dir.writeText(SWEEP_CONF, sweep.resolvedHocon());
+        dir.writeJson(PLAN, plan.stream().map(p -> new PlanEntry(p.trial().id(), rendered(p.trial()), p.jobHocon())).toList());
+        Ranking ranking = ranking(sweep, JobFiles.parse(plan.get(0).jobHocon(), "trial", List.of()));
+        log.info("sweep: {} trials, {}, best {} is {}, {}; base {}", plan.size(), sweep.strategy(), ranking.name(),
+                ranking.higherIsBetter() ? "highest" : "lowest", sweep.asha() == null ? "no early termination"
+                        : "ASHA from epoch " + sweep.asha().graceEpochs() + ", keeping 1/" + sweep.asha().reductionFactor(),
+                sweep.base());
+        return execute(sweep, plan, dir, master);
+    }
+
+    /** Runs the trials of the sweep in {@code directory} that did not finish; finished ones stay as they are. */
+    public static Outcome resume(String directory, String master) {
+        RunOutputs dir = RunOutputs.open(directory);
+        String conf = HadoopFiles.readText(dir.file(SWEEP_CONF).toString(), "sweep.conf of --resume " + directory);
+        SweepConfig sweep = SweepConfig.from(ConfigFactory.parseString(conf, ConfigParseOptions.defaults()
+                .setSyntax(ConfigSyntax.CONF)), directory + "/" + SWEEP_CONF, List.of());
+        List<Planned> plan = new ArrayList<>();
+        try {
+            PlanEntry[] entries = TrialRunner.JSON.readValue(HadoopFiles.readText(dir.file(PLAN).toString(),
+                    "plan.json of --resume " + directory), PlanEntry[].class);
+            for (PlanEntry e : entries) {
+                Map<String, ConfigValue> values = new LinkedHashMap<>();
+                e.values().forEach((k, v) -> values.put(k, ConfigFactory.parseString("v = " + v).getValue("v")));
+                plan.add(new Planned(new Trial(e.id(), values), e.job(),
+                        JobFiles.parse(e.job(), "trial " + e.id(), List.of()).training().epochs()));
+            }
+        } catch (IOException e) {
+            throw SparktrainException.usage("--resume " + directory + ": unreadable " + PLAN + ": " + e.getMessage());
+        }
+        return execute(sweep, plan, dir, master);
+    }
+
+    /**
+     * Every trial's job file, validated before anything trains: a bad value in any trial is a usage error
+     * naming the trial and the key.
+     */
+    static List<Planned> plan(SweepConfig sweep) {
+        List<Trial> trials = SearchSpace.trials(sweep);
+        List<Planned> plan = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Trial trial : trials) {
+            List<String> sets = new ArrayList<>(sweep.jobSets());
+            sets.addAll(trial.overrides());
+            try {
+                JobConfig job = JobFiles.load(sweep.base(), sets);
+                ranking(sweep, job);
+                plan.add(new Planned(trial, job.resolvedHocon(), job.training().epochs()));
+            } catch (SparktrainException e) {
+                if (e.exitCode() != ExitCode.USAGE) {
+                    throw e;
+                }
+                e.problems().forEach(p -> problems.add(sweep.origin() + ": trial " + trial.id() + " (" + trial.describe() + "): " + p));
+            }
+        }
+        if (!problems.isEmpty()) {
+            List<String> shown = new ArrayList<>(problems.subList(0, Math.min(5, problems.size())));
+            if (problems.size() > 5) {
+                shown.add("and " + (problems.size() - 5) + " more");
+            }
+            throw new SparktrainException(ExitCode.USAGE, shown);
+        }
+        return plan;
+    }
+
+    static Ranking ranking(SweepConfig sweep, JobConfig job) {
+        Tasks.Metric task = Tasks.metric(job);
+        String name = sweep.metric().isEmpty() ? "validation." + task.name() : sweep.metric();
+        boolean loss = name.equals("validation.loss");
+        if (!loss && !name.equals("validation." + task.name())) {
+            throw SparktrainException.usage("metric = " + name + ": data.type " + job.data().type()
+                    + " reports validation." + task.name() + " and validation.loss");
+        }
+        boolean higher = sweep.goal().isEmpty() ? !loss && task.higherIsBetter() : sweep.goal().equals("max");
+        return new Ranking(name, higher, loss);
+    }
+
+    private static Map<String, String> rendered(Trial trial) {
+        Map<String, String> out = new LinkedHashMap<>();
+        trial.values().forEach((k, v) -> out.put(k, v.render(ConfigRenderOptions.concise())));
+        return out;
+    }
+
+    /** Where a trial stands on the driver. */
+    private static final class Progress {
+        final Planned planned;
+        List<EpochStats> history;
+        double seconds;
+
+        Progress(Planned planned, List<EpochStats> history) {
+            this.planned = planned;
+            this.history = history;
+            this.seconds = history.stream().mapToDouble(EpochStats::seconds).sum();
+        }
+
+        String id() {
+            return planned.trial().id();
+        }
+    }
+
+    private static Outcome execute(SweepConfig sweep, List<Planned> plan, RunOutputs dir, String master) {
+        long begin = System.nanoTime();
+        JobConfig base = JobFiles.parse(plan.get(0).jobHocon(), "trial " + plan.get(0).trial().id(), List.of());
+        Ranking ranking = ranking(sweep, base);
+        TrialsTable table = new TrialsTable(dir.directory(), sweep.keys());
+        table.load();
+        Map<String, Final> finals = new TreeMap<>();
+        Deque<Progress> ready = new ArrayDeque<>();
+        Asha asha = sweep.asha() == null ? null
+                : new Asha(sweep.asha().graceEpochs(), sweep.asha().reductionFactor(), ranking.higherIsBetter());
+        for (Planned p : plan) {
+            Path trialDir = trialDirectory(dir, p.trial().id());
+            Final done = readFinal(trialDir);
+            Progress progress = new Progress(p, readHistoryQuietly(new Path(trialDir, RunOutputs.HISTORY)));
+            if (asha != null) {
+                // the rungs as the earlier run left them; a trial killed right at a rung is judged now
+                for (int rung = 1; rung <= progress.history.size(); rung++) {
+                    if (asha.isRung(rung, p.epochs())) {
+                        boolean on = asha.promote(rung, ranking.best(progress.history, rung));
+                        if (done == null && !on && rung == progress.history.size()) {
+                            done = finish(dir, table, progress, ranking, "stopped", stoppedReason(sweep, rung));
+                        }
+                    }
+                }
+            }
+            if (done != null) {
+                finals.put(p.trial().id(), done);
+                if (!table.has(p.trial().id())) {
+                    table.add(p.trial(), done.status(), done.metric(), done.epochs(), done.seconds(), done.reason());
+                }
+            } else {
+                ready.add(progress);
+            }
+        }
+        if (finals.size() > 0) {
+            log.info("resuming: {} of {} trials finished earlier; {} to run", finals.size(), plan.size(), ready.size());
+        }
+        if (!ready.isEmpty()) {
+            try (JavaSparkContext sc = SparkContexts.start(base, master)) {
+                train(sweep, dir, sc, ready, asha, ranking, table, finals);
+            }
+        }
+        return conclude(sweep, plan, dir, ranking, finals, (System.nanoTime() - begin) / 1e9);
+    }
+
+    private static void train(SweepConfig sweep, RunOutputs dir, JavaSparkContext sc, Deque<Progress> ready, Asha asha,
+                              Ranking ranking, TrialsTable table, Map<String, Final> finals) {
+        boolean trialParallel = sweep.strategy().equals("trial-parallel");
+        int parallelism = sweep.parallelism() > 0 ? sweep.parallelism() : trialParallel ? sc.defaultParallelism() : 1;
+        int threads = base(ready).training().threadsPerWorker() > 0 ? base(ready).training().threadsPerWorker()
+                : sc.isLocal() ? Math.max(1, Runtime.getRuntime().availableProcessors() / parallelism) : 1;
+        log.info("sweep: {} trials to run, {} at a time{}", ready.size(), parallelism,
+                trialParallel ? ", " + threads + " ND4J thread(s) each" : "");
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism);
+        ExecutorCompletionService<TrialRunner.Result> results = new ExecutorCompletionService<>(pool);
+        Map<String, Progress> running = new HashMap<>();
+        try {
+            while (!ready.isEmpty() || !running.isEmpty()) {
+                while (running.size() < parallelism && !ready.isEmpty()) {
+                    Progress p = ready.pollFirst();
+                    int until = asha == null ? p.planned.epochs() : asha.nextStop(p.history.size(), p.planned.epochs());
+                    TrialRunner.Segment segment = new TrialRunner.Segment(p.id(), p.planned.jobHocon(),
+                            trialDirectory(dir, p.id()).toString(), until, threads);
+                    String description = String.format("sweep trial %s (%s): epochs %d-%d", p.id(),
+                            p.planned.trial().describe(), p.history.size() + 1, until);
+                    running.put(p.id(), p);
+                    results.submit(() -> runSegment(sc, segment, description, trialParallel));
+                }
+                TrialRunner.Result r = results.take().get();
+                Progress p = running.remove(r.trial());
+                p.history = r.history();
+                p.seconds += r.seconds();
+                int epochs = p.history.size();
+                if (r.failure() != null) {
+                    finals.put(p.id(), finish(dir, table, p, ranking, "failed", r.failure()));
+                } else if (r.finished()) {
+                    finals.put(p.id(), finish(dir, table, p, ranking, "done", null));
+                } else if (asha != null && asha.isRung(epochs, p.planned.epochs())
+                        && !asha.promote(epochs, ranking.best(p.history, epochs))) {
+                    finals.put(p.id(), finish(dir, table, p, ranking, "stopped", stoppedReason(sweep, epochs)));
+                } else {
+                    ready.addFirst(p);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("sweep interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("sweep scheduler failed: " + e.getCause().getMessage(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static JobConfig base(Deque<Progress> ready) {
+        return JobFiles.parse(ready.peekFirst().planned.jobHocon(), "trial", List.of());
+    }
+
+    private static String stoppedReason(SweepConfig sweep, int epoch) {
+        return "ASHA: not in the best 1/" + sweep.asha().reductionFactor() + " of the trials at epoch " + epoch;
+    }
+
+    /** One segment, as a one-task Spark job (trial-parallel) or a data-parallel training from this thread. */
+    private static TrialRunner.Result runSegment(JavaSparkContext sc, TrialRunner.Segment segment, String description,
+                                                 boolean trialParallel) {
+        sc.setJobGroup("sweep-" + segment.trial(), description, true);
+        sc.setLocalProperty("spark.job.description", description);
+        log.info("{}", description);
+        try {
+            if (trialParallel) {
+                String json = TrialRunner.JSON.writeValueAsString(segment);
+                String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor()).collect().get(0);
+                return TrialRunner.JSON.readValue(result, TrialRunner.Result.class);
+            }
+            return TrialRunner.run(segment, distributed(sc));
+        } catch (IOException | RuntimeException e) {
+            // the executor died (out of memory, killed) more often than Spark retries, or Spark itself failed
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            return new TrialRunner.Result(segment.trial(), readHistoryQuietly(new Path(segment.runDirectory(),
+                    RunOutputs.HISTORY)), true, TrialRunner.oneLine(root), 0);
+        }
+    }
+
+    private static TrialRunner.Strategies distributed(JavaSparkContext sc) {
+        return (job, network, batches, epochsDone) -> {
+            int workers = TrainJob.workers(sc, job.training());
+            JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
+            return TrainJob.strategy(job, sc, network, rdd, workers, TrainJob.localThreads(sc, job.training(), workers),
+                    TrainJob.exportDirectory(job, sc));
+        };
+    }
+
+    private static Final finish(RunOutputs dir, TrialsTable table, Progress p, Ranking ranking, String status, String reason) {
+        Final f = new Final(status, ranking.best(p.history, p.history.size()), p.history.size(), p.seconds, reason);
+        Path trialDir = trialDirectory(dir, p.id());
+        try {
+            HadoopFiles.writeAtomically(new Path(trialDir, TRIAL_RESULT), TrialRunner.JSON.writeValueAsString(f));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + trialDir + "/" + TRIAL_RESULT + ": " + e.getMessage(), e);
+        }
+        table.add(p.planned.trial(), status, f.metric(), f.epochs(), f.seconds(), reason);
+        log.info("trial {} {} after {} epochs ({}): {} {}{}", p.id(), status, f.epochs(), p.planned.trial().describe(),
+                ranking.name(), String.format(Locale.ROOT, "%.4f", f.metric()), reason == null ? "" : "; " + reason);
+        return f;
+    }
+
+    private static Outcome conclude(SweepConfig sweep, List<Planned> plan, RunOutputs dir, Ranking ranking,
+                                    Map<String, Final> finals, double seconds) {
+        Planned best = null;
+        for (Planned p : plan) {
+            Final f = finals.get(p.trial().id());
+            if (f != null && !f.status().equals("failed") && !Double.isNaN(f.metric())
+                    && (best == null || better(ranking, f.metric(), finals.get(best.trial().id()).metric()))) {
+                best = p;
+            }
+        }
+        Map<String, Object> test = Map.of();
+        if (best != null) {
+            test = saveBest(dir, best, finals.get(best.trial().id()), ranking);
+        }
+        Map<String, Integer> statuses = new TreeMap<>();
+        finals.values().forEach(f -> statuses.merge(f.status(), 1, Integer::sum));
+        int epochsRun = finals.values().stream().mapToInt(Final::epochs).sum();
+        int budget = plan.stream().mapToInt(Planned::epochs).sum();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("base", sweep.base());
+        json.put("strategy", sweep.strategy());
+        json.put("metric", ranking.name());
+        json.put("goal", ranking.higherIsBetter() ? "max" : "min");
+        json.put("keys", sweep.keys());
+        for (String part : List.of("grid", "random", "early-termination", "parallelism")) {
+            json.put(part, sweep.resolved().getValue(part).unwrapped());
+        }
+        json.put("trials", plan.size());
+        json.put("statuses", statuses);
+        json.put("epochsRun", epochsRun);
+        json.put("epochBudget", budget);
+        json.put("seconds", seconds);
+        json.put("finishedAt", Instant.now().toString());
+        if (best != null) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("trial", best.trial().id());
+            b.put("values", rendered(best.trial()));
+            b.put(ranking.name(), finals.get(best.trial().id()).metric());
+            b.put("test", test);
+            json.put("best", b);
+        }
+        dir.writeJson(SWEEP_JSON, json);
+        return new Outcome(dir.directory().toString(), plan.size(), statuses, best == null ? null : best.trial().id(),
+                best == null ? null : best.trial().describe(), ranking.name(),
+                best == null ? Double.NaN : finals.get(best.trial().id()).metric(), test, epochsRun, budget);
+    }
+
+    private static boolean better(Ranking ranking, double a, double b) {
+        return ranking.higherIsBetter() ? a > b : a < b;
+    }
+
+    /** The best trial's model measured on the test set, with its files, in best/ (replaced whole). */
+    private static Map<String, Object> saveBest(RunOutputs dir, Planned best, Final result, Ranking ranking) {
+        JobConfig job = JobFiles.parse(best.jobHocon(), "trial " + best.trial().id(), List.of());
+        Path trialDir = trialDirectory(dir, best.trial().id());
+        Model model = EvaluateJob.load(new Path(trialDir, RunOutputs.MODEL).toString());
+        Task task = TrialRunner.task(job);
+        Map<String, Object> test = task.testMetrics(model);
+        log.info("best trial {} ({}): {} {}; test {}", best.trial().id(), best.trial().describe(), ranking.name(),
+                String.format(Locale.ROOT, "%.4f", result.metric()), TrainJob.summary(test));
+        Path target = dir.file(BEST);
+        Path tmp = dir.file(".tmp-best-" + UUID.randomUUID());
+        FileSystem fs = HadoopFiles.fileSystem(target);
+        try {
+            RunOutputs out = RunOutputs.create(tmp.toString());
+            for (String name : List.of(RunOutputs.MODEL, RunOutputs.JOB, RunOutputs.HISTORY)) {
+                FileUtil.copy(fs, new Path(trialDir, name), fs, out.file(name), false, fs.getConf());
+            }
+            Map<String, Object> metrics = new LinkedHashMap<>();
+            metrics.put("trial", best.trial().id());
+            metrics.put("values", rendered(best.trial()));
+            metrics.put("test", test);
+            metrics.put(ranking.name(), result.metric());
+            metrics.put("epochs", result.epochs());
+            out.writeJson(RunOutputs.METRICS, metrics);
+            task.saveBeside(out);
+            if (fs.exists(target)) {
+                fs.delete(target, true);
+            }
+            if (!fs.rename(tmp, target)) {
+                throw new IOException("cannot rename " + tmp + " to " + target);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        return test;
+    }
+
+    static Path trialDirectory(RunOutputs dir, String trial) {
+        return new Path(dir.file(TRIALS), trial);
+    }
+
+    private static Final readFinal(Path trialDir) {
+        Path file = new Path(trialDir, TRIAL_RESULT);
+        if (!HadoopFiles.exists(file.toString())) {
+            return null;
+        }
+        try {
+            return TrialRunner.JSON.readValue(HadoopFiles.readText(file.toString(), "trial result"), Final.class);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** A trial's history.csv, as its run directory holds it. */
+    public static List<EpochStats> readHistory(Path historyCsv) throws IOException {
+        List<EpochStats> history = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(HadoopFiles.open(historyCsv), StandardCharsets.UTF_8))) {
+            in.readLine();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (!line.isBlank()) {
+                    history.add(EpochStats.fromCsvRow(line));
+                }
+            }
+        }
+        return history;
+    }
+
+    private static List<EpochStats> readHistoryQuietly(Path historyCsv) {
+        try {
+            return HadoopFiles.exists(historyCsv.toString()) ? readHistory(historyCsv) : List.of();
+        } catch (IOException | RuntimeException e) {
+            log.warn("cannot read {}: {}", historyCsv, e.getMessage());
+            return List.of();
+        }
+    }
+}
