@@ -97,6 +97,20 @@ class SweepCliTest {
     }
 
     @Test
+    void distributedTrialsTrainOneAfterAnotherWithParameterAveraging() throws IOException {
+        Path file = sweepFile(1, "base = base.conf", "strategy = distributed",
+                "grid { \"training.averaging-frequency\" = [2, 8] }");
+        Path out = tmp.resolve("sweep");
+        CliTest.Run run = CliTest.sparktrain("sweep", file.toString(), "--output", out.toString());
+        assertEquals(0, run.code(), run.err());
+        List<String> rows = rows(out);
+        assertEquals(3, rows.size(), rows.toString());
+        rows.subList(1, 3).forEach(r -> assertTrue(r.contains(",done,"), r));
+        assertTrue(JSON.readTree(out.resolve("best/metrics.json").toFile()).at("/test/accuracy").asDouble() > 0.6);
+        assertEquals("distributed", JSON.readTree(out.resolve("sweep.json").toFile()).at("/strategy").asText());
+    }
+
+    @Test
     void ashaStopsTheWorseTrialsAtTheRungs() throws IOException {
         Path file = sweepFile(4, "base = base.conf", "parallelism = 1",
                 "random { trials = 6, seed = 11, space { \"training.learning-rate\" = { log-uniform = [1e-5, 1e-1] } } }",
