@@ -133,7 +133,7 @@ class SweepCliTest {
         Path out = tmp.resolve("sweep");
         Path log = tmp.resolve("killed.log");
         Process p = Processes.sparktrain(log, "sweep", file.toString(), "--output", out.toString());
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(4);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
         while (p.isAlive() && System.nanoTime() < deadline && countRows(out) < 2) {
             Thread.sleep(50);
         }
@@ -147,8 +147,11 @@ class SweepCliTest {
             finishedFiles.putAll(snapshot(out.resolve("trials").resolve(row.substring(0, row.indexOf(',')))));
         }
 
-        CliTest.Run resumed = CliTest.sparktrain("sweep", "--resume", out.toString(), "--verbose");
-        assertEquals(0, resumed.code(), resumed.err());
+        Path resumedLog = tmp.resolve("resumed.log");
+        Process resumed = Processes.sparktrain(resumedLog, "sweep", "--resume", out.toString());
+        assertTrue(resumed.waitFor(8, TimeUnit.MINUTES), "resume finished");
+        assertEquals(0, resumed.exitValue(), Files.readString(resumedLog));
+        int epochsAfter = count(Files.readString(resumedLog), "epoch \\d+/2:");
         List<String> after = rows(out);
         assertEquals(5, after.size(), after.toString());
         assertEquals(before.subList(0, before.size()), after.subList(0, before.size()),
@@ -161,8 +164,13 @@ class SweepCliTest {
         // progress never goes backwards: at most the epoch that was running at the kill is trained again
         List<String> history = Files.readAllLines(out.resolve("trials/t00" + before.size() + "/history.csv"));
         assertEquals(3, history.size(), history.toString());
-        System.out.printf("sweep kill/resume: %d rows before the kill, %d epochs trained before it%n",
-                before.size() - 1, epochsBeforeKill);
+        // the work a kill costs: epochs trained before and after it against the sweep's 8
+        System.out.printf("sweep kill/resume: %d trials finished before the kill; %d epochs trained before it and %d"
+                + " after, of 8%n", before.size() - 1, epochsBeforeKill, epochsAfter);
+        assertTrue(epochsBeforeKill + epochsAfter <= 8 * 1.5, epochsBeforeKill + " + " + epochsAfter + " epochs");
+        int left = 8 - 2 * (before.size() - 1);
+        assertTrue(epochsAfter <= left && epochsAfter >= left - 1, "the resumed sweep trains the " + left
+                + " epochs of the unfinished trials, less the one the running trial had checkpointed: " + epochsAfter);
     }
 
     /** Every file under {@code dir} with its size and modification time. */
