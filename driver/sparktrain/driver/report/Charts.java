@@ -33,6 +33,7 @@ public final class Charts {
         style(chart.getStyler());
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
         chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setYAxisDecimalPattern("#,##0.####");
         return chart;
     }
 

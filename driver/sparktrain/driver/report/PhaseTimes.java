@@ -24,12 +24,12 @@ public final class PhaseTimes {
         PHASES.put("ParameterAveragingMasterBroadcastCreateTimesMs", "broadcast");
         PHASES.put("ParameterAveragingWorkerBroadcastGetValueTimeMs", "broadcast");
         PHASES.put("ParameterAveragingWorkerInitTimeMs", "init");
-        PHASES.put("DataSetGetTimeMs", "data");
+        PHASES.put("WorkerFlatMapDataSetGetTimesMs", "data");
         PHASES.put("ParameterAveragingWorkerFitTimesMs", "fit");
-        PHASES.put("ParameterAveragingMasterCountRddTimesMs", "split");
+        PHASES.put("ParameterAveragingMasterCountRddSizeTimesMs", "split");
         PHASES.put("ParameterAveragingMasterSplitTimesMs", "split");
         PHASES.put("ParameterAveragingMasterRepartitionTimesMs", "split");
-        PHASES.put("ParameterAveragingMasterExportTimesMs", "split");
+        PHASES.put("parameterAveragingMasterExportTimesMs", "split");
         PHASES.put("ParameterAveragingMasterAggregateTimesMs", "aggregate");
         PHASES.put("ParameterAveragingMasterProcessParamsUpdaterTimesMs", "aggregate");
     }
@@ -54,12 +54,16 @@ public final class PhaseTimes {
             return this;
         }
         masters++;
-        fold(stats, 0);
+        fold(stats, new java.util.HashSet<>(), 0);
         return this;
     }
 
-    private void fold(SparkTrainingStats stats, int depth) {
+    /** DL4J's key sets include the nested stats' keys, and the nested stats hold them again: each key once. */
+    private void fold(SparkTrainingStats stats, java.util.Set<String> seen, int depth) {
         for (String key : stats.getKeySet()) {
+            if (!seen.add(key)) {
+                continue;
+            }
             List<EventStats> events = stats.getValue(key);
             if (events == null) {
                 continue;
@@ -77,7 +81,7 @@ public final class PhaseTimes {
         }
         SparkTrainingStats nested = stats.getNestedTrainingStats();
         if (nested != null && nested != stats && depth < 4) {
-            fold(nested, depth + 1);
+            fold(nested, seen, depth + 1);
         }
     }
 

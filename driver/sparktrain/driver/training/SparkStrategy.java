@@ -9,6 +9,8 @@ import org.deeplearning4j.spark.api.TrainingMaster;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.driver.progress.JobNames;
 import sparktrain.worker.NativeThreads;
@@ -89,6 +91,11 @@ abstract class SparkStrategy implements TrainingStrategy {
 
     @Override
     public void collectStats(Consumer<SparkTrainingStats> sink) {
+        // DL4J stamps its stats with an NTP clock by default, which fails offline; summed durations need none.
+        // Executors on a cluster need the same -D in spark.executor.extraJavaOptions (README).
+        if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
+            System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
+        }
         statsSink = sink;
     }
 
