@@ -117,7 +117,7 @@ public final class TrainJob {
             JavaRDD<DataSet> rdd = sc.parallelize(trainBatches, workers).repartition(workers);
 
             try (TrainingStrategy strategy = strategy(job, sc, network, rdd, workers, localThreads, exportDirectory);
-                 Progress progress = Progress.start(sc, job, trainBatches.size(), workers, quiet, () -> strategy.network().score())) {
+                 Progress progress = Progress.start(sc, job, trainBatches.size(), workers, quiet, strategy::lastScore)) {
                 PhaseTimes phases = PhaseTimes.empty();
                 if (job.monitor().collectStats()) {
                     strategy.collectStats(phases::add);

@@ -60,15 +60,17 @@ public final class ProgressListener extends SparkListener {
         }
     }
 
-    /** DL4J counts the RDD before splitting it into rounds: that job trains nothing. */
+    /** DL4J counts the RDD before splitting it into rounds: that job (its result stage, the last one) trains nothing. */
     private static boolean isCount(SparkListenerJobStart start) {
+        StageInfo result = null;
         scala.collection.Iterator<StageInfo> stages = start.stageInfos().iterator();
         while (stages.hasNext()) {
-            if (!stages.next().name().startsWith("count at ")) {
-                return false;
+            StageInfo s = stages.next();
+            if (result == null || s.stageId() > result.stageId()) {
+                result = s;
             }
         }
-        return true;
+        return result != null && result.name().startsWith("count at ");
     }
 
     @Override

@@ -99,6 +99,13 @@ abstract class SparkStrategy implements TrainingStrategy {
         statsSink = sink;
     }
 
+    /** DL4J's training masters set the wrapper's score after every averaging round. */
+    @Override
+    public double lastScore() {
+        double score = multiLayer != null ? multiLayer.getScore() : graph != null ? graph.getScore() : Double.NaN;
+        return score > 0 ? score : Double.NaN;
+    }
+
     @Override
     public Model network() {
         return network;

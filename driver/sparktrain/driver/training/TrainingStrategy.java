@@ -22,6 +22,11 @@ public interface TrainingStrategy extends AutoCloseable {
         return Communication.NONE;
     }
 
+    /** The mean minibatch loss the workers reported in the latest round (read while training runs); NaN when none. */
+    default double lastScore() {
+        return Double.NaN;
+    }
+
     /**
      * Asks the strategy to collect DL4J's training stats (time per phase and worker) and hand each epoch's
      * to {@code sink}; strategies without such stats ignore it.
