@@ -111,7 +111,7 @@ public final class Charts {
         chart.getStyler().setHeatMapValueDecimalPattern("#");
         chart.getStyler().setXAxisLabelRotation(40);
         chart.getStyler().setPlotContentSize(1.0);
-        chart.getStyler().setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x6baed6), new Color(0x08306b)});
+        chart.getStyler().setRangeColors(new Color[] {new Color(0xf7fbff), new Color(0x9ecae1), new Color(0x4292c6)});
         chart.getStyler().setLegendVisible(true);
         List<String> reversed = new ArrayList<>(classes);
         java.util.Collections.reverse(reversed);

@@ -85,9 +85,23 @@ public final class PhaseTimes {
         }
     }
 
-    /** A worker is a task thread of an executor JVM: "host thread 57" (the JVM id only when a host runs several). */
+    /** A worker is a task thread of an executor: "machine/thread". */
     private static String worker(EventStats e) {
-        return e.getMachineID() + " thread " + e.getThreadID();
+        return e.getMachineID() + "/" + e.getThreadID();
+    }
+
+    /** "thread 57" when every worker ran on one machine, else "machine 2, thread 57" (machines numbered in order). */
+    static List<String> labels(List<String> workers) {
+        List<String> machines = workers.stream().filter(w -> !w.equals(DRIVER))
+                .map(w -> w.substring(0, w.lastIndexOf('/'))).distinct().sorted().toList();
+        return workers.stream().map(w -> {
+            if (w.equals(DRIVER)) {
+                return DRIVER;
+            }
+            String thread = "thread " + w.substring(w.lastIndexOf('/') + 1);
+            return machines.size() == 1 ? thread : "machine " + (machines.indexOf(w.substring(0, w.lastIndexOf('/'))) + 1)
+                    + ", " + thread;
+        }).toList();
     }
 
     public boolean isEmpty() {
@@ -119,7 +133,7 @@ public final class PhaseTimes {
         chart.getStyler().setXAxisLabelRotation(workers.size() > 3 ? 30 : 0);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
         chart.getStyler().setOverlapped(false);
-        List<String> labels = workers.stream().map(w -> w.replaceFirst("^(.{28}).+( thread .*)$", "$1…$2")).toList();
+        List<String> labels = labels(workers);
         for (String phase : PHASE_ORDER) {
             List<Number> seconds = new ArrayList<>();
             boolean any = false;
