@@ -30,11 +30,13 @@ public final class PhaseTimes {
         PHASES.put("ParameterAveragingMasterSplitTimesMs", "split");
         PHASES.put("ParameterAveragingMasterRepartitionTimesMs", "split");
         PHASES.put("parameterAveragingMasterExportTimesMs", "split");
-        PHASES.put("ParameterAveragingMasterAggregateTimesMs", "aggregate");
-        PHASES.put("ParameterAveragingMasterProcessParamsUpdaterTimesMs", "aggregate");
+        // DL4J times the round's treeAggregate call, which runs the workers' fit before it aggregates
+        PHASES.put("ParameterAveragingMasterAggregateTimesMs", "round + aggregate");
+        PHASES.put("ParameterAveragingMasterProcessParamsUpdaterTimesMs", "apply");
     }
 
-    public static final List<String> PHASE_ORDER = List.of("broadcast", "init", "data", "fit", "split", "aggregate");
+    public static final List<String> PHASE_ORDER = List.of("broadcast", "init", "data", "fit", "split", "round + aggregate",
+            "apply");
     public static final String DRIVER = "driver";
 
     /** worker -> phase -> milliseconds. */

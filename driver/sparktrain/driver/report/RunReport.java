@@ -61,8 +61,10 @@ public record RunReport(JobConfig job, String master, int workers, String strate
                         + " SharedTrainingMaster (training.mode = sharing) keeps no training stats; parameter averaging does");
             } else {
                 report.chart("phases", phases.chart(), "seconds per phase, summed over " + phases.masters()
-                        + " epoch(s): the driver creates the broadcast, splits the data and aggregates; each worker"
-                        + " thread gets the broadcast, initialises, waits for data and fits");
+                        + " epoch(s). Driver: creating the broadcast, counting and splitting the data, each averaging"
+                        + " round's Spark job (which includes the workers' fitting) with its aggregation, applying the"
+                        + " averaged parameters. Each worker thread: getting the broadcast, initialising, waiting for"
+                        + " data, fitting");
                 report.html(phaseTable());
             }
         }
