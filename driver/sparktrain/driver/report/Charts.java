@@ -139,14 +139,16 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
         chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
         chart.getStyler().setMarkerSize(3);
+        chart.getStyler().setXAxisTickMarkSpacingHint(60);
+        chart.getStyler().setXAxisDecimalPattern("#");
         Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0x9467bd)};
         for (int i = 0; i < actual.size(); i++) {
             Color color = colors[i % colors.length];
-            XYSeries a = chart.addSeries("sequence " + (i + 1) + " actual", steps(actual.get(i).length, 0), actual.get(i));
+            XYSeries a = chart.addSeries("#" + (i + 1) + " actual", steps(actual.get(i).length, 0), actual.get(i));
             a.setMarker(SeriesMarkers.NONE);
             a.setLineColor(color);
             // the forecast made after step t is for step t + 1
-            XYSeries f = chart.addSeries("sequence " + (i + 1) + " forecast", steps(forecast.get(i).length, 1),
+            XYSeries f = chart.addSeries("#" + (i + 1) + " forecast", steps(forecast.get(i).length, 1),
                     forecast.get(i));
             f.setMarker(SeriesMarkers.CIRCLE);
             f.setMarkerColor(color);
