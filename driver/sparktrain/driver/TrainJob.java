@@ -145,12 +145,21 @@ public final class TrainJob {
                 outputs.writeJson(RunOutputs.METRICS, metrics(test, metric, result));
                 task.saveBeside(outputs);
                 outputs.writeModel(result.network());
-                new RunReport(job, sc.master(), workers, strategy.describe(), network.numParams(), result.history(),
-                        metric, result.bestEpoch(), result.stoppedEarly(), test, (System.nanoTime() - startNanos) / 1e9,
-                        resume, phases).write(outputs.directory(), task, result.network());
+                writeReport(new RunReport(job, sc.master(), workers, strategy.describe(), network.numParams(),
+                        result.history(), metric, result.bestEpoch(), result.stoppedEarly(), test,
+                        (System.nanoTime() - startNanos) / 1e9, resume, phases), outputs, task, result.network());
                 log.info("test {}; outputs in {}", summary(test), outputs.directory());
                 return new Outcome(outputs.directory().toString(), test, result.history());
             }
+        }
+    }
+
+    /** The model and metrics are written by now: a report that cannot be drawn is a warning, not a failed run. */
+    private static void writeReport(RunReport report, RunOutputs outputs, Task task, Model network) {
+        try {
+            report.write(outputs.directory(), task, network);
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("report.html not written: {}: {}", e.getClass().getSimpleName(), e.getMessage());
         }
     }
 
