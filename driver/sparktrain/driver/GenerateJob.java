@@ -40,7 +40,7 @@ public final class GenerateJob {
         return prime + sample(network, vocabulary, start, length, temperature, new Random(seed));
     }
 
-    static String sample(MultiLayerNetwork network, Vocabulary vocabulary, String prime, int length,
+    public static String sample(MultiLayerNetwork network, Vocabulary vocabulary, String prime, int length,
                          double temperature, Random random) {
         network.rnnClearPreviousState();
         int[] primeIndexes = vocabulary.encode(prime);

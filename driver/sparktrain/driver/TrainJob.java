@@ -22,6 +22,9 @@ import sparktrain.driver.training.EpochLoop;
 import sparktrain.driver.training.EpochStats;
 import sparktrain.driver.training.LoopState;
 import sparktrain.driver.output.Checkpoints;
+import sparktrain.driver.progress.Progress;
+import sparktrain.driver.report.PhaseTimes;
+import sparktrain.driver.report.RunReport;
 import sparktrain.driver.training.GradientSharing;
 import sparktrain.driver.training.ParameterAveraging;
 import sparktrain.driver.training.Scoring;
@@ -57,18 +60,28 @@ public final class TrainJob {
 
     /** A new run into a new or empty output directory. */
     public static Outcome run(JobConfig job, String masterOverride, String outputOverride) {
+        return run(job, masterOverride, outputOverride, false);
+    }
+
+    /** @param quiet no progress bar, even on a terminal: a progress line every log.progress-seconds instead */
+    public static Outcome run(JobConfig job, String masterOverride, String outputOverride, boolean quiet) {
         String output = outputOverride != null ? outputOverride
                 : !job.outputDir().isBlank() ? job.outputDir() : RunOutputs.defaultDirectory(job.name());
         RunOutputs.requireFresh(output);
-        return run(job, masterOverride, output, false);
+        return run(job, masterOverride, output, false, quiet);
     }
 
     /** Continues the run in {@code runDirectory} from its newest complete checkpoint. */
     public static Outcome resume(JobConfig job, String masterOverride, String runDirectory) {
-        return run(job, masterOverride, runDirectory, true);
+        return resume(job, masterOverride, runDirectory, false);
     }
 
-    private static Outcome run(JobConfig job, String masterOverride, String output, boolean resume) {
+    public static Outcome resume(JobConfig job, String masterOverride, String runDirectory, boolean quiet) {
+        return run(job, masterOverride, runDirectory, true, quiet);
+    }
+
+    private static Outcome run(JobConfig job, String masterOverride, String output, boolean resume, boolean quiet) {
+        long startNanos = System.nanoTime();
         TrainingConfig t = job.training();
         Checkpoints.Restored restored = null;
         if (resume) {
@@ -102,7 +115,12 @@ public final class TrainJob {
             // the shuffle means tasks read cached blocks instead of carrying their partition's data
             JavaRDD<DataSet> rdd = sc.parallelize(trainBatches, workers).repartition(workers);
 
-            try (TrainingStrategy strategy = strategy(job, sc, network, rdd, workers, localThreads, exportDirectory)) {
+            try (TrainingStrategy strategy = strategy(job, sc, network, rdd, workers, localThreads, exportDirectory);
+                 Progress progress = Progress.start(sc, job, trainBatches.size(), workers, quiet, strategy::lastScore)) {
+                PhaseTimes phases = PhaseTimes.empty();
+                if (job.monitor().collectStats()) {
+                    strategy.collectStats(phases::add);
+                }
                 log.info("training: {}; {} parameters; output {}", strategy.describe(), network.numParams(),
                         outputs.directory());
                 if (!resume) {
@@ -114,6 +132,7 @@ public final class TrainJob {
                 EpochLoop loop = new EpochLoop(t.epochs(), t.patience(), task.trainExamples(),
                         Scoring.head(trainBatches, t.lossSample()), validation, task::validate,
                         "lower training.learning-rate (now " + t.learningRate() + ")")
+                        .listener((stats, net, state) -> progress.epochDone())
                         .listener((stats, net, state) -> {
                             outputs.writeHistory(state.history(), metric);
                             if (every > 0 && (state.epochsDone() % every == 0 || state.epochsDone() == t.epochs())) {
@@ -125,9 +144,21 @@ public final class TrainJob {
                 outputs.writeJson(RunOutputs.METRICS, metrics(test, metric, result));
                 task.saveBeside(outputs);
                 outputs.writeModel(result.network());
+                writeReport(new RunReport(job, sc.master(), workers, strategy.describe(), network.numParams(),
+                        result.history(), metric, result.bestEpoch(), result.stoppedEarly(), test,
+                        (System.nanoTime() - startNanos) / 1e9, resume, phases), outputs, task, result.network());
                 log.info("test {}; outputs in {}", summary(test), outputs.directory());
                 return new Outcome(outputs.directory().toString(), test, result.history());
             }
+        }
+    }
+
+    /** The model and metrics are written by now: a report that cannot be drawn is a warning, not a failed run. */
+    private static void writeReport(RunReport report, RunOutputs outputs, Task task, Model network) {
+        try {
+            report.write(outputs.directory(), task, network);
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("report.html not written: {}: {}", e.getClass().getSimpleName(), e.getMessage());
         }
     }
 

@@ -30,14 +30,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the run in DIR from its newest checkpoint (CONFIG defaults to DIR/job.conf).")
     String resume;
 
+    @Option(names = "--quiet", description = "No progress bar on a terminal: a progress line every log.progress-seconds instead.")
+    boolean quiet;
+
     @Override
     public Integer call() {
         if (resume != null && output != null) {
             throw SparktrainException.usage("--resume and --output both name the run directory: give only --resume");
         }
         TrainJob.Outcome outcome = resume != null
-                ? TrainJob.resume(job.loadOr(resume), master, resume)
-                : TrainJob.run(job.load(), master, output);
+                ? TrainJob.resume(job.loadOr(resume), master, resume, quiet)
+                : TrainJob.run(job.load(), master, output, quiet);
         spec.commandLine().getOut().printf("test %s%noutputs %s%n", outcome.summary(), outcome.outputDirectory());
         spec.commandLine().getOut().flush();
         return ExitCode.OK.code;

@@ -24,6 +24,8 @@ import sparktrain.driver.EvaluateJob;
 import sparktrain.driver.SparkContexts;
 import sparktrain.driver.TrainJob;
 import sparktrain.driver.output.RunOutputs;
+import sparktrain.driver.progress.JobNames;
+import sparktrain.driver.report.SweepReport;
 import sparktrain.driver.tasks.Task;
 import sparktrain.driver.tasks.Tasks;
 import sparktrain.driver.training.EpochStats;
@@ -325,7 +327,7 @@ public final class SweepJob {
     private static TrialRunner.Result runSegment(JavaSparkContext sc, TrialRunner.Segment segment, String description,
                                                  boolean trialParallel) {
         sc.setJobGroup("sweep-" + segment.trial(), description, true);
-        sc.setLocalProperty("spark.job.description", description);
+        sc.setLocalProperty(JobNames.TRIAL_PROPERTY, segment.trial());
         log.info("{}", description);
         try {
             if (trialParallel) {
@@ -410,6 +412,11 @@ public final class SweepJob {
             json.put("best", b);
         }
         dir.writeJson(SWEEP_JSON, json);
+        try {
+            log.info("report: {}", SweepReport.write(dir.directory().toString()));
+        } catch (RuntimeException | LinkageError e) {
+            log.warn("report.html not written: {}: {}", e.getClass().getSimpleName(), e.getMessage());
+        }
         return new Outcome(dir.directory().toString(), plan.size(), statuses, best == null ? null : best.trial().id(),
                 best == null ? null : best.trial().describe(), ranking.name(),
                 best == null ? Double.NaN : finals.get(best.trial().id()).metric(), test, epochsRun, budget);

@@ -12,7 +12,9 @@ import sparktrain.core.model.Networks;
 import sparktrain.driver.data.SequenceSplit;
 import sparktrain.driver.data.TextCorpus;
 import sparktrain.driver.data.Vocabulary;
+import sparktrain.driver.GenerateJob;
 import sparktrain.driver.output.RunOutputs;
+import sparktrain.driver.report.Report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +32,7 @@ public final class CharTextTask implements Task {
     public static final String METRIC = "bitsPerChar";
     private static final int EVAL_BATCH = 64;
     private static final double LN2 = Math.log(2);
+    private static final int REPORT_SAMPLE = 600;
 
     private final Vocabulary vocabulary;
     private final int[] text;
@@ -132,6 +135,20 @@ public final class CharTextTask implements Task {
     @Override
     public void saveBeside(RunOutputs outputs) {
         outputs.writeText(Vocabulary.FILE, vocabulary.toJson());
+    }
+
+    /** A sample the way {@code sparktrain generate} draws one with its defaults (temperature 0.8, seed 42). */
+    @Override
+    public void report(Report report, Model network, Map<String, Object> test) {
+        if (!(network instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork lstm)) {
+            return;
+        }
+        String prime = vocabulary.index('\n') >= 0 ? "\n" : String.valueOf(vocabulary.character(0));
+        String sample = GenerateJob.sample(lstm, vocabulary, prime, REPORT_SAMPLE, 0.8, new java.util.Random(42));
+        report.section("Generated sample")
+                .paragraph(REPORT_SAMPLE + " characters after a newline, temperature 0.8, seed 42 (sparktrain generate"
+                        + " --model model.zip draws more)")
+                .preformatted(sample);
     }
 
     /** Sequences starting at {@code starts} as minibatches: features and labels [batch, 1, time], float indices. */

@@ -6,6 +6,8 @@ import sparktrain.core.config.JobConfig;
 import sparktrain.core.model.InputShape;
 import sparktrain.driver.data.FashionMnist;
 import sparktrain.driver.output.Metrics;
+import sparktrain.driver.report.Charts;
+import sparktrain.driver.report.Report;
 import sparktrain.driver.training.Scoring;
 
 import java.util.LinkedHashMap;
@@ -68,6 +70,13 @@ public final class FashionMnistTask implements Task {
     public Map<String, Object> testMetrics(Model network) {
         return Metrics.classification(Scoring.evaluate(network, data.test().minibatches(EVAL_BATCH)),
                 FashionMnist.CLASS_NAMES);
+    }
+
+    @Override
+    public void report(Report report, Model network, Map<String, Object> test) {
+        report.section("Test confusion matrix")
+                .chart("confusion", Charts.confusion((int[][]) test.get("confusionMatrix"), FashionMnist.CLASS_NAMES),
+                        "rows: the actual class, columns: the predicted class, cells: test images");
     }
 
     @Override

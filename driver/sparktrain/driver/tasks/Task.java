@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.core.model.InputShape;
 import sparktrain.driver.output.RunOutputs;
+import sparktrain.driver.report.Report;
 
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,13 @@ public interface Task {
 
     /** Files a model needs beside it, e.g. the vocabulary of a character model. */
     default void saveBeside(RunOutputs outputs) {
+    }
+
+    /**
+     * Adds what only this task can show to report.html, e.g. the confusion matrix or a generated sample;
+     * {@code test} is {@link #testMetrics}'s result for {@code network}.
+     */
+    default void report(Report report, Model network, Map<String, Object> test) {
     }
 
     /** One validation measurement: the metric, which way is better, and the loss. */

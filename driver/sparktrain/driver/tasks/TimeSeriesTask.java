@@ -12,6 +12,8 @@ import sparktrain.core.model.Networks;
 import sparktrain.driver.data.CsvSequences;
 import sparktrain.driver.data.SequenceSplit;
 import sparktrain.driver.data.SineSeries;
+import sparktrain.driver.report.Charts;
+import sparktrain.driver.report.Report;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,6 +114,34 @@ public final class TimeSeriesTask implements Task {
         m.put("validation", data.validation().size());
         m.put("test", data.test().size());
         return m;
+    }
+
+    /** The first few test sequences' first column: actual values and the model's one-step-ahead forecasts. */
+    @Override
+    public void report(Report report, Model network, Map<String, Object> test) {
+        List<double[][]> shown = data.test().subList(0, Math.min(3, data.test().size()));
+        if (shown.isEmpty()) {
+            return;
+        }
+        INDArray out = Networks.output(network, batches(shown, shown.size()).get(0).getFeatures());
+        List<double[]> actual = new ArrayList<>();
+        List<double[]> forecast = new ArrayList<>();
+        for (int i = 0; i < shown.size(); i++) {
+            double[][] s = shown.get(i);
+            double[] a = new double[s.length];
+            for (int t = 0; t < s.length; t++) {
+                a[t] = s[t][0];
+            }
+            double[] f = new double[(int) out.size(2)];
+            for (int t = 0; t < f.length; t++) {
+                f[t] = out.getDouble(i, 0, t);
+            }
+            actual.add(a);
+            forecast.add(f);
+        }
+        report.section("Forecasts on test sequences")
+                .chart("forecasts", Charts.forecasts("Forecast against actual (column 1)", actual, forecast),
+                        "lines: the actual series; dashed with dots: the forecast of each step made from the steps before it");
     }
 
     /** Sequences as minibatches: features and labels [batch, columns, time]. */

@@ -185,6 +185,11 @@ public final class GradientSharing extends SparkStrategy {
         return lastEpoch;
     }
 
+    /** DL4J's SharedTrainingMaster keeps no training stats, and fails (NullPointerException) when asked to. */
+    @Override
+    public void collectStats(java.util.function.Consumer<org.deeplearning4j.spark.api.stats.SparkTrainingStats> sink) {
+    }
+
     @Override
     public String describe() {
         return description;

@@ -6,11 +6,17 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.driver.progress.JobNames;
 import sparktrain.worker.NativeThreads;
 import sparktrain.worker.PinTaskGpu;
+
+import java.util.function.Consumer;
 
 /**
  * Trains on Spark with one of DL4J's training masters, for both network kinds
@@ -26,6 +32,7 @@ abstract class SparkStrategy implements TrainingStrategy {
     private TrainingMaster master;
     private SparkDl4jMultiLayer multiLayer;
     private SparkComputationGraph graph;
+    private Consumer<SparkTrainingStats> statsSink;
 
     /**
      * @param data minibatches of {@code training.batch-size} examples each (the training master caches it)
@@ -47,7 +54,7 @@ abstract class SparkStrategy implements TrainingStrategy {
     @Override
     public void fitEpoch(int epoch) {
         wrap(masterFor(epoch));
-        sc.setJobDescription("sparktrain: epoch " + epoch);
+        sc.setJobDescription(JobNames.epoch(sc, epoch));
         if (localThreads > 0) {
             NativeThreads.limit(localThreads);
         }
@@ -56,6 +63,9 @@ abstract class SparkStrategy implements TrainingStrategy {
                 network = multiLayer.fit(data);
             } else {
                 network = graph.fit(data);
+            }
+            if (statsSink != null && master.getTrainingStats() != null) {
+                statsSink.accept(master.getTrainingStats());
             }
         } finally {
             sc.setJobDescription(null);
@@ -71,11 +81,29 @@ abstract class SparkStrategy implements TrainingStrategy {
             return;
         }
         master = next;
+        master.setCollectTrainingStats(statsSink != null);
         if (network instanceof MultiLayerNetwork mln) {
             multiLayer = new SparkDl4jMultiLayer(sc, mln, next);
         } else {
             graph = new SparkComputationGraph(sc, (ComputationGraph) network, next);
         }
+    }
+
+    @Override
+    public void collectStats(Consumer<SparkTrainingStats> sink) {
+        // DL4J stamps its stats with an NTP clock by default, which fails offline; summed durations need none.
+        // Executors on a cluster need the same -D in spark.executor.extraJavaOptions (README).
+        if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
+            System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
+        }
+        statsSink = sink;
+    }
+
+    /** DL4J's training masters set the wrapper's score after every averaging round. */
+    @Override
+    public double lastScore() {
+        double score = multiLayer != null ? multiLayer.getScore() : graph != null ? graph.getScore() : Double.NaN;
+        return score > 0 ? score : Double.NaN;
     }
 
     @Override

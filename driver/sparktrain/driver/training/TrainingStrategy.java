@@ -1,6 +1,9 @@
 package sparktrain.driver.training;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+
+import java.util.function.Consumer;
 
 /**
  * How one epoch is trained: in one JVM, or data-parallel on Spark. The epoch loop around it
@@ -17,6 +20,18 @@ public interface TrainingStrategy extends AutoCloseable {
     /** Parameter or update traffic of the last epoch; NONE when nothing crosses a network. */
     default Communication lastEpochCommunication() {
         return Communication.NONE;
+    }
+
+    /** The mean minibatch loss the workers reported in the latest round (read while training runs); NaN when none. */
+    default double lastScore() {
+        return Double.NaN;
+    }
+
+    /**
+     * Asks the strategy to collect DL4J's training stats (time per phase and worker) and hand each epoch's
+     * to {@code sink}; strategies without such stats ignore it.
+     */
+    default void collectStats(Consumer<SparkTrainingStats> sink) {
     }
 
     /** A short description for logs and run.json, e.g. "parameter averaging, 2 workers, frequency 10". */

@@ -17,6 +17,7 @@ public record JobConfig(
         TrainingConfig training,
         SparkSettings spark,
         String outputDir,
+        MonitorConfig monitor,
         Config resolved) {
 
     /** Validates every key of a resolved job file and reports all problems together. */
@@ -34,6 +35,7 @@ public record JobConfig(
                 TrainingConfig.from(s),
                 SparkSettings.from(s),
                 s.string("output.dir"),
+                MonitorConfig.from(s),
                 resolved);
         boolean typesKnown = DataConfig.TYPES.contains(job.data().type()) && ModelConfig.TYPES.contains(job.model().type());
         boolean fits = job.data().sequences() == job.model().recurrent()

@@ -61,6 +61,8 @@ class ResumeTest {
         for (int epoch = 1; epoch <= 4; epoch++) {
             assertTrue(history.get(epoch).startsWith(epoch + ","), history.toString());
         }
+        String report = Files.readString(run.resolve("report.html"));
+        assertTrue(report.contains("4 of 4") && report.contains("since the resume"), "the resume writes the report");
         double a = testAccuracy(uninterrupted);
         double b = testAccuracy(run);
         System.out.printf("resume: uninterrupted test accuracy %.4f, killed after epoch 1 and resumed %.4f%n", a, b);

@@ -72,6 +72,7 @@ class SweepCliTest {
         assertFalse(JSON.readTree(out.resolve("trials/t002/metrics.json").toFile()).has("test"),
                 "test metrics for the best trial only");
         assertTrue(run.out().contains("best " + best), run.out());
+        assertTrue(Files.readString(out.resolve("report.html")).contains(best), "the sweep's report.html names the best trial");
 
         // a finished sweep resumed trains nothing and changes no row
         byte[] before = Files.readAllBytes(out.resolve("trials.csv"));

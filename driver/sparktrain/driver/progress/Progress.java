@@ -1,0 +1,49 @@
+package sparktrain.driver.progress;
+
+import org.apache.spark.api.java.JavaSparkContext;
+import sparktrain.core.config.JobConfig;
+
+import java.util.function.DoubleSupplier;
+
+/**
+ * A training's progress display for as long as it trains: a progress bar per epoch on an interactive
+ * terminal in local mode, else a log line every log.progress-seconds. Closing it detaches the listener.
+ */
+public final class Progress implements AutoCloseable {
+    private final JavaSparkContext sc;
+    private final ProgressListener listener;
+    private final ProgressView view;
+
+    private Progress(JavaSparkContext sc, ProgressListener listener, ProgressView view) {
+        this.sc = sc;
+        this.listener = listener;
+        this.view = view;
+    }
+
+    /**
+     * @param quiet no progress bar even on a terminal
+     * @param loss the driver's latest training score of the network
+     */
+    public static Progress start(JavaSparkContext sc, JobConfig job, long batchesPerEpoch, int workers, boolean quiet,
+                                 DoubleSupplier loss) {
+        boolean bar = !quiet && System.console() != null && sc.isLocal();
+        ProgressView view = bar ? new BarView() : new LogView(job.monitor().progressSeconds());
+        // parameter averaging: one Spark job per averaging round; gradient sharing's jobs have no fixed size
+        long perRound = job.training().mode().equals("averaging") ? (long) workers * job.training().averagingFrequency() : 0;
+        ProgressListener listener = new ProgressListener(view, sc.getLocalProperty(JobNames.TRIAL_PROPERTY),
+                batchesPerEpoch, perRound, job.training().batchSize(), loss);
+        sc.sc().addSparkListener(listener);
+        return new Progress(sc, listener, view);
+    }
+
+    /** Called after each epoch's training and measurement. */
+    public void epochDone() {
+        listener.epochDone();
+    }
+
+    @Override
+    public void close() {
+        sc.sc().removeSparkListener(listener);
+        view.close();
+    }
+}

@@ -1,0 +1,99 @@
+package sparktrain.driver.progress;
+
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobEnd;
+import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.StageInfo;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Training progress from the driver's side of Spark, outside the epoch loop: the epoch starts with the
+ * first job whose description names it (see {@link JobNames}), and every finished training round
+ * (DL4J runs one Spark job per averaging round; its per-epoch count job is not one) advances it by
+ * {@code batchesPerRound} minibatches. The epoch ends when a job of the next epoch, or none, follows:
+ * {@link #epochDone} is called after each epoch's training.
+ */
+public final class ProgressListener extends SparkListener {
+    private final ProgressView view;
+    private final String trial;
+    private final long batchesPerEpoch;
+    private final long batchesPerRound;
+    private final long batchSize;
+    private final DoubleSupplier loss;
+    private final Set<Integer> jobs = new HashSet<>();
+    private int epoch = -1;
+    private long rounds;
+    private long startNanos;
+
+    /**
+     * @param trial only jobs of this sweep trial ("" for a plain run) count
+     * @param batchesPerRound minibatches one training job fits (workers x averaging frequency); 0 when unknown
+     * @param loss the driver's latest score of the network, NaN when none
+     */
+    public ProgressListener(ProgressView view, String trial, long batchesPerEpoch, long batchesPerRound, int batchSize,
+                            DoubleSupplier loss) {
+        this.view = view;
+        this.trial = trial == null ? "" : trial;
+        this.batchesPerEpoch = batchesPerEpoch;
+        this.batchesPerRound = batchesPerRound;
+        this.batchSize = batchSize;
+        this.loss = loss;
+    }
+
+    @Override
+    public synchronized void onJobStart(SparkListenerJobStart start) {
+        JobNames.Epoch e = JobNames.of(start.properties());
+        if (e == null || !e.trial().equals(trial)) {
+            return;
+        }
+        if (e.epoch() != epoch) {
+            epoch = e.epoch();
+            rounds = 0;
+            startNanos = System.nanoTime();
+            view.epochStarted(trial, epoch, batchesPerRound > 0 ? batchesPerEpoch : 0);
+        }
+        if (!isCount(start)) {
+            jobs.add(start.jobId());
+        }
+    }
+
+    /** DL4J counts the RDD before splitting it into rounds: that job (its result stage, the last one) trains nothing. */
+    private static boolean isCount(SparkListenerJobStart start) {
+        StageInfo result = null;
+        scala.collection.Iterator<StageInfo> stages = start.stageInfos().iterator();
+        while (stages.hasNext()) {
+            StageInfo s = stages.next();
+            if (result == null || s.stageId() > result.stageId()) {
+                result = s;
+            }
+        }
+        return result != null && result.name().startsWith("count at ");
+    }
+
+    @Override
+    public synchronized void onJobEnd(SparkListenerJobEnd end) {
+        if (!jobs.remove(end.jobId())) {
+            return;
+        }
+        rounds++;
+        long batches = batchesPerRound > 0 ? Math.min(batchesPerEpoch, rounds * batchesPerRound) : rounds;
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double samplesPerSecond = batchesPerRound > 0 && seconds > 0 ? batches * batchSize / seconds : 0;
+        view.update(batches, samplesPerSecond, loss.getAsDouble());
+        if (batchesPerRound > 0 && batches >= batchesPerEpoch) {
+            view.epochEnded();
+        }
+    }
+
+    /** The epoch's training has returned: close its bar (the next epoch's first job opens a new one). */
+    public synchronized void epochDone() {
+        view.epochEnded();
+    }
+
+    public synchronized long rounds() {
+        return rounds;
+    }
+}
