@@ -38,6 +38,12 @@ public final class PhaseTimes {
     public static final List<String> PHASE_ORDER = List.of("broadcast", "init", "data", "fit", "split", "round + aggregate",
             "apply");
     public static final String DRIVER = "driver";
+    /** One colour per phase, whichever phases a run has. */
+    private static final Map<String, java.awt.Color> COLOURS = Map.of(
+            "broadcast", new java.awt.Color(0x4e79a7), "init", new java.awt.Color(0xf28e2b),
+            "data", new java.awt.Color(0x9c755f), "fit", new java.awt.Color(0x59a14f),
+            "split", new java.awt.Color(0xbab0ac), "round + aggregate", new java.awt.Color(0xe15759),
+            "apply", new java.awt.Color(0xedc948));
 
     /** worker -> phase -> milliseconds. */
     private final Map<String, Map<String, Long>> millis = new TreeMap<>(Comparator
@@ -145,7 +151,7 @@ public final class PhaseTimes {
                 seconds.add(ms / 1000.0);
             }
             if (any) {
-                chart.addSeries(phase, labels, seconds);
+                chart.addSeries(phase, labels, seconds).setFillColor(COLOURS.get(phase));
             }
         }
         return chart;
