@@ -3,6 +3,7 @@ package sparktrain.core.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueType;
 
 import java.util.ArrayList;
@@ -168,7 +169,7 @@ public final class Settings {
             return "null, expected " + expected;
         }
         ConfigValueType type = config.getValue(key).valueType();
-        return "found " + type.name().toLowerCase(Locale.ROOT) + " " + config.getValue(key).render()
+        return "found " + type.name().toLowerCase(Locale.ROOT) + " " + config.getValue(key).render(ConfigRenderOptions.concise())
                 + ", expected " + expected;
     }
 }
