@@ -39,6 +39,7 @@ public final class Checkpoints {
     private static final String MODEL = "model.zip";
     private static final String BEST = "best.zip";
     private static final String STATE = "state.json";
+    public static final String LAST_GOOD = "last-good.json";
 
     private final Path dir;
     private final int keep;
@@ -90,7 +91,34 @@ public final class Checkpoints {
             deleteQuietly(fs, tmp);
             throw HadoopFiles.cannotWrite("checkpoint " + target, e);
         }
+        deleteQuietly(fs, new Path(dir, LAST_GOOD));
         prune(fs);
+    }
+
+    /**
+     * Marks the newest complete checkpoint as the last good one, after the run diverged: writes
+     * {@code checkpoints/last-good.json} naming it and why. The next checkpoint saved removes the mark.
+     *
+     * @return the checkpoint marked, if there is one
+     */
+    public Optional<Path> markLastGood(String reason) {
+        FileSystem fs = HadoopFiles.fileSystem(dir);
+        try {
+            List<Path> all = complete(fs);
+            if (all.isEmpty()) {
+                return Optional.empty();
+            }
+            Path last = all.get(all.size() - 1);
+            java.util.Map<String, Object> mark = new java.util.LinkedHashMap<>();
+            mark.put("checkpoint", last.getName());
+            mark.put("reason", reason);
+            mark.put("markedAt", java.time.Instant.now().toString());
+            HadoopFiles.writeAtomically(new Path(dir, LAST_GOOD), out -> out.write(JSON.writeValueAsBytes(mark)));
+            return Optional.of(last);
+        } catch (IOException e) {
+            log.warn("cannot mark the last good checkpoint in {}: {}", dir, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static void writeModel(FileSystem fs, Path path, Model network) throws IOException {

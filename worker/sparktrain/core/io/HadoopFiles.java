@@ -175,8 +175,9 @@ public final class HadoopFiles {
     public static SparktrainException cannotWrite(Object path, Throwable e) {
         Throwable root = e instanceof FSError && e.getCause() != null ? e.getCause() : e;
         String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
+        String fix = reason.contains("No space") ? "make room on that file system" : "make it writable";
         return new SparktrainException(ExitCode.FAILURE, "cannot write " + path + ": " + reason
-                + ": make room on that file system or choose another --output (files written before are unchanged)", e);
+                + ": " + fix + " or choose another --output (files written before are unchanged)", e);
     }
 
     public static FileStatus[] list(Path dir) throws IOException {

@@ -122,9 +122,11 @@ class OutputFailureTest {
         DiskSnapshot before = DiskSnapshot.of(disk);
 
         Run resumed = sparktrain("train", "--resume", run.toString(), "--set", "training.epochs=2");
-        assertOneLine(resumed, 1, "cannot write file:" + run.resolve("history.csv"), "Read-only file system");
+        assertOneLine(resumed, 1, "cannot write file:" + run.resolve("history.csv"), "Read-only file system",
+                "make it writable or choose another --output");
         Run fresh = sparktrain("train", job.toString(), "--output", disk.resolve("other").toString());
-        assertOneLine(fresh, 1, "cannot write output directory " + disk.resolve("other"), "Read-only file system");
+        assertOneLine(fresh, 1, "cannot write output directory " + disk.resolve("other"), "Read-only file system",
+                "make it writable or choose another --output");
         before.assertUnchanged(DiskSnapshot.of(disk));
     }
 
