@@ -71,7 +71,7 @@ case("idx-label-out-of-range", "idx", 3, [TL + ": label 10 at record 3 is out of
 case("idx-gz-not-gzip", "idx", 3, [TI + ".gz: wrong magic number", "the file is not gzip"],
      {TI + ".gz": "this is not gzip, just text\n" * 4})
 case("idx-corrupt-gzip", "idx", 3, ["t10k-labels-idx1-ubyte.gz: corrupt gzip data: Unexpected end of ZLIB input stream"],
-     {"t10k-labels-idx1-ubyte.gz": gzip.compress(labels(3))[:14]})
+     {"t10k-labels-idx1-ubyte.gz": gzip.compress(labels(3), mtime=0)[:14]})
 case("idx-empty-file", "idx", 3, ["t10k-images-idx3-ubyte: empty file"], {"t10k-images-idx3-ubyte": b""})
 # CSV sequences (data.csv-layout = files: one sequence per file)
 CSV_JOB = "data.type = csv-sequences\nmodel { type = timeseries-lstm, hidden-layers = [4] }\ndata.sequence-length = 4\n"
@@ -106,6 +106,7 @@ def job_case(name, line, expect, sets=()):
 job_case("job-unknown-key", "training.epoch = 3", ["job.conf: line 9: training.epoch: unknown key (did you mean training.epochs?)"])
 job_case("job-unknown-key-in-set", "", ["--set: model.hiden-layers: unknown key (did you mean model.hidden-layers?)"],
          sets=["model.hiden-layers=[4]"])
+job_case("job-bad-value-in-set", "", ["--set: training.batch-size = 0: must be >= 1"], sets=["training.batch-size=0"])
 job_case("job-wrong-type", "training.epochs = three", ["job.conf: line 9: training.epochs: found string \"three\", expected a whole number"])
 job_case("job-wrong-type-list", "model.hidden-layers = 64", ["job.conf: line 9: model.hidden-layers: found number 64"])
 job_case("job-zero-batch-size", "training.batch-size = 0", ["job.conf: line 9: training.batch-size = 0: must be >= 1"])

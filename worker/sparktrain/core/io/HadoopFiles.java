@@ -175,6 +175,11 @@ public final class HadoopFiles {
     public static SparktrainException cannotWrite(Object path, Throwable e) {
         Throwable root = e instanceof FSError && e.getCause() != null ? e.getCause() : e;
         String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
+        // the local file system says "/dir/.name.tmp-UUID (Read-only file system)": keep the reason
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(".* \\(([^()]+)\\)$").matcher(reason);
+        if (m.matches()) {
+            reason = m.group(1);
+        }
         String fix = reason.contains("No space") ? "make room on that file system" : "make it writable";
         return new SparktrainException(ExitCode.FAILURE, "cannot write " + path + ": " + reason
                 + ": " + fix + " or choose another --output (files written before are unchanged)", e);
