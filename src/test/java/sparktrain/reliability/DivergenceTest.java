@@ -71,6 +71,12 @@ class DivergenceTest {
             assertTrue(message.contains(expected), () -> "expected '" + expected + "' in: " + message);
         }
         assertFalse(message.contains("\tat "), message);
+        // 576 training images (640 less 10% validation) in batches of 16 over 2 workers: 18 iterations per worker
+        // in epoch 1, so the worker that saw NaN stopped in epoch 2's first averaging round (2 minibatches each)
+        java.util.regex.Matcher at = java.util.regex.Pattern.compile("at its iteration ([0-9]+)").matcher(message);
+        assertTrue(at.find(), message);
+        int iteration = Integer.parseInt(at.group(1));
+        assertTrue(iteration > 18 && iteration <= 18 + 2, "stopped in the first averaging round of epoch 2: " + message);
         JsonNode mark = new ObjectMapper().readTree(run.resolve("checkpoints/last-good.json").toFile());
         assertEquals("epoch-0001", mark.get("checkpoint").asText());
         assertTrue(mark.get("reason").asText().startsWith("training diverged in epoch 2"), mark.toString());
