@@ -39,7 +39,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Bounded tries, fixed seeds: the whole class runs in seconds and the same way every time.
  */
 class ReaderFuzzTest {
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** Generous: the machine may be shared and loaded; a hang still fails. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
     private static final byte[] IMAGES = TestData.images(2, 28, 28);
     private static final byte[] LABELS = TestData.labels(6, 10);
     private static final AtomicInteger FILES = new AtomicInteger();
@@ -48,6 +49,9 @@ class ReaderFuzzTest {
     @BeforeContainer
     static void createDirectory() throws IOException {
         dir = Files.createTempDirectory("sparktrain-fuzz");
+        // load Hadoop's file system and the readers' classes once, outside the timed tries
+        IdxFile.readImages(new Path(write("warm-up-idx3-ubyte", IMAGES).toUri()), 28, 28);
+        JobFiles.parse(JOB, "warm-up.conf", List.of());
     }
 
     @AfterContainer
