@@ -8,7 +8,6 @@ import sparktrain.core.io.HadoopFiles;
 import sparktrain.driver.tasks.TimeSeriesTask;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Locale;
 
 /**
@@ -40,7 +39,7 @@ public final class PredictJob {
         try {
             HadoopFiles.writeAtomically(target, csv.toString());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+            throw HadoopFiles.cannotWrite(target, e);
         }
         return f.actual().length;
     }

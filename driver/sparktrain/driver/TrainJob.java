@@ -7,6 +7,7 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.core.ExitCode;
 import sparktrain.core.SparktrainException;
 import sparktrain.core.config.JobConfig;
 import sparktrain.core.config.TrainingConfig;
@@ -105,6 +106,7 @@ public final class TrainJob {
             if (restored != null) {
                 log.info("resuming from {} after epoch {}", restored.from(), restored.state().epochsDone());
                 network = restored.network();
+                applyLearningRate(network, t);
                 start = restored.state();
             } else {
                 network = NetworkFactory.build(job.model(), t, job.seed(), task.shape());
@@ -139,7 +141,12 @@ public final class TrainJob {
                                 checkpoints.save(net, state);
                             }
                         });
-                EpochLoop.Result result = loop.run(strategy, start);
+                EpochLoop.Result result;
+                try {
+                    result = loop.run(strategy, start);
+                } catch (SparktrainException e) {
+                    throw e.exitCode() == ExitCode.DIVERGED ? markLastGood(e, checkpoints, output) : e;
+                }
                 Map<String, Object> test = task.testMetrics(result.network());
                 outputs.writeJson(RunOutputs.METRICS, metrics(test, metric, result));
                 task.saveBeside(outputs);
@@ -151,6 +158,38 @@ public final class TrainJob {
                 return new Outcome(outputs.directory().toString(), test, result.history());
             }
         }
+    }
+
+    /**
+     * The job's learning rate and schedule on a restored network, so that a run that diverged continues from
+     * its last good checkpoint with {@code --set training.learning-rate=LOWER}; the same rate changes nothing.
+     */
+    static void applyLearningRate(Model network, TrainingConfig t) {
+        org.nd4j.linalg.schedule.ISchedule schedule = sparktrain.core.model.EpochSchedules.of(t.schedule(),
+                t.learningRate(), t.epochs());
+        if (network instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork m) {
+            if (schedule != null) {
+                m.setLearningRate(schedule);
+            } else {
+                m.setLearningRate(t.learningRate());
+            }
+        } else if (network instanceof org.deeplearning4j.nn.graph.ComputationGraph g) {
+            if (schedule != null) {
+                g.setLearningRate(schedule);
+            } else {
+                g.setLearningRate(t.learningRate());
+            }
+        }
+    }
+
+    /** The divergence error, with the last good checkpoint marked and named, and how to resume from it. */
+    static SparktrainException markLastGood(SparktrainException diverged, Checkpoints checkpoints, String output) {
+        String problem = diverged.problems().get(0);
+        String more = checkpoints.markLastGood(problem)
+                .map(p -> "; the last good checkpoint is " + p + " (named in checkpoints/" + Checkpoints.LAST_GOOD
+                        + "): continue from it with train --resume " + output + " --set training.learning-rate=LOWER")
+                .orElse("; no checkpoint was written before it");
+        return new SparktrainException(ExitCode.DIVERGED, problem + more, diverged);
     }
 
     /** The model and metrics are written by now: a report that cannot be drawn is a warning, not a failed run. */

@@ -36,7 +36,11 @@ final class EvaluateCommand implements Callable<Integer> {
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
         Path target = output != null ? HadoopFiles.path(output)
                 : new Path(HadoopFiles.path(model).getParent(), "evaluation.json");
-        HadoopFiles.writeAtomically(target, json + "\n");
+        try {
+            HadoopFiles.writeAtomically(target, json + "\n");
+        } catch (java.io.IOException e) {
+            throw HadoopFiles.cannotWrite(target, e);
+        }
         spec.commandLine().getOut().println(json);
         spec.commandLine().getOut().flush();
         return ExitCode.OK.code;

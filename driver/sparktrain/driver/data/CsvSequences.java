@@ -109,6 +109,13 @@ public final class CsvSequences {
         for (int r = 0; r < rows.size(); r++) {
             List<Writable> row = rows.get(r);
             int line = r + 1;
+            if (row.size() < columns) {
+                // DataVec drops an empty last cell ("0.5,"): report it as the missing value it is
+                int empty = emptyCell(bytes, r, columns);
+                if (empty > 0) {
+                    throw SparktrainException.badData(file + ": line " + line + ", column " + empty + ": missing value");
+                }
+            }
             if (row.size() != columns) {
                 throw SparktrainException.badData(file + ": line " + line + ": ragged row: " + row.size()
                         + " values, expected " + columns + " (as on line 1)");
@@ -118,6 +125,24 @@ public final class CsvSequences {
             }
         }
         return values;
+    }
+
+    /** The 1-based column of the first empty cell when line {@code row} splits into {@code columns} cells, else 0. */
+    private static int emptyCell(byte[] bytes, int row, int columns) {
+        String[] lines = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).split("\r?\n", -1);
+        if (row >= lines.length) {
+            return 0;
+        }
+        String[] cells = lines[row].split(",", -1);
+        if (cells.length != columns) {
+            return 0;
+        }
+        for (int c = 0; c < cells.length; c++) {
+            if (cells[c].isBlank()) {
+                return c + 1;
+            }
+        }
+        return 0;
     }
 
     private static double number(Path file, int line, int column, String cell) {

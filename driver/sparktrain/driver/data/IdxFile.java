@@ -116,6 +116,9 @@ public final class IdxFile {
         try {
             return in.readInt();
         } catch (EOFException e) {
+            if (e.getMessage() != null) {
+                throw e; // the gunzipping stream's "Unexpected end of ZLIB input stream": corrupt gzip, not a short header
+            }
             throw fail(file, "truncated header: file ends before the " + what);
         }
     }

@@ -2,6 +2,7 @@ package sparktrain.driver.output;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -38,6 +39,7 @@ public final class Checkpoints {
     private static final String MODEL = "model.zip";
     private static final String BEST = "best.zip";
     private static final String STATE = "state.json";
+    public static final String LAST_GOOD = "last-good.json";
 
     private final Path dir;
     private final int keep;
@@ -59,7 +61,7 @@ public final class Checkpoints {
         Path target = new Path(dir, String.format("%s%04d", PREFIX, state.epochsDone()));
         Path tmp = new Path(dir, ".tmp-" + target.getName() + "-" + UUID.randomUUID());
         try {
-            fs.mkdirs(tmp);
+            HadoopFiles.mkdirs(tmp);
             writeModel(fs, new Path(tmp, MODEL), network);
             if (state.best() != null) {
                 writeModel(fs, new Path(tmp, BEST), state.best());
@@ -69,17 +71,54 @@ public final class Checkpoints {
             try (OutputStream out = fs.create(new Path(tmp, STATE), false)) {
                 JSON.writeValue(out, json);
             }
-            if (fs.exists(target)) {
-                fs.delete(target, true);
+            // a checkpoint of the same epoch (a resumed run redoing it) is moved aside, not deleted, until
+            // the new one is in place: a crash in between leaves one of them whole
+            Path aside = new Path(dir, ".old-" + target.getName() + "-" + UUID.randomUUID());
+            boolean replacing = fs.exists(target);
+            if (replacing && !fs.rename(target, aside)) {
+                throw new IOException("cannot move " + target + " aside");
             }
             if (!fs.rename(tmp, target)) {
+                if (replacing) {
+                    fs.rename(aside, target);
+                }
                 throw new IOException("cannot rename " + tmp + " to " + target);
             }
-        } catch (IOException e) {
+            if (replacing) {
+                deleteQuietly(fs, aside);
+            }
+        } catch (IOException | FSError e) {
             deleteQuietly(fs, tmp);
-            throw new UncheckedIOException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+            throw HadoopFiles.cannotWrite("checkpoint " + target, e);
         }
+        deleteQuietly(fs, new Path(dir, LAST_GOOD));
         prune(fs);
+    }
+
+    /**
+     * Marks the newest complete checkpoint as the last good one, after the run diverged: writes
+     * {@code checkpoints/last-good.json} naming it and why. The next checkpoint saved removes the mark.
+     *
+     * @return the checkpoint marked, if there is one
+     */
+    public Optional<Path> markLastGood(String reason) {
+        FileSystem fs = HadoopFiles.fileSystem(dir);
+        try {
+            List<Path> all = complete(fs);
+            if (all.isEmpty()) {
+                return Optional.empty();
+            }
+            Path last = all.get(all.size() - 1);
+            java.util.Map<String, Object> mark = new java.util.LinkedHashMap<>();
+            mark.put("checkpoint", last.getName());
+            mark.put("reason", reason);
+            mark.put("markedAt", java.time.Instant.now().toString());
+            HadoopFiles.writeAtomically(new Path(dir, LAST_GOOD), out -> out.write(JSON.writeValueAsBytes(mark)));
+            return Optional.of(last);
+        } catch (IOException e) {
+            log.warn("cannot mark the last good checkpoint in {}: {}", dir, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     private static void writeModel(FileSystem fs, Path path, Model network) throws IOException {
@@ -141,7 +180,8 @@ public final class Checkpoints {
                 fs.delete(old, true);
             }
             Arrays.stream(fs.listStatus(dir)).map(FileStatus::getPath)
-                    .filter(p -> p.getName().startsWith(".tmp-")).forEach(p -> deleteQuietly(fs, p));
+                    .filter(p -> p.getName().startsWith(".tmp-") || p.getName().startsWith(".old-"))
+                    .forEach(p -> deleteQuietly(fs, p));
         } catch (IOException e) {
             log.warn("cannot prune old checkpoints in {}: {}", dir, e.getMessage());
         }

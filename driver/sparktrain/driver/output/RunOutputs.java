@@ -2,6 +2,7 @@ package sparktrain.driver.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -66,12 +67,10 @@ public final class RunOutputs {
         Path dir = HadoopFiles.path(location);
         try {
             FileSystem fs = HadoopFiles.fileSystem(dir);
-            if (!fs.mkdirs(dir)) {
-                throw SparktrainException.usage("output directory " + location + ": cannot create it");
-            }
+            HadoopFiles.mkdirs(dir);
             return new RunOutputs(fs.makeQualified(dir));
-        } catch (IOException e) {
-            throw SparktrainException.usage("output directory " + location + ": cannot create it: " + e.getMessage());
+        } catch (IOException | FSError e) {
+            throw HadoopFiles.cannotWrite("output directory " + location, e);
         }
     }
 
@@ -121,7 +120,7 @@ public final class RunOutputs {
         try {
             HadoopFiles.writeAtomically(file(name), writer);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file(name) + ": " + e.getMessage(), e);
+            throw HadoopFiles.cannotWrite(file(name), e);
         }
     }
 

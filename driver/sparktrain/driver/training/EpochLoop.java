@@ -8,6 +8,7 @@ import sparktrain.core.ExitCode;
 import sparktrain.core.SparktrainException;
 import sparktrain.core.model.Networks;
 import sparktrain.driver.tasks.Task;
+import sparktrain.worker.DivergenceGuard;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,18 @@ public final class EpochLoop {
         int last = Math.min(epochs, until);
         for (int epoch = start.epochsDone() + 1; epoch <= last; epoch++) {
             long begin = System.nanoTime();
-            strategy.fitEpoch(epoch);
+            try {
+                strategy.fitEpoch(epoch);
+            } catch (Exception e) { // Spark's SparkException is a checked exception that Scala throws anyway
+                DivergenceGuard.Diverged d = diverged(e);
+                if (d == null) {
+                    throw e;
+                }
+                throw new SparktrainException(ExitCode.DIVERGED, String.format(Locale.ROOT,
+                        "training diverged in epoch %d: training loss is %s; %s (a worker's minibatch score at its"
+                                + " iteration %d, stopped within that averaging round)",
+                        epoch, d.score(), learningRateHint, d.iteration()), e);
+            }
             double seconds = (System.nanoTime() - begin) / 1e9;
             Model network = strategy.network();
             double trainLoss = Scoring.meanLoss(network, lossSample);
@@ -114,6 +126,16 @@ public final class EpochLoop {
         }
         Model result = state.best() != null && last == epochs ? state.best() : strategy.network();
         return new Result(result, state.history(), state.bestEpoch(), false);
+    }
+
+    /** The worker's divergence report among the causes of a failed epoch (Spark wraps it in a SparkException). */
+    static DivergenceGuard.Diverged diverged(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DivergenceGuard.Diverged d) {
+                return d;
+            }
+        }
+        return null;
     }
 
     private LoopState next(LoopState state, EpochStats stats, Model network, Task.Measure v) {

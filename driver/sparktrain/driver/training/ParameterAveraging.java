@@ -9,6 +9,7 @@ import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.core.config.TrainingConfig;
+import sparktrain.worker.DivergenceGuard;
 
 /**
  * Synchronous data parallelism with DL4J's ParameterAveragingTrainingMaster: each worker fits
@@ -69,7 +70,10 @@ public final class ParameterAveraging extends SparkStrategy {
         if (exportDirectory != null) {
             master.exportDirectory(exportDirectory);
         }
-        return master.build();
+        ParameterAveragingTrainingMaster built = master.build();
+        // every worker stops at the first NaN or infinite minibatch score: divergence is seen within one round
+        built.setListeners(java.util.List.of(new DivergenceGuard()));
+        return built;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
 import sparktrain.core.ExitCode;
@@ -103,13 +104,14 @@ public final class JobFiles {
             Config one;
             if (looksLikeHocon(value)) {
                 try {
-                    one = ConfigFactory.parseString(key + " = " + value);
+                    one = ConfigFactory.parseString(key + " = " + value,
+                            ConfigParseOptions.defaults().setOriginDescription("--set"));
                 } catch (ConfigException e) {
                     throw SparktrainException.usage("--set " + override + ": cannot parse the value: " + e.getMessage());
                 }
             } else {
                 // paths like file:///x would lose everything after '//' (a HOCON comment) if parsed
-                one = ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value));
+                one = ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, "--set"));
             }
             sets = one.withFallback(sets);
         }
@@ -125,7 +127,7 @@ public final class JobFiles {
     public static List<String> unknownKeys(Config user, Config defaults, String origin) {
         List<String> problems = new ArrayList<>();
         Set<String> known = leafPaths(defaults);
-        for (Map.Entry<String, ?> entry : user.entrySet()) {
+        for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {
             String path = entry.getKey();
             List<String> parts = ConfigUtil.splitPath(path);
             if (parts.size() > 2 && parts.get(0).equals("spark") && parts.get(1).equals("conf")) {
@@ -139,7 +141,8 @@ public final class JobFiles {
                 continue;
             }
             String hint = closest(path, known);
-            problems.add(origin + ": " + path + ": unknown key" + (hint == null ? "" : " (did you mean " + hint + "?)"));
+            int line = entry.getValue().origin().lineNumber();
+            problems.add(origin + (line > 0 && !origin.equals("--set") ? ": line " + line : "") + ": " + path + ": unknown key" + (hint == null ? "" : " (did you mean " + hint + "?)"));
         }
         return problems;
     }

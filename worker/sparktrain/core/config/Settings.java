@@ -2,6 +2,8 @@ package sparktrain.core.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueType;
 
 import java.util.ArrayList;
@@ -30,14 +32,36 @@ public final class Settings {
     }
 
     public void problem(String key, Object value, String rule) {
-        problems.add(key + " = " + value + ": " + rule);
+        problems.add(where(key) + key + " = " + value + ": " + rule);
+    }
+
+    /**
+     * Where the value of {@code key} was set, as a message prefix: "job.conf: line 7: " for a job file,
+     * "--set: " for an override, nothing for a default.
+     */
+    String where(String key) {
+        ConfigOrigin origin;
+        try {
+            origin = config.hasPath(key) ? config.getValue(key).origin() : null;
+        } catch (ConfigException e) {
+            origin = null;
+        }
+        if (origin == null || origin.resource() != null) {
+            return "";
+        }
+        String line = origin.lineNumber() > 0 ? ": line " + origin.lineNumber() : "";
+        if (origin.filename() != null) {
+            return origin.filename() + line + ": ";
+        }
+        String description = origin.description().replaceFirst(": [0-9]+$", "");
+        return description.startsWith("--set") ? "--set: " : description + line + ": ";
     }
 
     public String string(String key) {
         try {
             return config.getString(key);
         } catch (ConfigException e) {
-            problems.add(key + ": " + typeProblem(key, "a string"));
+            problems.add(where(key) + key + ": " + typeProblem(key, "a string"));
             return "";
         }
     }
@@ -55,7 +79,7 @@ public final class Settings {
         try {
             return config.getBoolean(key);
         } catch (ConfigException e) {
-            problems.add(key + ": " + typeProblem(key, "true or false"));
+            problems.add(where(key) + key + ": " + typeProblem(key, "true or false"));
             return false;
         }
     }
@@ -69,7 +93,7 @@ public final class Settings {
         try {
             value = config.getInt(key);
         } catch (ConfigException e) {
-            problems.add(key + ": " + typeProblem(key, "a whole number"));
+            problems.add(where(key) + key + ": " + typeProblem(key, "a whole number"));
             return min;
         }
         if (value < min || value > max) {
@@ -82,7 +106,7 @@ public final class Settings {
         try {
             return config.getLong(key);
         } catch (ConfigException e) {
-            problems.add(key + ": " + typeProblem(key, "a whole number"));
+            problems.add(where(key) + key + ": " + typeProblem(key, "a whole number"));
             return 0;
         }
     }
@@ -93,7 +117,7 @@ public final class Settings {
         try {
             value = config.getDouble(key);
         } catch (ConfigException e) {
-            problems.add(key + ": " + typeProblem(key, "a number"));
+            problems.add(where(key) + key + ": " + typeProblem(key, "a number"));
             return min;
         }
         boolean above = maxExclusive ? value >= max : value > max;
@@ -108,7 +132,7 @@ public final class Settings {
         try {
             value = config.getDouble(key);
         } catch (ConfigException e) {
-            problems.add(key + ": " + typeProblem(key, "a number"));
+            problems.add(where(key) + key + ": " + typeProblem(key, "a number"));
             return 1;
         }
         if (!(value > 0) || !Double.isFinite(value)) {
@@ -122,7 +146,7 @@ public final class Settings {
         try {
             values = config.getIntList(key);
         } catch (ConfigException e) {
-            problems.add(key + ": " + typeProblem(key, "a list of whole numbers, e.g. [256, 128]"));
+            problems.add(where(key) + key + ": " + typeProblem(key, "a list of whole numbers, e.g. [256, 128]"));
             return List.of();
         }
         if (values.isEmpty() && !allowEmpty) {
@@ -145,7 +169,7 @@ public final class Settings {
             return "null, expected " + expected;
         }
         ConfigValueType type = config.getValue(key).valueType();
-        return "found " + type.name().toLowerCase(Locale.ROOT) + " " + config.getValue(key).render()
+        return "found " + type.name().toLowerCase(Locale.ROOT) + " " + config.getValue(key).render(ConfigRenderOptions.concise())
                 + ", expected " + expected;
     }
 }

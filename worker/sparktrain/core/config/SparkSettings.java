@@ -22,7 +22,7 @@ public record SparkSettings(String master, boolean kryo, Map<String, String> con
                 String key = stripQuotes(e.getKey());
                 ConfigValue v = e.getValue();
                 if (v.valueType() == ConfigValueType.LIST || v.valueType() == ConfigValueType.OBJECT) {
-                    s.problem("spark.conf.\"" + key + "\"", v.render(), "must be a single value");
+                    s.problem("spark.conf.\"" + key + "\"", v.render(com.typesafe.config.ConfigRenderOptions.concise()), "must be a single value");
                 } else {
                     conf.put(key, String.valueOf(v.unwrapped()));
                 }

@@ -2,6 +2,7 @@ package sparktrain.core.io;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -10,6 +11,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.hdfs.DistributedFileSystem;
+import sparktrain.core.ExitCode;
 import sparktrain.core.SparktrainException;
 
 import java.io.BufferedInputStream;
@@ -116,6 +118,9 @@ public final class HadoopFiles {
                 if (out.hasCapability(StreamCapabilities.HSYNC)) {
                     out.hsync();
                 }
+            } catch (FSError e) {
+                // the local file system reports a failed write (no space left, I/O error) as an Error
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getMessage(), e);
             }
             rename(fs, tmp, target);
         } catch (IOException | RuntimeException e) {
@@ -144,6 +149,40 @@ public final class HadoopFiles {
         if (!fs.rename(from, to)) {
             throw new IOException("cannot rename " + from + " to " + to);
         }
+    }
+
+    /**
+     * Creates {@code dir} and its parents. On the local file system through java.nio, whose exception says
+     * why it failed ("Read-only file system"), where Hadoop's mkdirs only returns false.
+     */
+    public static void mkdirs(Path dir) throws IOException {
+        FileSystem fs = fileSystem(dir);
+        if (fs instanceof RawLocalFileSystem local) {
+            try {
+                java.nio.file.Files.createDirectories(local.pathToFile(fs.makeQualified(dir)).toPath());
+            } catch (java.nio.file.FileSystemException e) {
+                throw new IOException(e.getReason() != null ? e.getReason() : e.getMessage(), e);
+            }
+        } else if (!fs.mkdirs(dir)) {
+            throw new IOException("cannot create it");
+        }
+    }
+
+    /**
+     * The error for an output that could not be written (read-only, not permitted, no space left): exit code 1,
+     * naming the path and the file system's reason.
+     */
+    public static SparktrainException cannotWrite(Object path, Throwable e) {
+        Throwable root = e instanceof FSError && e.getCause() != null ? e.getCause() : e;
+        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
+        // the local file system says "/dir/.name.tmp-UUID (Read-only file system)": keep the reason
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(".* \\(([^()]+)\\)$").matcher(reason);
+        if (m.matches()) {
+            reason = m.group(1);
+        }
+        String fix = reason.contains("No space") ? "make room on that file system" : "make it writable";
+        return new SparktrainException(ExitCode.FAILURE, "cannot write " + path + ": " + reason
+                + ": " + fix + " or choose another --output (files written before are unchanged)", e);
     }
 
     public static FileStatus[] list(Path dir) throws IOException {

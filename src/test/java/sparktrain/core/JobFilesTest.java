@@ -64,7 +64,7 @@ class JobFilesTest {
 
     @Test
     void unknownKeyInTheFileWithSuggestion() {
-        assertProblem(invalid("training.epoch = 3"), "job.conf: training.epoch: unknown key (did you mean training.epochs?)");
+        assertProblem(invalid("training.epoch = 3"), "job.conf: line 1: training.epoch: unknown key (did you mean training.epochs?)");
     }
 
     @Test

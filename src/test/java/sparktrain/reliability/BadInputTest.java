@@ -1,0 +1,126 @@
+package sparktrain.reliability;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import sparktrain.jobs.Main;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Every case under src/test/resources/bad-input (written by its make-corpus.py) through the real CLI,
+ * {@code sparktrain train}: the documented exit code, one {@code sparktrain: error:} line naming the file
+ * (and line or record) with no stack trace, and not one byte or mtime changed on disk, nor a run directory made.
+ */
+class BadInputTest {
+    static final Path CORPUS = resource("bad-input");
+
+    @TempDir
+    Path tmp;
+
+    static Stream<String> cases() throws IOException {
+        try (Stream<Path> dirs = Files.list(CORPUS)) {
+            List<String> names = dirs.filter(d -> Files.isRegularFile(d.resolve("case.conf")))
+                    .map(d -> d.getFileName().toString()).sorted().toList();
+            assertTrue(names.size() >= 30, "the corpus lost cases: " + names);
+            return names.stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void isRejectedCleanlyAndChangesNothing(String name) throws IOException {
+        Path dir = CORPUS.resolve(name);
+        Config c = ConfigFactory.parseFile(dir.resolve("case.conf").toFile());
+        Path data = Files.createDirectories(tmp.resolve("data"));
+        String base = c.getString("base");
+        if (!base.equals("none")) {
+            copyTree(CORPUS.resolve("base-" + base), data);
+        }
+        if (Files.isDirectory(dir.resolve("files"))) {
+            copyTree(dir.resolve("files"), data);
+        }
+        Path dataPath = c.hasPath("path") ? data.resolve(c.getString("path")) : data;
+        Path job = tmp.resolve("job.conf");
+        Files.writeString(job, String.join("\n",
+                "name = bad-input",
+                "data.path = \"" + dataPath.toUri() + "\"",
+                "data.validation-fraction = 0.2",
+                "model { type = mlp, hidden-layers = [8] }",
+                "training { epochs = 1, batch-size = 4 }",
+                "training.checkpoint.every = 1",
+                "spark { master = \"local[1]\", conf { \"spark.ui.enabled\" = false } }",
+                "# the case's lines follow, from line 9",
+                c.hasPath("job") ? c.getString("job") : "") + "\n");
+        // an earlier run beside the new one: a failed run must not touch it
+        Path runs = Files.createDirectories(tmp.resolve("runs"));
+        Files.writeString(Files.createDirectories(runs.resolve("earlier")).resolve("model.zip"), "an earlier model");
+        Path output = runs.resolve("new");
+
+        List<String> args = new ArrayList<>(List.of("train", job.toString(), "--output", output.toString()));
+        for (String set : c.hasPath("set") ? c.getStringList("set") : List.<String>of()) {
+            args.add("--set");
+            args.add(set);
+        }
+        DiskSnapshot before = DiskSnapshot.of(tmp);
+        List<String> cwdBefore = topLevel(Path.of(""));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+
+        String message = err.toString();
+        assertEquals(c.getInt("exit"), code, message);
+        List<String> lines = message.lines().toList();
+        assertEquals(1, lines.size(), "one line: " + message);
+        assertTrue(lines.get(0).startsWith("sparktrain: error: "), message);
+        for (String expected : c.getStringList("expect")) {
+            assertTrue(message.contains(expected), () -> "expected '" + expected + "' in: " + message);
+        }
+        assertFalse(message.contains("\tat ") || message.contains("Exception"), "no stack trace: " + message);
+        assertTrue(message.contains(c.getInt("exit") == 3 ? "/data" : "job.conf") || message.contains("--set: "),
+                "the message names the file: " + message);
+        assertEquals("", out.toString());
+        assertFalse(Files.exists(output), "no run directory for a rejected run");
+        before.assertUnchanged(DiskSnapshot.of(tmp));
+        assertEquals(cwdBefore, topLevel(Path.of("")), "nothing new in the working directory");
+    }
+
+    private static List<String> topLevel(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir.toAbsolutePath())) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    static Path resource(String name) {
+        try {
+            return Path.of(BadInputTest.class.getClassLoader().getResource(name).toURI());
+        } catch (URISyntaxException e) {
+            throw new UncheckedIOException(new IOException(e));
+        }
+    }
+}

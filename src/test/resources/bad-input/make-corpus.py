@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Writes the bad-input corpus (BadInputTest): one directory per case with case.conf and the files it
+overlays on a valid base data set. Run from this directory; the output is committed, so this only
+documents how each file was made and rebuilds them."""
+import gzip, os, struct, shutil
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def idx(magic, dims, data):
+    return struct.pack(">i", magic) + b"".join(struct.pack(">i", d) for d in dims) + bytes(data)
+
+
+def images(count, rows=28, cols=28):
+    return idx(0x803, [count, rows, cols], [(i * 31) & 0xff for i in range(count * rows * cols)])
+
+
+def labels(count):
+    return idx(0x801, [count], [i % 10 for i in range(count)])
+
+
+def write(path, content):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(content.encode() if isinstance(content, str) else content)
+
+
+def csv(rows, cols=2, start=0):
+    return "".join(",".join("%.3f" % ((r + start) * 0.1 + c * 0.01) for c in range(cols)) + "\n" for r in range(rows))
+
+
+def case(name, base, exit_code, expect, files=None, job="", sets=(), path=""):
+    d = os.path.join(HERE, name)
+    shutil.rmtree(d, ignore_errors=True)
+    conf = ["# written by make-corpus.py", "base = " + base, "exit = %d" % exit_code,
+            "expect = " + ("[" + ", ".join('"' + e.replace('"', '\\"') + '"' for e in expect) + "]")]
+    if job:
+        conf.append('job = """' + job + '"""')
+    if sets:
+        conf.append("set = [" + ", ".join('"' + s + '"' for s in sets) + "]")
+    if path:
+        conf.append('path = "' + path + '"')
+    write(os.path.join(d, "case.conf"), "\n".join(conf) + "\n")
+    for fname, content in (files or {}).items():
+        write(os.path.join(d, "files", fname), content)
+
+
+# valid bases the cases overlay
+for b in ("base-idx", "base-csv"):
+    shutil.rmtree(os.path.join(HERE, b), ignore_errors=True)
+write(os.path.join(HERE, "base-idx", "train-images-idx3-ubyte"), images(5))
+write(os.path.join(HERE, "base-idx", "train-labels-idx1-ubyte"), labels(5))
+write(os.path.join(HERE, "base-idx", "t10k-images-idx3-ubyte"), images(3))
+write(os.path.join(HERE, "base-idx", "t10k-labels-idx1-ubyte"), labels(3))
+for i, n in enumerate("abcd"):
+    write(os.path.join(HERE, "base-csv", "seq-%s.csv" % n), csv(6, start=i))
+
+TI, TL = "train-images-idx3-ubyte", "train-labels-idx1-ubyte"
+# IDX
+case("idx-wrong-magic", "idx", 3, [TI + ": wrong magic number 0x00000804"],
+     {TI: idx(0x804, [5, 28, 28, 1], [0] * 5 * 28 * 28)})
+case("idx-wrong-dimensions", "idx", 3, [TI + ": wrong image dimensions 32x32: expected 28x28"], {TI: images(5, 32, 32)})
+case("idx-zero-count", "idx", 3, [TI + ": dimension 1 is 0"], {TI: idx(0x803, [0, 28, 28], [])})
+case("idx-truncated-header", "idx", 3, [TI + ": truncated header"], {TI: images(5)[:10]})
+case("idx-truncated-images", "idx", 3, [TI + ": truncated: the header declares 5 records (3920 bytes)"],
+     {TI: images(5)[:16 + 3000]})
+case("idx-truncated-labels", "idx", 3, [TL + ": truncated: the header declares 5 records"], {TL: labels(5)[:8 + 3]})
+case("idx-counts-disagree", "idx", 3, ["holds 5 images but", TL + " holds 4 labels"], {TL: labels(4)})
+case("idx-label-out-of-range", "idx", 3, [TL + ": label 10 at record 3 is out of range [0, 9]"],
+     {TL: idx(0x801, [5], [0, 1, 2, 10, 4])})
+case("idx-gz-not-gzip", "idx", 3, [TI + ".gz: wrong magic number", "the file is not gzip"],
+     {TI + ".gz": "this is not gzip, just text\n" * 4})
+case("idx-corrupt-gzip", "idx", 3, ["t10k-labels-idx1-ubyte.gz: corrupt gzip data: Unexpected end of ZLIB input stream"],
+     {"t10k-labels-idx1-ubyte.gz": gzip.compress(labels(3), mtime=0)[:14]})
+case("idx-empty-file", "idx", 3, ["t10k-images-idx3-ubyte: empty file"], {"t10k-images-idx3-ubyte": b""})
+# CSV sequences (data.csv-layout = files: one sequence per file)
+CSV_JOB = "data.type = csv-sequences\nmodel { type = timeseries-lstm, hidden-layers = [4] }\ndata.sequence-length = 4\n"
+case("csv-non-numeric", "csv", 3, ['seq-b.csv: line 3, column 2: not a number: "abc"'],
+     {"seq-b.csv": "0.1,0.2\n0.2,0.3\n0.3,abc\n0.4,0.5\n0.5,0.6\n0.6,0.7\n"}, CSV_JOB)
+case("csv-ragged-row", "csv", 3, ["seq-b.csv: line 4: ragged row: 3 values, expected 2"],
+     {"seq-b.csv": "0.1,0.2\n0.2,0.3\n0.3,0.4\n0.4,0.5,0.6\n0.5,0.6\n0.6,0.7\n"}, CSV_JOB)
+case("csv-missing-value", "csv", 3, ["seq-b.csv: line 2, column 2: missing value"],
+     {"seq-b.csv": "0.1,0.2\n0.2,\n0.3,0.4\n0.4,0.5\n0.5,0.6\n0.6,0.7\n"}, CSV_JOB)
+case("csv-nan", "csv", 3, ["seq-b.csv: line 5, column 1: NaN is not a finite number"],
+     {"seq-b.csv": "0.1,0.2\n0.2,0.3\n0.3,0.4\n0.4,0.5\nNaN,0.6\n0.6,0.7\n"}, CSV_JOB)
+case("csv-infinite", "csv", 3, ["seq-b.csv: line 1, column 2: -Infinity is not a finite number"],
+     {"seq-b.csv": "0.1,-Infinity\n0.2,0.3\n0.3,0.4\n0.4,0.5\n0.5,0.6\n0.6,0.7\n"}, CSV_JOB)
+case("csv-empty-file", "csv", 3, ["seq-c.csv: empty file"], {"seq-c.csv": ""}, CSV_JOB)
+case("csv-rows-differ", "csv", 3, ["seq-c.csv: 5 rows, but", "every sequence file must have the same number of rows"],
+     {"seq-c.csv": csv(5)}, CSV_JOB)
+case("csv-series-shorter-than-window", "none", 3, ["series.csv: 5 rows, shorter than one window of 11"],
+     {"series.csv": csv(5)}, "data.type = csv-sequences\ndata.csv-layout = series\ndata.sequence-length = 10\n"
+     "model { type = timeseries-lstm, hidden-layers = [4] }\n", path="series.csv")
+# text corpora (data.type = text)
+TEXT_JOB = "data.type = text\nmodel { type = char-lstm, hidden-layers = [8] }\ndata.sequence-length = 20\n"
+case("text-empty-corpus", "none", 3, ["empty corpus"], {"corpus.txt": ""}, TEXT_JOB)
+case("text-binary-corpus", "none", 3, ["corpus.bin: line 2: NUL byte at byte 15: a binary file"],
+     {"corpus.bin": b"some text.\n\x7fELF\x00\x01\x02\x03" + bytes(range(256))}, TEXT_JOB)
+case("text-invalid-utf8", "none", 3, ["corpus.txt: line 3: invalid UTF-8 byte sequence"],
+     {"corpus.txt": b"line one\nline two\nline \xc3\x28 three\n"}, TEXT_JOB)
+case("text-shorter-than-sequence", "none", 3, ["the corpus has 6 characters, fewer than one sequence needs"],
+     {"corpus.txt": "hello\n"}, TEXT_JOB)
+# job files: each appends one line to a valid job file (line 9 of it)
+def job_case(name, line, expect, sets=()):
+    case(name, "idx", 2, expect, job=line, sets=sets)
+job_case("job-unknown-key", "training.epoch = 3", ["job.conf: line 9: training.epoch: unknown key (did you mean training.epochs?)"])
+job_case("job-unknown-key-in-set", "", ["--set: model.hiden-layers: unknown key (did you mean model.hidden-layers?)"],
+         sets=["model.hiden-layers=[4]"])
+job_case("job-bad-value-in-set", "", ["--set: training.batch-size = 0: must be >= 1"], sets=["training.batch-size=0"])
+job_case("job-wrong-type", "training.epochs = three", ["job.conf: line 9: training.epochs: found string \"three\", expected a whole number"])
+job_case("job-wrong-type-list", "model.hidden-layers = 64", ["job.conf: line 9: model.hidden-layers: found number 64"])
+job_case("job-zero-batch-size", "training.batch-size = 0", ["job.conf: line 9: training.batch-size = 0: must be >= 1"])
+job_case("job-negative-epochs", "training.epochs = -2", ["job.conf: line 9: training.epochs = -2: must be >= 1"])
+job_case("job-zero-layer-size", "model.hidden-layers = [8, 0]", ["job.conf: line 9: model.hidden-layers = [8, 0]: every size must be >= 1"])
+job_case("job-learning-rate-zero", "training.learning-rate = 0", ["job.conf: line 9: training.learning-rate = 0.0: must be > 0"])
+job_case("job-learning-rate-negative", "training.learning-rate = -0.1", ["job.conf: line 9: training.learning-rate = -0.1: must be > 0"])
+job_case("job-dropout-one", "model.dropout = 1.0", ["job.conf: line 9: model.dropout = 1.0: must be in [0.0, 1.0)"])
+job_case("job-dropout-negative", "model.dropout = -0.2", ["job.conf: line 9: model.dropout = -0.2: must be in [0.0, 1.0)"])
+job_case("job-unknown-model", "model.type = vgg16", ["job.conf: line 9: model.type = vgg16: must be one of mlp, lenet5"])
+job_case("job-unknown-updater", "training.updater = adamax2", ["job.conf: line 9: training.updater = adamax2: must be one of"])
+job_case("job-shape-mismatch", "model.type = char-lstm", ["job.conf: line 9: model.type = char-lstm: does not fit data.type fashion-mnist"])
+job_case("job-syntax-error", "training { epochs = 2", ["job.conf: not a valid job file"])
