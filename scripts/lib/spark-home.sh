@@ -24,7 +24,8 @@ ensure_spark_home() {
   rm -rf "$SPARK_HOME"
   mkdir -p "$SPARK_HOME/jars" "$SPARK_HOME/conf"
   local jar
-  tr ':' '\n' < "$cp_file" | while read -r jar; do ln -s "$jar" "$SPARK_HOME/jars/"; done
+  # the last entry has no newline after it: read still hands it over, with a non-zero status
+  tr ':' '\n' < "$cp_file" | while read -r jar || [[ -n "$jar" ]]; do ln -s "$jar" "$SPARK_HOME/jars/"; done
   check_spark_home_versions
   echo "Spark $(pom_property spark.version) (jars from Maven, $(ls "$SPARK_HOME/jars" | wc -l) files)" > "$SPARK_HOME/RELEASE"
 }

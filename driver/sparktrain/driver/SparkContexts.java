@@ -53,6 +53,12 @@ public final class SparkContexts {
                 }
             }
         }
+        // a driver that a standalone worker started (cluster deploy mode) gets the cluster's secret only in
+        // its environment, where Spark's executors look; Spark's driver wants it in its configuration
+        String secret = System.getenv("_SPARK_AUTH_SECRET");
+        if (secret != null && conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")) {
+            conf.set("spark.authenticate.secret", secret);
+        }
         if (conf.get("spark.master").startsWith("local") && !conf.contains("spark.driver.host")) {
             conf.set("spark.driver.host", "127.0.0.1");
         }

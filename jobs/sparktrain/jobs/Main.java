@@ -41,7 +41,7 @@ public final class Main implements Callable<Integer> {
             return cl.execute(args);
         } catch (Error e) {
             // picocli hands only Exceptions to the handler; errors such as OutOfMemoryError come here
-            err.println("sparktrain: error: " + describe(e));
+            err.println("sparktrain: error: " + Failures.explain(e).orElseGet(() -> describe(e)));
             err.flush();
             return ExitCode.FAILURE.code;
         }
@@ -63,6 +63,9 @@ public final class Main implements Callable<Integer> {
         if (known != null) {
             known.problems().forEach(p -> err.println("sparktrain: error: " + p));
             code = known.exitCode().code;
+        } else if (Failures.explain(e).isPresent()) {
+            err.println("sparktrain: error: " + Failures.explain(e).get());
+            code = ExitCode.FAILURE.code;
         } else {
             err.println("sparktrain: error: " + describe(e) + (verbose ? "" : " (run with --verbose for the stack trace)"));
             code = ExitCode.FAILURE.code;

@@ -7,7 +7,10 @@ import com.typesafe.config.ConfigValueType;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Spark settings from the job file; {@code conf} is passed to SparkConf as it is. */
+/**
+ * Spark settings from the job file; {@code conf} is passed to SparkConf as it is, except settings that
+ * would make Spark load code ({@link SparkConfPolicy}).
+ */
 public record SparkSettings(String master, boolean kryo, Map<String, String> conf) {
 
     public SparkSettings {
@@ -25,6 +28,8 @@ public record SparkSettings(String master, boolean kryo, Map<String, String> con
                     s.problem("spark.conf.\"" + key + "\"", v.render(com.typesafe.config.ConfigRenderOptions.concise()), "must be a single value");
                 } else {
                     conf.put(key, String.valueOf(v.unwrapped()));
+                    SparkConfPolicy.violation(key, String.valueOf(v.unwrapped()))
+                            .ifPresent(rule -> s.problem("spark.conf.\"" + key + "\"", v.render(), rule));
                 }
             }
         }

@@ -147,9 +147,10 @@ class ClusterIT {
         pb.environment().put("SPARKTRAIN_CLUSTER_DIR", ROOT.resolve("target/it-cluster").toString());
         pb.environment().put("SPARKTRAIN_HDFS_DIR", ROOT.resolve("target/it-hdfs").toString());
         Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        if (!p.waitFor(10, TimeUnit.MINUTES)) { // 5 minutes were not enough on a machine loaded by other builds
+            p.descendants().forEach(ProcessHandle::destroyForcibly); // scripts/submit's JVM is its child
             p.destroyForcibly();
-            fail(String.join(" ", command) + " did not finish in 5 minutes; see " + log);
+            fail(String.join(" ", command) + " did not finish in 10 minutes; see " + log);
         }
         String output = Files.readString(log);
         if (p.exitValue() != 0) {

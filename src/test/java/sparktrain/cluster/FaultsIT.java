@@ -1,0 +1,369 @@
+package sparktrain.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
+import sparktrain.testing.TestData;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Faults and security on a real two-worker standalone cluster (scripts/cluster, secure defaults), jobs
+ * submitted with scripts/submit in client mode: an application without the secret is refused, an executor
+ * JVM kill -9'd mid-epoch and a Worker killed for good are survived with averaging, and an executor that
+ * runs out of heap gives a one-line message naming spark.executor.memory. The tests share one cluster and
+ * run in order: the clean run's accuracy is the yardstick for the fault runs, and the Worker is killed last.
+ * Own ports and state dir, so neither ClusterIT's cluster nor one started by hand is touched.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FaultsIT {
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+    private static final Path LOGS = ROOT.resolve("target/it-logs");
+    private static final Path STATE = ROOT.resolve("target/it-faults-cluster");
+    private static final Path RUNS = ROOT.resolve("target/it-faults-runs");
+    private static final Path TMP = RUNS.resolve("tmp");
+    private static final int MASTER_PORT = 7391;
+    private static final int MASTER_UI_PORT = 8391;
+    private static final String MASTER = "spark://127.0.0.1:" + MASTER_PORT;
+    /** About 75 s on the cluster here, epochs of 5 to 20 s: long enough to kill something in epoch 2. */
+    private static final String JOB = """
+            name = faults-it
+            data { path = "%s", train-limit = 8000, test-limit = 1000 }
+            model { type = mlp, hidden-layers = [128] }
+            training { epochs = 3, workers = 2, batch-size = 32, loss-sample = 500 }
+            """;
+    /**
+     * 37 M parameters: each executor's result (parameters and Adam's state, Java-serialised on the heap) does
+     * not fit a 512 MB executor; they are sent after the first minibatch. One attempt per task and stage,
+     * so the job fails at the first OOM.
+     */
+    private static final String OOM_JOB = """
+            name = faults-oom
+            data { path = "%s", train-limit = 1000, test-limit = 200 }
+            model { type = mlp, hidden-layers = [4096, 4096, 4096] }
+            training { epochs = 1, workers = 2, batch-size = 16, averaging-frequency = 1, loss-sample = 100 }
+            spark.conf {
+              "spark.executor.memory" = "512m"
+              "spark.task.maxFailures" = 1
+              "spark.stage.maxConsecutiveAttempts" = 1
+            }
+            """;
+
+    private static double cleanAccuracy = Double.NaN;
+    private static double cleanSeconds = Double.NaN;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        requirePrerequisites();
+        Files.createDirectories(LOGS);
+        deleteRecursively(RUNS);
+        Files.createDirectories(TMP);
+        Files.writeString(RUNS.resolve("mlp.conf"), JOB.formatted(TestData.FASHION_MNIST));
+        Files.writeString(RUNS.resolve("oom.conf"), OOM_JOB.formatted(TestData.FASHION_MNIST));
+        Result started = run("faults-cluster-start", 8, "scripts/cluster", "start", "--workers", "2",
+                "--port", String.valueOf(MASTER_PORT), "--webui-port", String.valueOf(MASTER_UI_PORT));
+        assertEquals(0, started.exit(), started.output());
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        Result stopped = run("faults-cluster-stop", 3, "scripts/cluster", "stop");
+        List<String> left = clusterProcesses();
+        assertEquals(0, stopped.exit(), stopped.output());
+        assertTrue(left.isEmpty(), "processes left behind:\n" + String.join("\n", left));
+    }
+
+    @Test
+    @Order(1)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void onlyApplicationsWithTheSecretRegisterAndTheSecretStaysPrivate() throws Exception {
+        Path secretFile = STATE.resolve("secret");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secretFile)));
+        String secret = Files.readString(secretFile).trim();
+        assertTrue(secret.length() >= 32, "secret too short: " + secret.length() + " characters");
+        daemonsListenOnLoopbackOnly();
+
+        // an application without the secret (and so without encryption, which needs it) tries to register
+        Process intruder = start("faults-no-secret", "scripts/submit", "train", RUNS.resolve("mlp.conf").toString(),
+                "--set", "name=no-secret", "--output", RUNS.resolve("no-secret").toString(), "--master", MASTER,
+                "--conf", "spark.authenticate=false", "--conf", "spark.network.crypto.enabled=false",
+                "--conf", "spark.io.encryption.enabled=false");
+        // meanwhile ours, with the secret that scripts/submit finds in the cluster's state dir, trains
+        long t0 = System.nanoTime();
+        Result clean = run("faults-clean", 12, "scripts/submit", "train", RUNS.resolve("mlp.conf").toString(),
+                "--output", RUNS.resolve("clean").toString(), "--master", MASTER);
+        cleanSeconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(0, clean.exit(), clean.output());
+        cleanAccuracy = testAccuracy(RUNS.resolve("clean"));
+        System.out.printf("clean run: test accuracy %.4f in %.0f s%n", cleanAccuracy, cleanSeconds);
+        assertTrue(cleanAccuracy > 0.75, "clean run test accuracy " + cleanAccuracy);
+
+        Result refused = finish("faults-no-secret", intruder, 8);
+        System.out.println("without the secret: exit " + refused.exit() + ", " + errorLine(refused.output()));
+        assertEquals(1, refused.exit(), refused.output());
+        assertTrue(refused.output().contains("All masters are unresponsive"), refused.output());
+        assertTrue(errorLine(refused.output()).contains("could not register with the master"), refused.output());
+        assertFalse(Files.exists(RUNS.resolve("no-secret/model.zip")), "the refused application wrote a model");
+        List<String> apps = applicationNames();
+        assertTrue(apps.contains("sparktrain faults-it"), "the master should list our application: " + apps);
+        assertFalse(apps.contains("sparktrain no-secret"), "an application without the secret registered: " + apps);
+
+        List<String> leaks = new ArrayList<>();
+        for (Path dir : List.of(RUNS, STATE.resolve("logs"), STATE.resolve("worker-1"), STATE.resolve("worker-2"), LOGS)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.filter(Files::isRegularFile).filter(f -> !f.toString().endsWith(".jar"))
+                        .filter(f -> contains(f, secret)).forEach(f -> leaks.add(f.toString()));
+            }
+        }
+        ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(secret))
+                .forEach(p -> leaks.add("the command line of process " + p.pid()));
+        assertTrue(leaks.isEmpty(), "the cluster secret was written to: " + leaks);
+        try (Stream<Path> tmp = Files.list(TMP)) {
+            assertTrue(tmp.noneMatch(f -> f.getFileName().toString().startsWith("sparktrain-submit.")),
+                    "scripts/submit left its private properties file behind");
+        }
+    }
+
+    @Test
+    @Order(2)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void averagingSurvivesAnExecutorKilledMidEpoch() throws Exception {
+        Path out = RUNS.resolve("executor-killed");
+        long t0 = System.nanoTime();
+        Process job = start("faults-executor-killed", "scripts/submit", "train", RUNS.resolve("mlp.conf").toString(),
+                "--output", out.toString(), "--master", MASTER);
+        awaitEpochs(out, 1, job);
+        Thread.sleep(3000); // into epoch 2
+        long victim = executorOf("worker-1");
+        assertTrue(ProcessHandle.of(victim).orElseThrow().destroyForcibly(), "could not kill executor " + victim);
+        double killedAfter = (System.nanoTime() - t0) / 1e9;
+        Result result = finish("faults-executor-killed", job, 12);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(0, result.exit(), result.output());
+        assertTrue(result.output().contains("ExecutorLostFailure") && result.output().contains("exited with code 137"),
+                "the driver should have seen the executor die: " + result.output());
+        double accuracy = testAccuracy(out);
+        System.out.printf("executor %d kill -9'd at %.0f s (epoch 2): finished, test accuracy %.4f (clean %.4f) in %.0f s"
+                + " (clean %.0f s)%n", victim, killedAfter, accuracy, cleanAccuracy, seconds, cleanSeconds);
+        assertEquals(3, historyRows(out), "all epochs in history.csv");
+        // 1 point = 10 of the 1,000 test images; the margin is for the decimal rounding of 0.01
+        assertEquals(cleanAccuracy, accuracy, 0.01 + 1e-9, "test accuracy within 1 point of the clean run");
+    }
+
+    @Test
+    @Order(3)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void executorOutOfMemoryNamesTheSettingToRaise() throws Exception {
+        long t0 = System.nanoTime();
+        Result result = run("faults-oom", 10, "scripts/submit", "train", RUNS.resolve("oom.conf").toString(),
+                "--output", RUNS.resolve("oom").toString(), "--master", MASTER);
+        String error = errorLine(result.output());
+        System.out.printf("executor OOM: exit %d after %.0f s: %s%n", result.exit(), (System.nanoTime() - t0) / 1e9, error);
+        assertEquals(1, result.exit(), result.output());
+        assertTrue(result.output().contains("java.lang.OutOfMemoryError: Java heap space"),
+                "the executor should really have run out of heap: " + result.output());
+        assertTrue(error.startsWith("sparktrain: error: an executor ran out of heap memory")
+                && error.contains("raise spark.executor.memory"), error);
+        String after = result.output().substring(result.output().indexOf(error) + error.length());
+        assertFalse(after.contains("\tat "), "a stack trace after the message: " + after);
+        assertFalse(Files.exists(RUNS.resolve("oom/model.zip")), "a failed run wrote a model");
+    }
+
+    @Test
+    @Order(4)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void averagingGoesOnWhenAWorkerIsKilledForGood() throws Exception {
+        Path out = RUNS.resolve("worker-killed");
+        long t0 = System.nanoTime();
+        Process job = start("faults-worker-killed", "scripts/submit", "train", RUNS.resolve("mlp.conf").toString(),
+                "--output", out.toString(), "--master", MASTER);
+        awaitEpochs(out, 1, job);
+        Thread.sleep(2000);
+        long worker = Long.parseLong(Files.readString(STATE.resolve("worker-2.pid")).trim());
+        assertTrue(ProcessHandle.of(worker).orElseThrow().destroyForcibly(), "could not kill worker " + worker);
+        double killedAfter = (System.nanoTime() - t0) / 1e9;
+        Result result = finish("faults-worker-killed", job, 12);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertEquals(0, result.exit(), result.output());
+        double accuracy = testAccuracy(out);
+        System.out.printf("worker %d kill -9'd at %.0f s (epoch 2): finished on one worker, test accuracy %.4f"
+                + " (clean %.4f) in %.0f s (clean %.0f s)%n", worker, killedAfter, accuracy, cleanAccuracy, seconds, cleanSeconds);
+        assertEquals(3, historyRows(out), "all epochs in history.csv");
+        // 1 point = 10 of the 1,000 test images; the margin is for the decimal rounding of 0.01
+        assertEquals(cleanAccuracy, accuracy, 0.01 + 1e-9, "test accuracy within 1 point of the clean run");
+    }
+
+    // ---- helpers ----
+
+    record Result(int exit, String output) {
+    }
+
+    private static void requirePrerequisites() {
+        TestData.fashionMnist();
+        if (!Files.isRegularFile(ROOT.resolve("target/sparktrain-app.jar"))) {
+            fail("target/sparktrain-app.jar is missing: run 'mvn verify' (package builds it before the integration tests)");
+        }
+        for (String tool : List.of("curl", "python3", "ss")) {
+            if (System.getenv("PATH") == null || Arrays.stream(System.getenv("PATH").split(":"))
+                    .noneMatch(dir -> Files.isExecutable(Path.of(dir, tool)))) {
+                fail(tool + " is not on the PATH: install it (apt-get install " + (tool.equals("ss") ? "iproute2" : tool) + ")");
+            }
+        }
+    }
+
+    private static Process start(String name, String... command) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
+                .redirectErrorStream(true).redirectOutput(LOGS.resolve(name + ".log").toFile());
+        pb.environment().put("SPARKTRAIN_CLUSTER_DIR", STATE.toString());
+        pb.environment().remove("SPARKTRAIN_SECRET_FILE");
+        pb.environment().put("TMPDIR", TMP.toString()); // where scripts/submit puts its private properties file
+        return pb.start();
+    }
+
+    private static Result finish(String name, Process p, int minutes) throws IOException, InterruptedException {
+        if (!p.waitFor(minutes, TimeUnit.MINUTES)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            fail(name + " did not finish in " + minutes + " minutes (hung?); see " + LOGS.resolve(name + ".log"));
+        }
+        return new Result(p.exitValue(), Files.readString(LOGS.resolve(name + ".log")));
+    }
+
+    private static Result run(String name, int minutes, String... command) throws IOException, InterruptedException {
+        return finish(name, start(name, command), minutes);
+    }
+
+    private static void awaitEpochs(Path run, int epochs, Process job) throws InterruptedException {
+        for (int i = 0; i < 1440; i++) {
+            if (historyRows(run) >= epochs) {
+                return;
+            }
+            if (!job.isAlive()) {
+                fail("the job ended before epoch " + epochs + " was done (exit " + job.exitValue() + ")");
+            }
+            Thread.sleep(250);
+        }
+        fail("epoch " + epochs + " not done in 6 minutes");
+    }
+
+    private static int historyRows(Path run) {
+        Path history = run.resolve("history.csv");
+        try {
+            return Files.isRegularFile(history) ? (int) Files.readAllLines(history).stream().skip(1).count() : 0;
+        } catch (IOException e) {
+            return 0; // being replaced (written to a temporary name, then renamed)
+        }
+    }
+
+    /** The executor JVM (CoarseGrainedExecutorBackend) that runs in the given worker's work dir. */
+    private static long executorOf(String worker) {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+                .filter(p -> cwd(p).startsWith(STATE.resolve(worker).toString()))
+                .mapToLong(ProcessHandle::pid).findFirst()
+                .orElseThrow(() -> new AssertionError("no executor running under " + STATE.resolve(worker)));
+    }
+
+    private static String cwd(ProcessHandle p) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "cwd")).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
+    }
+
+    private static List<String> clusterProcesses() {
+        List<String> found = new ArrayList<>();
+        ProcessHandle.allProcesses().forEach(p -> {
+            String cmd = p.info().commandLine().orElse("");
+            if (cwd(p).startsWith(STATE.toString()) || cmd.contains(STATE.toString())) {
+                found.add(p.pid() + " (in " + cwd(p) + ") " + cmd.substring(0, Math.min(200, cmd.length())));
+            }
+        });
+        return found;
+    }
+
+    /** Every TCP socket the Master and Workers listen on is on 127.0.0.1 (their RPC ports and web UIs). */
+    private static void daemonsListenOnLoopbackOnly() throws Exception {
+        List<String> pids = new ArrayList<>();
+        for (String name : List.of("master", "worker-1", "worker-2")) {
+            pids.add(Files.readString(STATE.resolve(name + ".pid")).trim());
+        }
+        Process ss = new ProcessBuilder("ss", "-ltnpH").redirectErrorStream(true).start();
+        String sockets = new String(ss.getInputStream().readAllBytes());
+        ss.waitFor();
+        int ours = 0;
+        for (String line : sockets.lines().toList()) {
+            if (pids.stream().anyMatch(pid -> line.contains("pid=" + pid + ","))) {
+                ours++;
+                String local = line.trim().split("\\s+")[3];
+                assertTrue(local.startsWith("127.0.0.1:") || local.startsWith("[::ffff:127.0.0.1]:"),
+                        "a cluster daemon listens beyond loopback: " + line);
+            }
+        }
+        assertTrue(ours >= 6, "expected the RPC and web UI ports of 3 daemons in:\n" + sockets);
+    }
+
+    private static List<String> applicationNames() throws Exception {
+        String json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + MASTER_UI_PORT + "/json/")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        JsonNode master = new ObjectMapper().readTree(json);
+        List<String> names = new ArrayList<>();
+        for (String list : List.of("activeapps", "completedapps")) {
+            master.path(list).forEach(app -> names.add(app.path("name").asText()));
+        }
+        return names;
+    }
+
+    private static String errorLine(String output) {
+        return output.lines().filter(l -> l.startsWith("sparktrain: error:")).findFirst().orElse("(no error line)");
+    }
+
+    private static double testAccuracy(Path run) throws IOException {
+        return new ObjectMapper().readTree(run.resolve("metrics.json").toFile()).path("test").path("accuracy").asDouble(Double.NaN);
+    }
+
+    private static boolean contains(Path file, String text) {
+        try {
+            return Files.size(file) < 50_000_000 && new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1).contains(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
