@@ -55,7 +55,7 @@ public final class MllibPart {
     }
 
     public static String run(BenchContext ctx) {
-        int images = ctx.size(20_000, 2_000);
+        int images = ctx.size(10_000, 2_000);
         int maxIter = ctx.size(50, 10);
         int epochs = ctx.size(6, 2);
         JobConfig job = ctx.job("mlp-fashion-mnist.conf", "training.epochs=" + epochs);
@@ -163,7 +163,8 @@ public final class MllibPart {
         StructType schema = new StructType()
                 .add("label", DataTypes.DoubleType, false)
                 .add("features", SQLDataTypes.VectorType(), false);
-        return spark.createDataFrame(sc.parallelize(rows, partitions), schema);
+        // behind a shuffle, so that MLlib's tasks read cached blocks instead of each carrying its partition's rows
+        return spark.createDataFrame(sc.parallelize(rows, partitions), schema).repartition(partitions);
     }
 
     static double accuracy(Model network, List<DataSet> batches) {
