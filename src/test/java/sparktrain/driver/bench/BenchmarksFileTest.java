@@ -98,4 +98,29 @@ class BenchmarksFileTest {
         assertTrue(block.contains("| 1.0 MB | 10.0 MB | 4.00 GB | 0.25% | 400 |"), block);
         assertTrue(block.contains("Sharing sends 100x fewer bytes per epoch than averaging"), block);
     }
+
+    @Test
+    void scalingBlockGivesTheFormulaTheCheckThePredictionAndThePlot(@TempDir Path dir) throws Exception {
+        BenchContext ctx = new BenchContext(Path.of("conf"), false, dir.resolve("docs"), MACHINE, "scripts/bench scaling");
+        CostModel.Workload lenet = new CostModel.Workload("LeNet-5", 431_080, 3200, 32, 10);
+        CostModel.Calibration avg = CostModel.averaging(lenet, 20.0, 12.0, 3.0);
+        CostModel.Calibration share = CostModel.sharing(lenet, 16.0, avg.computeSecondsPerSample(), 0.005);
+        List<ScalingPart.Row> rows = List.of(
+                new ScalingPart.Row("LeNet-5", CostModel.Mode.AVERAGING, lenet, 20.0, 11.0,
+                        new ScalingPart.Phases(20.0, 12.0, 0.5, 14.0, 1.0), avg),
+                new ScalingPart.Row("LeNet-5", CostModel.Mode.SHARING, lenet, 16.0, 9.0, null, share),
+                new ScalingPart.Row("resnet-small", CostModel.Mode.AVERAGING, lenet.withSamples(1600), 20.0, 11.0, null, avg),
+                new ScalingPart.Row("resnet-small", CostModel.Mode.SHARING, lenet.withSamples(1600), 16.0, 9.0, null, share));
+        Path plot = dir.resolve("docs").resolve(ScalingPart.PLOT);
+        ScalingPart.chart(rows, plot);
+        String block = ScalingPart.render(ctx, rows, plot);
+        byte[] png = Files.readAllBytes(plot);
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG");
+        assertTrue(block.contains("averaging T(n) = steps(n) b c + rounds(n) (o + n a + 2 n 4P / B)"), block);
+        assertTrue(block.contains("![predicted scaling efficiency](docs/scaling.png)"), block);
+        // calibrated on 20 s for 1 executor: 2 executors predicted 6.0 s compute + 5 rounds x (0.5 + 2 x 0.3) = 11.5 s
+        assertTrue(block.contains("| 20.0 s | 11.0 s | 11.5 s | +5% |"), block);
+        assertTrue(block.contains("| LeNet-5 | averaging | 431,080 | fit 12.0 s, broadcast 0.50 s, aggregate 14.0 s"), block);
+        assertTrue(block.contains("64 executors"), block);
+    }
 }
