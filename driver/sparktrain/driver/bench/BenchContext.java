@@ -15,12 +15,27 @@ import java.util.List;
  */
 public record BenchContext(Path confDir, boolean quick, Path figuresDir, Machine machine, String command) {
     public static final String MASTER = "local[2]";
+    /**
+     * Gradient sharing's UDP port for this JVM's runs: a free one picked at start instead of the job files'
+     * fixed 40123, so a benchmark never collides with a test or a training on the same machine (each embedded
+     * Aeron driver has a directory of its own).
+     */
+    static final int SHARING_PORT = freeUdpPort();
 
     /** A job file from conf/ with Spark's web UI off and the given overrides. */
     public JobConfig job(String file, String... overrides) {
-        List<String> sets = new ArrayList<>(List.of("spark.conf.\"spark.ui.enabled\"=false"));
+        List<String> sets = new ArrayList<>(List.of("spark.conf.\"spark.ui.enabled\"=false",
+                "training.sharing.unicast-port=" + SHARING_PORT));
         sets.addAll(List.of(overrides));
         return JobFiles.load(confDir.resolve(file).toString(), sets);
+    }
+
+    private static int freeUdpPort() {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("no free UDP port for gradient sharing: " + e.getMessage(), e);
+        }
     }
 
     /** The size for a full run or for a quick one. */
