@@ -12,6 +12,8 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingWorkerStats;
 import org.deeplearning4j.spark.stats.EventStats;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -104,8 +106,15 @@ public final class ScalingPart {
         return all;
     }
 
-    /** One averaging epoch with DL4J's training stats on, its phases summed over the rounds. */
+    /**
+     * One averaging epoch with DL4J's training stats on, its phases summed over the rounds. The stats' clock is
+     * the system's: DL4J's default asks pool.ntp.org, which fails without Internet access, and in local mode
+     * driver and executors share one clock anyway.
+     */
     static Phases averaging(JobConfig job, List<DataSet> batches) {
+        if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
+            System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
+        }
         try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER)) {
             int workers = TrainJob.workers(sc, job.training());
             Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
