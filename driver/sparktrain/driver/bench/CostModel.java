@@ -15,8 +15,8 @@ package sparktrain.driver.bench;
  * N samples per epoch, b batch size per executor, f averaging frequency, P parameters (4 bytes each),
  * B network bandwidth (bytes/s), c compute seconds per sample on one core, o the fixed cost of an
  * averaging round (Spark job, broadcast creation, splitting), a the driver's cost per executor per round
- * (aggregating and applying one executor's parameters), e the per-step cost of encoding an update under
- * sharing, s the encoded update's size as a fraction of the dense one.
+ * (aggregating and applying one executor's parameters), e the per-step cost of sharing beyond averaging's
+ * compute (encoding, residuals, Aeron; negative when its updater is cheaper), s the encoded update's size as a fraction of the dense one.
  */
 public final class CostModel {
     /** 10 Gbit/s in bytes per second. */
@@ -111,10 +111,14 @@ public final class CostModel {
         return new Calibration(c, o, a, 0, 1);
     }
 
-    /** Sharing calibrated from one executor's epoch, with c from the averaging run of the same model. */
+    /**
+     * Sharing calibrated from one executor's epoch, with c from the averaging run of the same model: e is what a
+     * step costs beyond averaging's compute (encoding, residuals, Aeron), negative when the sharing job's updater
+     * (SGD) is cheaper than averaging's (Adam) by more than that. b c + e is then the measured step time.
+     */
     public static Calibration sharing(Workload measured, double epochSeconds, double computeSecondsPerSample,
                                       double encodedFraction) {
-        double e = Math.max(0, epochSeconds - measured.samples() * computeSecondsPerSample) / steps(measured, 1);
+        double e = epochSeconds / steps(measured, 1) - measured.batchSize() * computeSecondsPerSample;
         return new Calibration(computeSecondsPerSample, 0, 0, e, encodedFraction);
     }
 

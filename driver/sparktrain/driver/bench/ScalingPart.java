@@ -175,7 +175,7 @@ public final class ScalingPart {
         List<List<String>> check = new ArrayList<>();
         for (Row r : rows) {
             Calibration c = r.calibration();
-            String phases = r.phases1() == null ? Markdown.f("c %.2f ms/sample, e %.1f ms/step, s %.4f",
+            String phases = r.phases1() == null ? Markdown.f("c %.2f ms/sample, e %+.1f ms/step, s %.4f",
                     1e3 * c.computeSecondsPerSample(), 1e3 * c.stepOverheadSeconds(), c.encodedFraction())
                     : Markdown.f("fit %s, broadcast %s, aggregate %s, apply %s of %s; c %.2f ms/sample, o %.0f ms, a %.0f ms",
                     Markdown.seconds(r.phases1().workerFit()), Markdown.seconds(r.phases1().broadcast()),
@@ -222,7 +222,8 @@ public final class ScalingPart {
                 + "Calibrated on one executor: c = the workers' fit time / samples; a = (aggregation + apply - fit) / rounds,"
                 + " the driver's cost of one executor's parameters per round (charged per executor: the driver receives and"
                 + " sums each one); o = the rest of the epoch / rounds (Spark jobs, broadcast, splitting); under sharing"
-                + " c from averaging, e = (epoch - N c) / steps (encoding, residuals, Aeron), s = encoded / dense bytes."
+                + " c from averaging, e = epoch / steps - b c (encoding, residuals, Aeron; negative when sharing's SGD step"
+                + " costs less than averaging's Adam step), s = encoded / dense bytes."
                 + " Assumed: averaging is synchronous and every byte passes the driver's link (broadcast down, results up);"
                 + " sharing overlaps receiving the other executors' updates with computing, every executor receives every"
                 + " update (DL4J's mesh), and applying a sparse update costs nothing next to encoding one. Not modelled:"
@@ -241,7 +242,7 @@ public final class ScalingPart {
         XYChart chart = new XYChartBuilder().width(800).height(500)
                 .title("Predicted scaling efficiency, full Fashion-MNIST epoch, 10 Gbit/s")
                 .xAxisTitle("executors").yAxisTitle("efficiency T(1) / (n T(n))").build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
         chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.05);

@@ -68,5 +68,8 @@ class CostModelTest {
         assertEquals(0.04, s.stepOverheadSeconds(), 1e-12); // (16 - 12) / 100
         assertEquals(16.0, CostModel.sharingSeconds(measured, s, 1, CostModel.TEN_GBIT), 1e-9);
         assertEquals(0.005, s.encodedFraction(), 0);
+        Calibration cheaper = CostModel.sharing(measured, 8.0, a.computeSecondsPerSample(), 0.005);
+        assertEquals(-0.04, cheaper.stepOverheadSeconds(), 1e-12, "SGD's step cheaper than Adam's: (8 - 12) / 100");
+        assertEquals(8.0, CostModel.sharingSeconds(measured, cheaper, 1, CostModel.TEN_GBIT), 1e-9);
     }
 }
