@@ -53,7 +53,7 @@ public final class ParameterAveraging extends SparkStrategy {
         return master(training, workers, seed * 1_000_003L + epoch, exportDirectory);
     }
 
-    static ParameterAveragingTrainingMaster master(TrainingConfig training, int workers, long seed, String exportDirectory) {
+    public static ParameterAveragingTrainingMaster master(TrainingConfig training, int workers, long seed, String exportDirectory) {
         ParameterAveragingTrainingMaster.Builder master =
                 new ParameterAveragingTrainingMaster.Builder(workers, training.batchSize())
                         .batchSizePerWorker(training.batchSize())

@@ -1,0 +1,60 @@
+package sparktrain.driver.bench;
+
+import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.model.NetworkFactory;
+import sparktrain.driver.OverheadBenchmark;
+import sparktrain.driver.OverheadBenchmark.Measurement;
+import sparktrain.driver.TrainJob;
+
+import java.util.List;
+
+/**
+ * Part 3: the bytes one LeNet epoch puts on the wire under averaging (the parameters down and back up every
+ * round) and under sharing (threshold-encoded updates), counted as history.csv counts them
+ * ({@code update_bytes}, {@code dense_update_bytes}), and scaled to a full epoch of 54,000 images.
+ */
+public final class CommunicationPart {
+    /** Training images in a full epoch: Fashion-MNIST's 60,000 less the 10% validation split. */
+    public static final long FULL_EPOCH = 54_000;
+
+    private CommunicationPart() {
+    }
+
+    public static String run(BenchContext ctx) {
+        int images = ctx.size(5_000, 640);
+        JobConfig averaging = ctx.job("lenet-fashion-mnist.conf");
+        JobConfig sharing = ctx.job("lenet-fashion-mnist-sharing.conf");
+        List<DataSet> batches = OverheadBenchmark.batches(averaging, images);
+        Measurement a = OverheadBenchmark.spark(averaging, batches, BenchContext.MASTER);
+        Measurement s = OverheadBenchmark.spark(sharing, batches, BenchContext.MASTER);
+        long parameters = NetworkFactory.build(averaging.model(), averaging.training(), averaging.seed(),
+                TrainJob.FASHION_MNIST).numParams();
+        return render(ctx, images, parameters, averaging.training().averagingFrequency(), a, s);
+    }
+
+    static String render(BenchContext ctx, int images, long parameters, int frequency, Measurement a, Measurement s) {
+        double scale = (double) FULL_EPOCH / a.samples();
+        double avgBytes = a.traffic().bytes() * scale;
+        double shareBytes = s.traffic().bytes() * scale;
+        double shareDense = s.traffic().denseBytes() * scale;
+        List<List<String>> rows = List.of(
+                List.of("averaging, frequency " + frequency + ", Adam", Markdown.bytes(a.traffic().bytes()),
+                        Markdown.bytes(avgBytes), Markdown.bytes(a.traffic().denseBytes() * scale), "100%", "1"),
+                List.of("sharing, adaptive threshold, SGD", Markdown.bytes(s.traffic().bytes()), Markdown.bytes(shareBytes),
+                        Markdown.bytes(shareDense), Markdown.f("%.2f%%", 100.0 * s.traffic().bytes() / s.traffic().denseBytes()),
+                        Markdown.f("%.0f", s.traffic().compressionRatio())));
+        return ctx.header("Communication: bytes per LeNet epoch", Markdown.f("%,d training images per measured epoch,"
+                        + " scaled linearly to a full %,d-image epoch", images, FULL_EPOCH))
+                + "\nLeNet-5 has " + Markdown.f("%,d", parameters) + " parameters (" + Markdown.bytes(4.0 * parameters)
+                + "); Spark " + BenchContext.MASTER + ", 2 workers, batch 32 per worker. Averaging sends the parameters down and"
+                + " back once per round: 2 x workers x parameters x 4 bytes x rounds, rounds = minibatches / (workers x"
+                + " frequency). Sharing sends each threshold-encoded update (a 32-bit index per element that crossed the"
+                + " threshold, or a 2-bit bitmap when smaller); its dense equivalent is every worker's every update as 32-bit"
+                + " floats. Counted by the same code that fills history.csv's update_bytes and dense_update_bytes.\n\n"
+                + Markdown.table(List.of("mode", "bytes, measured epoch", "bytes per full epoch", "dense equivalent",
+                "share of dense", "compression (dense / sent)"), rows)
+                + Markdown.f("%nSharing sends %.0fx fewer bytes per epoch than averaging (%s against %s per full epoch).%n",
+                avgBytes / shareBytes, Markdown.bytes(shareBytes), Markdown.bytes(avgBytes));
+    }
+}

@@ -1,0 +1,181 @@
+package sparktrain.driver.bench;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
+import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.model.NetworkFactory;
+import sparktrain.core.model.Networks;
+import sparktrain.driver.SparkContexts;
+import sparktrain.driver.TrainJob;
+import sparktrain.driver.data.FashionMnist;
+import sparktrain.driver.data.LabeledImages;
+import sparktrain.driver.training.TrainingStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Part 2: Spark MLlib's MultilayerPerceptronClassifier (L-BFGS) against our {@code mlp}
+ * (conf/mlp-fashion-mnist.conf) with the same layer sizes, on the same images and the same master.
+ * Ours trains epoch by epoch; after each one its test accuracy is measured, to find when it first
+ * reaches MLlib's final test accuracy.
+ */
+public final class MllibPart {
+    private static final Logger log = LoggerFactory.getLogger(MllibPart.class);
+
+    /** Our test accuracy after an epoch and the training seconds spent so far. */
+    record Epoch(int epoch, double cumulativeSeconds, double testAccuracy) {
+    }
+
+    record Outcome(int[] layers, int trainImages, int testImages, int maxIter, double mllibSeconds,
+                   double mllibAccuracy, List<Epoch> ours, String strategy) {
+        /** The first epoch whose test accuracy reaches MLlib's, or null. */
+        Epoch reached() {
+            return ours.stream().filter(e -> e.testAccuracy() >= mllibAccuracy).findFirst().orElse(null);
+        }
+    }
+
+    private MllibPart() {
+    }
+
+    public static String run(BenchContext ctx) {
+        int images = ctx.size(10_000, 2_000);
+        int maxIter = ctx.size(50, 10);
+        int epochs = ctx.size(6, 2);
+        JobConfig job = ctx.job("mlp-fashion-mnist.conf", "training.epochs=" + epochs);
+        return render(ctx, measure(job, images, maxIter, epochs));
+    }
+
+    static Outcome measure(JobConfig job, int images, int maxIter, int epochs) {
+        FashionMnist.Splits data = FashionMnist.load(job.data().path(), images, 0, 0.0, job.seed());
+        List<Integer> hidden = job.model().hiddenLayers();
+        int[] layers = new int[hidden.size() + 2];
+        layers[0] = FashionMnist.SIDE * FashionMnist.SIDE;
+        for (int i = 0; i < hidden.size(); i++) {
+            layers[i + 1] = hidden.get(i);
+        }
+        layers[layers.length - 1] = FashionMnist.CLASSES;
+
+        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER)) {
+            int workers = TrainJob.workers(sc, job.training());
+            SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+            Dataset<Row> train = frame(sc, spark, data.train(), workers).cache();
+            Dataset<Row> test = frame(sc, spark, data.test(), workers).cache();
+            train.count();
+            test.count();
+            long start = System.nanoTime();
+            MultilayerPerceptronClassificationModel mllib = new MultilayerPerceptronClassifier()
+                    .setLayers(layers).setMaxIter(maxIter).setBlockSize(128).setSeed(job.seed()).fit(train);
+            double mllibSeconds = (System.nanoTime() - start) / 1e9;
+            double mllibAccuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
+                    .evaluate(mllib.transform(test));
+            log.info("MLlib: {} iterations in {} s, test accuracy {}", maxIter, mllibSeconds, mllibAccuracy);
+            train.unpersist();
+            test.unpersist();
+
+            List<DataSet> batches = data.train().minibatches(job.training().batchSize());
+            List<DataSet> testBatches = data.test().minibatches(1000);
+            int threads = TrainJob.localThreads(sc, job.training(), workers);
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+            JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
+            rdd.cache().count();
+            List<Epoch> ours = new ArrayList<>();
+            try (TrainingStrategy strategy = TrainJob.strategy(job, sc, network, rdd, workers, threads, null)) {
+                double total = 0;
+                for (int epoch = 1; epoch <= epochs; epoch++) {
+                    long begin = System.nanoTime();
+                    strategy.fitEpoch(epoch);
+                    total += (System.nanoTime() - begin) / 1e9;
+                    double accuracy = accuracy(strategy.network(), testBatches);
+                    log.info("ours: epoch {} after {} s: test accuracy {}", epoch, total, accuracy);
+                    ours.add(new Epoch(epoch, total, accuracy));
+                }
+                return new Outcome(layers, data.train().size(), data.test().size(), maxIter, mllibSeconds,
+                        mllibAccuracy, ours, strategy.describe());
+            }
+        }
+    }
+
+    static String render(BenchContext ctx, Outcome o) {
+        StringBuilder layers = new StringBuilder();
+        for (int l : o.layers()) {
+            layers.append(layers.length() == 0 ? "" : "-").append(l);
+        }
+        List<List<String>> rows = new ArrayList<>();
+        rows.add(List.of("Spark MLlib MultilayerPerceptronClassifier", "L-BFGS, " + o.maxIter() + " iterations, block 128, sigmoid",
+                Markdown.f("%.4f", o.mllibAccuracy()), Markdown.seconds(o.mllibSeconds()), "-"));
+        Epoch reached = o.reached();
+        Epoch last = o.ours().get(o.ours().size() - 1);
+        rows.add(List.of("sparktrain mlp", o.strategy() + ", Adam, ReLU, dropout 0.2",
+                Markdown.f("%.4f after %d epochs", last.testAccuracy(), last.epoch()),
+                Markdown.seconds(last.cumulativeSeconds()),
+                reached == null ? "not reached in " + last.epoch() + " epochs"
+                        : Markdown.f("epoch %d, %s (%.1fx sooner)", reached.epoch(), Markdown.seconds(reached.cumulativeSeconds()),
+                        o.mllibSeconds() / reached.cumulativeSeconds())));
+        StringBuilder perEpoch = new StringBuilder();
+        for (Epoch e : o.ours()) {
+            perEpoch.append(perEpoch.length() == 0 ? "" : ", ")
+                    .append(Markdown.f("%d: %.4f at %s", e.epoch(), e.testAccuracy(), Markdown.seconds(e.cumulativeSeconds())));
+        }
+        String verdict = reached == null ? "Ours did not reach MLlib's accuracy: the goal (at least 2x sooner) is not met."
+                : o.mllibSeconds() / reached.cumulativeSeconds() >= 2
+                ? Markdown.f("Ours reached MLlib's final test accuracy %.1fx sooner: the goal (at least 2x) is met.",
+                o.mllibSeconds() / reached.cumulativeSeconds())
+                : Markdown.f("Ours reached MLlib's final test accuracy only %.1fx sooner: the goal (at least 2x) is not met.",
+                o.mllibSeconds() / reached.cumulativeSeconds());
+        return ctx.header("A peer on Spark: MLlib's multilayer perceptron against ours",
+                Markdown.f("%,d training images, the full %,d-image test set, MLlib %d iterations, ours up to %d epochs",
+                        o.trainImages(), o.testImages(), o.maxIter(), o.ours().size()))
+                + "\nLayers " + layers + " for both, master " + BenchContext.MASTER + ", the same training images (the first N of"
+                + " Fashion-MNIST's training set) and the official test set. Times are training only (data already cached;"
+                + " ours excludes the test evaluation after each epoch).\n\n"
+                + Markdown.table(List.of("model", "setup", "test accuracy", "training time", "ours reaches MLlib's accuracy"), rows)
+                + "\nOurs per epoch (test accuracy at cumulative training time): " + perEpoch + ".\n\n" + verdict + "\n";
+    }
+
+    /** Rows of (label, features) with pixels scaled to [0, 1], as MLlib's classifiers read them. */
+    static Dataset<Row> frame(JavaSparkContext sc, SparkSession spark, LabeledImages images, int partitions) {
+        int n = images.pixelsPerImage();
+        List<Row> rows = new ArrayList<>(images.size());
+        for (int i = 0; i < images.size(); i++) {
+            double[] x = new double[n];
+            for (int j = 0; j < n; j++) {
+                x[j] = (images.pixels()[i * n + j] & 0xff) / 255.0;
+            }
+            rows.add(RowFactory.create((double) (images.labels()[i] & 0xff), Vectors.dense(x)));
+        }
+        StructType schema = new StructType()
+                .add("label", DataTypes.DoubleType, false)
+                .add("features", SQLDataTypes.VectorType(), false);
+        // behind a shuffle, so that MLlib's tasks read cached blocks instead of each carrying its partition's rows
+        return spark.createDataFrame(sc.parallelize(rows, partitions), schema).repartition(partitions);
+    }
+
+    static double accuracy(Model network, List<DataSet> batches) {
+        long right = 0;
+        long all = 0;
+        for (DataSet b : batches) {
+            INDArray predicted = Networks.output(network, b.getFeatures()).argMax(1);
+            INDArray actual = b.getLabels().argMax(1);
+            right += predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
+            all += b.numExamples();
+        }
+        return (double) right / all;
+    }
+}

@@ -1,0 +1,270 @@
+package sparktrain.driver.bench;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
+import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingWorkerStats;
+import org.deeplearning4j.spark.stats.EventStats;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.model.NetworkFactory;
+import sparktrain.driver.OverheadBenchmark;
+import sparktrain.driver.OverheadBenchmark.Measurement;
+import sparktrain.driver.SparkContexts;
+import sparktrain.driver.TrainJob;
+import sparktrain.driver.bench.CostModel.Calibration;
+import sparktrain.driver.bench.CostModel.Mode;
+import sparktrain.driver.bench.CostModel.Workload;
+import sparktrain.driver.training.ParameterAveraging;
+import sparktrain.worker.NativeThreads;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Part 4: per-phase times of one epoch on 1 and 2 executors (one core each) for LeNet and resnet-small, in both
+ * modes; the cost model calibrated on 1 executor, checked against 2, and its prediction for 2 to 64 executors
+ * on a 10 Gbit/s network, plotted.
+ */
+public final class ScalingPart {
+    private static final Logger log = LoggerFactory.getLogger(ScalingPart.class);
+    public static final int[] EXECUTORS = {1, 2, 4, 8, 16, 32, 64};
+    static final String PLOT = "scaling.png";
+
+    /** One averaging epoch's phases from DL4J's training stats (seconds). */
+    record Phases(double epoch, double workerFit, double broadcast, double aggregate, double processParams) {
+    }
+
+    /** What was measured for one model and mode on 1 and 2 executors, and the calibration it gave. */
+    record Row(String model, Mode mode, Workload measured, double seconds1, double seconds2, Phases phases1,
+               Calibration calibration) {
+        double predicted2() {
+            return CostModel.seconds(mode, measured, calibration, 2, CostModel.IN_PROCESS);
+        }
+    }
+
+    private ScalingPart() {
+    }
+
+    public static String run(BenchContext ctx) {
+        List<Row> rows = new ArrayList<>();
+        rows.addAll(measure(ctx, "LeNet-5", "lenet-fashion-mnist.conf", ctx.size(3_000, 320)));
+        rows.addAll(measure(ctx, "resnet-small", "resnet-fashion-mnist.conf", ctx.size(1_500, 160)));
+        Path plot = ctx.figuresDir().resolve(PLOT);
+        chart(rows, plot);
+        return render(ctx, rows, plot);
+    }
+
+    static List<Row> measure(BenchContext ctx, String model, String conf, int images) {
+        JobConfig base = ctx.job(conf, "training.threads-per-worker=1");
+        List<DataSet> batches = OverheadBenchmark.batches(base, images);
+        long parameters = NetworkFactory.build(base.model(), base.training(), base.seed(), TrainJob.FASHION_MNIST).numParams();
+        Workload w = new Workload(model, parameters, images, base.training().batchSize(), base.training().averagingFrequency());
+
+        Phases a1 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=1"), batches);
+        Phases a2 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=2"), batches);
+        double aggregate = Math.max(0, a1.aggregate() + a1.processParams() - a1.workerFit());
+        Calibration ca = CostModel.averaging(w, a1.epoch(), a1.workerFit(), aggregate);
+
+        String[] sharing = {"training.threads-per-worker=1", "training.mode=sharing", "training.updater=sgd",
+                "training.learning-rate=0.05", "training.sharing.threshold=adaptive",
+                "training.sharing.initial-threshold=1e-3", "training.sharing.min-sparsity=1e-3",
+                "training.sharing.max-sparsity=1e-2", "training.sharing.residual-clip=0"};
+        Measurement s1 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=1")), batches, BenchContext.MASTER);
+        Measurement s2 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=2")), batches, BenchContext.MASTER);
+        Measurement counted = s1.traffic().denseBytes() > 0 ? s1 : s2;
+        double fraction = counted.traffic().denseBytes() > 0
+                ? (double) counted.traffic().bytes() / counted.traffic().denseBytes() : 0.01;
+        Calibration cs = CostModel.sharing(w, s1.seconds(), ca.computeSecondsPerSample(), fraction);
+        log.info("{}: averaging {} s / {} s, sharing {} s / {} s on 1 / 2 executors", model, a1.epoch(), a2.epoch(),
+                s1.seconds(), s2.seconds());
+        return List.of(new Row(model, Mode.AVERAGING, w, a1.epoch(), a2.epoch(), a1, ca),
+                new Row(model, Mode.SHARING, w, s1.seconds(), s2.seconds(), null, cs));
+    }
+
+    private static String[] with(String[] sets, String more) {
+        String[] all = java.util.Arrays.copyOf(sets, sets.length + 1);
+        all[sets.length] = more;
+        return all;
+    }
+
+    /**
+     * One averaging epoch with DL4J's training stats on, its phases summed over the rounds. The stats' clock is
+     * the system's: DL4J's default asks pool.ntp.org, which fails without Internet access, and in local mode
+     * driver and executors share one clock anyway.
+     */
+    static Phases averaging(JobConfig job, List<DataSet> batches) {
+        if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
+            System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
+        }
+        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER)) {
+            int workers = TrainJob.workers(sc, job.training());
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+            JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
+            rdd.cache().count();
+            ParameterAveragingTrainingMaster master = ParameterAveraging.master(job.training(), workers, job.seed(), null);
+            NativeThreads.limit(1);
+            SparkTrainingStats stats;
+            long start = System.nanoTime();
+            try {
+                if (network instanceof MultiLayerNetwork mln) {
+                    SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, mln, master);
+                    spark.setCollectTrainingStats(true);
+                    spark.fit(rdd);
+                    stats = spark.getSparkTrainingStats();
+                } else {
+                    SparkComputationGraph spark = new SparkComputationGraph(sc, (ComputationGraph) network, master);
+                    spark.setCollectTrainingStats(true);
+                    spark.fit(rdd);
+                    stats = spark.getSparkTrainingStats();
+                }
+            } finally {
+                NativeThreads.limit(Runtime.getRuntime().availableProcessors());
+                rdd.unpersist(false);
+            }
+            double epoch = (System.nanoTime() - start) / 1e9;
+            return new Phases(epoch,
+                    seconds(stats, ParameterAveragingTrainingWorkerStats.PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / workers,
+                    seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
+                    seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS),
+                    seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS));
+        }
+    }
+
+    /** The summed durations of {@code key} in the stats or the stats nested in them (worker stats), in seconds. */
+    static double seconds(SparkTrainingStats stats, String key) {
+        for (SparkTrainingStats s = stats; s != null; ) {
+            if (s.getKeySet().contains(key)) {
+                long ms = 0;
+                for (EventStats e : s.getValue(key)) {
+                    ms += e.getDurationMs();
+                }
+                return ms / 1000.0;
+            }
+            if (s instanceof ParameterAveragingTrainingMasterStats m && m.getWorkerStats() != null && m.getWorkerStats() != s) {
+                double inWorker = seconds(m.getWorkerStats(), key);
+                if (inWorker > 0) {
+                    return inWorker;
+                }
+            }
+            SparkTrainingStats nested = s.getNestedTrainingStats();
+            s = nested == s ? null : nested;
+        }
+        return 0;
+    }
+
+    static String render(BenchContext ctx, List<Row> rows, Path plot) {
+        List<List<String>> check = new ArrayList<>();
+        for (Row r : rows) {
+            Calibration c = r.calibration();
+            String phases = r.phases1() == null ? Markdown.f("c %.2f ms/sample, e %+.1f ms/step, s %.4f",
+                    1e3 * c.computeSecondsPerSample(), 1e3 * c.stepOverheadSeconds(), c.encodedFraction())
+                    : Markdown.f("fit %s, broadcast %s, aggregate %s, apply %s of %s; c %.2f ms/sample, o %.0f ms, a %.0f ms",
+                    Markdown.seconds(r.phases1().workerFit()), Markdown.seconds(r.phases1().broadcast()),
+                    Markdown.seconds(r.phases1().aggregate()), Markdown.seconds(r.phases1().processParams()),
+                    Markdown.seconds(r.phases1().epoch()), 1e3 * c.computeSecondsPerSample(), 1e3 * c.roundSeconds(),
+                    1e3 * c.aggregateSecondsPerExecutor());
+            double predicted = r.predicted2();
+            check.add(List.of(r.model(), r.mode().label(), Markdown.f("%,d", r.measured().parameters()), phases,
+                    Markdown.seconds(r.seconds1()), Markdown.seconds(r.seconds2()), Markdown.seconds(predicted),
+                    Markdown.f("%+.0f%%", 100 * (predicted - r.seconds2()) / r.seconds2())));
+        }
+        List<String> header = new ArrayList<>(List.of("model", "mode"));
+        for (int n : EXECUTORS) {
+            header.add(n + " executor" + (n == 1 ? "" : "s"));
+        }
+        List<List<String>> prediction = new ArrayList<>();
+        for (Row r : rows) {
+            Workload full = r.measured().withSamples(CommunicationPart.FULL_EPOCH);
+            List<String> cells = new ArrayList<>(List.of(r.model(), r.mode().label()));
+            for (int n : EXECUTORS) {
+                cells.add(Markdown.f("%s (%.0f%%)", Markdown.seconds(CostModel.seconds(r.mode(), full, r.calibration(), n,
+                        CostModel.TEN_GBIT)), 100 * CostModel.efficiency(r.mode(), full, r.calibration(), n, CostModel.TEN_GBIT)));
+            }
+            prediction.add(cells);
+        }
+        Row first = rows.get(0);
+        return ctx.header("Beyond this machine: a cost model for 2 to 64 executors",
+                Markdown.f("%,d LeNet and %,d resnet-small training images per measured epoch; predictions for a full %,d-image"
+                        + " epoch", rows.get(0).measured().samples(), rows.get(2).measured().samples(), CommunicationPart.FULL_EPOCH))
+                + "\nOne epoch on 1 and on 2 executors of one core each (Spark " + BenchContext.MASTER
+                + ", `training.workers` 1 or 2, one ND4J thread per worker), batch " + first.measured().batchSize()
+                + ", averaging frequency " + first.measured().averagingFrequency() + ". Averaging's phases come from DL4J's"
+                + " training stats (`setCollectTrainingStats`): the workers' fit time, the driver's broadcast creation, the"
+                + " aggregation (DL4J's treeAggregate, which also waits for the workers) and applying the averaged"
+                + " parameters. Sharing is timed as a whole, its encoded size s counted as in history.csv.\n\n"
+                + "The model (CostModel.java), with N samples per epoch, n executors, b batch per executor, f averaging"
+                + " frequency, P parameters of 4 bytes, B = 10 Gbit/s:\n\n"
+                + "```\n"
+                + "steps(n)  = ceil(N / (n b))               rounds(n) = ceil(steps(n) / f)\n"
+                + "averaging T(n) = steps(n) b c + rounds(n) (o + n a + 2 n 4P / B)\n"
+                + "sharing   T(n) = steps(n) max(b c + e, (n - 1) s 4P / B)\n"
+                + "efficiency E(n) = T(1) / (n T(n))\n"
+                + "```\n\n"
+                + "Calibrated on one executor: c = the workers' fit time / samples; a = (aggregation + apply - fit) / rounds,"
+                + " the driver's cost of one executor's parameters per round (charged per executor: the driver receives and"
+                + " sums each one); o = the rest of the epoch / rounds (Spark jobs, broadcast, splitting); under sharing"
+                + " c from averaging, e = epoch / steps - b c (encoding, residuals, Aeron; negative when sharing's SGD step"
+                + " costs less than averaging's Adam step), s = encoded / dense bytes."
+                + " Assumed: averaging is synchronous and every byte passes the driver's link (broadcast down, results up);"
+                + " sharing overlaps receiving the other executors' updates with computing, every executor receives every"
+                + " update (DL4J's mesh), and applying a sparse update costs nothing next to encoding one. Not modelled:"
+                + " stragglers, the Spark scheduler's cost growing with n, and TorrentBroadcast spreading the broadcast"
+                + " over the executors (the model is pessimistic there).\n\n"
+                + "Check against this machine (in-process, so B = infinity): the model calibrated on 1 executor predicts 2.\n\n"
+                + Markdown.table(List.of("model", "mode", "parameters", "1 executor: phases and calibration",
+                "measured, 1 executor", "measured, 2 executors", "predicted, 2 executors", "error"), check)
+                + "\nPredicted epoch time (efficiency) for a full epoch at 10 Gbit/s:\n\n"
+                + Markdown.table(header, prediction)
+                + "\n![predicted scaling efficiency](" + ctx.figuresDir().getFileName() + "/" + plot.getFileName()
+                + ")\n";
+    }
+
+    static void chart(List<Row> rows, Path file) {
+        XYChart chart = new XYChartBuilder().width(800).height(500)
+                .title("Predicted scaling efficiency, full Fashion-MNIST epoch, 10 Gbit/s")
+                .xAxisTitle("executors").yAxisTitle("efficiency T(1) / (n T(n))").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.05);
+        double[] x = new double[EXECUTORS.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = EXECUTORS[i];
+        }
+        for (Row r : rows) {
+            Workload full = r.measured().withSamples(CommunicationPart.FULL_EPOCH);
+            double[] y = new double[EXECUTORS.length];
+            for (int i = 0; i < y.length; i++) {
+                y[i] = CostModel.efficiency(r.mode(), full, r.calibration(), EXECUTORS[i], CostModel.TEN_GBIT);
+            }
+            chart.addSeries(r.model() + ", " + r.mode().label(), x, y);
+        }
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+            sparktrain.core.io.HadoopFiles.writeAtomically(
+                    sparktrain.core.io.HadoopFiles.path(file.toAbsolutePath().toString()), out -> out.write(png));
+        } catch (IOException e) {
+            throw sparktrain.core.SparktrainException.usage(file + ": cannot write the plot (" + e.getMessage() + ")");
+        }
+    }
+}

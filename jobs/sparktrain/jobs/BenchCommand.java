@@ -1,0 +1,76 @@
+package sparktrain.jobs;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import sparktrain.core.ExitCode;
+import sparktrain.core.SparktrainException;
+import sparktrain.driver.bench.BenchContext;
+import sparktrain.driver.bench.BenchmarksFile;
+import sparktrain.driver.bench.CommunicationPart;
+import sparktrain.driver.bench.Machine;
+import sparktrain.driver.bench.MllibPart;
+import sparktrain.driver.bench.OverheadPart;
+import sparktrain.driver.bench.ScalingPart;
+import sparktrain.driver.bench.SweepsPart;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", description = "Run one benchmark part and rewrite its block of BENCHMARKS.md (scripts/bench runs them all).")
+final class BenchCommand implements Callable<Integer> {
+    static final List<String> PARTS = List.of("overhead", "mllib", "communication", "scaling", "sweeps");
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "PART", description = "overhead, mllib, communication, scaling or sweeps.")
+    String part;
+
+    @Option(names = "--file", defaultValue = "BENCHMARKS.md", description = "The file to rewrite (default ${DEFAULT-VALUE}).")
+    Path file;
+
+    @Option(names = "--conf-dir", defaultValue = "conf", description = "Where the job files are (default ${DEFAULT-VALUE}).")
+    Path confDir;
+
+    @Option(names = "--quick", description = "Small sizes, to see that the part works; the block says so.")
+    boolean quick;
+
+    @Option(names = "--cluster-result", paramLabel = "FILE",
+            description = "overhead: the JSON bench-overhead --json wrote on the standalone cluster.")
+    Path clusterResult;
+
+    @Option(names = "--outputs", defaultValue = "target/bench", description = "sweeps: where the sweeps write (default ${DEFAULT-VALUE}).")
+    Path outputs;
+
+    @Option(names = "--command", paramLabel = "TEXT", description = "The command to record in the file (default: scripts/bench PART).")
+    String command;
+
+    @Option(names = "--verbose", description = "Print stack traces with errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() {
+        if (!PARTS.contains(part)) {
+            throw SparktrainException.usage("bench " + part + ": unknown part; use one of " + String.join(", ", PARTS));
+        }
+        String cmd = command != null ? command : "scripts/bench " + (quick ? "--quick " : "") + part;
+        Path figures = file.toAbsolutePath().getParent().resolve("docs");
+        BenchContext ctx = new BenchContext(confDir, quick, figures, Machine.detect(), cmd);
+        String body = switch (part) {
+            case "overhead" -> OverheadPart.run(ctx, clusterResult);
+            case "mllib" -> MllibPart.run(ctx);
+            case "communication" -> CommunicationPart.run(ctx);
+            case "scaling" -> ScalingPart.run(ctx);
+            default -> SweepsPart.run(ctx, outputs);
+        };
+        BenchmarksFile.update(file, part, body, ctx.machine(), cmd);
+        spec.commandLine().getOut().println(body);
+        spec.commandLine().getOut().println("rewrote the " + part + " block of " + file);
+        spec.commandLine().getOut().flush();
+        return ExitCode.OK.code;
+    }
+}

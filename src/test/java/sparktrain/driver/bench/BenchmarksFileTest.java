@@ -1,0 +1,126 @@
+package sparktrain.driver.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparktrain.core.SparktrainException;
+import sparktrain.driver.OverheadBenchmark.Measurement;
+import sparktrain.driver.training.Communication;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** BENCHMARKS.md's writer: blocks replaced in place or inserted in order, the rest of the file kept. */
+class BenchmarksFileTest {
+    private static final Machine MACHINE = new Machine(2, 24L << 30, "AMD EPYC 7B13", "Eclipse Adoptium 17.0.15",
+            "2026-11-23 06:00 UTC", "0123456789abcdef");
+
+    @Test
+    void replacesABlockAndKeepsEverythingAroundIt() {
+        String doc = "# Benchmarks\n\nintro\n\n<!-- bench:overhead -->\nold numbers\n<!-- /bench:overhead -->\n\n# Earlier\nkept\n";
+        String next = BenchmarksFile.replace(doc, "overhead", "new numbers\n");
+        assertEquals("# Benchmarks\n\nintro\n\n<!-- bench:overhead -->\nnew numbers\n<!-- /bench:overhead -->\n\n# Earlier\nkept\n", next);
+        assertEquals(next, BenchmarksFile.replace(next, "overhead", "new numbers"), "rewriting the same is a no-op");
+    }
+
+    @Test
+    void insertsAMissingBlockAfterTheBlocksBeforeIt() {
+        String doc = "# B\n\n<!-- bench:machine -->\nm\n<!-- /bench:machine -->\n\n<!-- bench:scaling -->\ns\n<!-- /bench:scaling -->\n\ntail\n";
+        String next = BenchmarksFile.replace(doc, "mllib", "peer");
+        assertTrue(next.indexOf("<!-- /bench:machine -->") < next.indexOf("<!-- bench:mllib -->"));
+        assertTrue(next.indexOf("<!-- /bench:mllib -->") < next.indexOf("<!-- bench:scaling -->"));
+        assertTrue(next.endsWith("tail\n"));
+        String first = BenchmarksFile.replace("# B\n\n<!-- bench:sweeps -->\nx\n<!-- /bench:sweeps -->\n", "machine", "m");
+        assertTrue(first.indexOf("<!-- bench:machine -->") < first.indexOf("<!-- bench:sweeps -->"), first);
+        assertEquals("# Benchmarks\n\n<!-- bench:sweeps -->\nx\n<!-- /bench:sweeps -->\n", BenchmarksFile.replace("", "sweeps", "x"));
+    }
+
+    @Test
+    void refusesABrokenOrUnknownBlock() {
+        SparktrainException e = assertThrows(SparktrainException.class,
+                () -> BenchmarksFile.replace("<!-- bench:mllib -->\nno end\n", "mllib", "x"));
+        assertTrue(e.getMessage().contains("<!-- /bench:mllib -->"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BenchmarksFile.replace("", "speed", "x"));
+    }
+
+    @Test
+    void updateRewritesTheMachineAndOnePartAndKeepsTheOthers(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("BENCHMARKS.md");
+        Files.writeString(file, "# Benchmarks\n\nhand-written\n");
+        BenchmarksFile.update(file, "overhead", "## Overhead\n\nfirst", MACHINE, "scripts/bench overhead");
+        BenchmarksFile.update(file, "sweeps", "## Sweeps\n\nsecond", MACHINE, "scripts/bench sweeps");
+        String text = Files.readString(file);
+        assertTrue(text.startsWith("# Benchmarks\n\nhand-written\n"), text);
+        assertTrue(text.contains("## Overhead\n\nfirst"), text);
+        assertTrue(text.contains("## Sweeps\n\nsecond"), text);
+        assertTrue(text.contains("Last run: 2026-11-23 06:00 UTC, commit `0123456789`, `scripts/bench sweeps`"), text);
+        assertTrue(text.contains("2 cores (AMD EPYC 7B13), 24.0 GiB"), text);
+        assertEquals(1, text.split("<!-- bench:machine -->", -1).length - 1, "one machine block");
+        try (var files = Files.list(dir)) {
+            assertEquals(1, files.count(), "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void machineReadsProcFiles() {
+        assertEquals(24_000_000L * 1024, Machine.memTotal(List.of("MemFree: 1 kB", "MemTotal:       24000000 kB")));
+        assertEquals("AMD EPYC 7B13", Machine.cpuModel(List.of("processor\t: 0", "model name\t: AMD EPYC 7B13")));
+    }
+
+    @Test
+    void overheadBlockGivesEachRunsRatioToOneJvm() {
+        BenchContext ctx = new BenchContext(Path.of("conf"), true, Path.of("docs"), MACHINE, "scripts/bench --quick overhead");
+        String block = OverheadPart.render(ctx, 1000, List.of(
+                new Measurement("single JVM", "DL4J alone", 1000, 5.0, Communication.NONE),
+                new Measurement("ParallelWrapper", "2 workers", 1000, 4.0, Communication.NONE),
+                new Measurement("Spark local[2] averaging", "pa", 1000, 2.5, new Communication(10, 10))), "not measured");
+        assertTrue(block.contains("(quick run at small sizes: not the final numbers)"), block);
+        assertTrue(block.contains("| single JVM | DL4J alone | 200 | 1.00 |"), block);
+        assertTrue(block.contains("| ParallelWrapper | 2 workers | 250 | 1.25 |"), block);
+        assertTrue(block.contains("| Spark local[2] averaging | pa | 400 | 2.00 |"), block);
+        assertTrue(block.contains("1,000 training images"), block);
+    }
+
+    @Test
+    void communicationBlockScalesToAFullEpochAndGivesTheCompression() {
+        BenchContext ctx = new BenchContext(Path.of("conf"), false, Path.of("docs"), MACHINE, "scripts/bench communication");
+        String block = CommunicationPart.render(ctx, 5400, 431_080, 10,
+                new Measurement("averaging", "pa", 5400, 10, new Communication(100_000_000, 100_000_000)),
+                new Measurement("sharing", "gs", 5400, 20, new Communication(1_000_000, 400_000_000)));
+        assertFalse(block.contains("quick run"), block);
+        // x10 to a 54,000-image epoch: 1 GB averaging, 10 MB sharing of 4 GB dense
+        assertTrue(block.contains("| 100.0 MB | 1.00 GB | 1.00 GB | 100% | 1 |"), block);
+        assertTrue(block.contains("| 1.0 MB | 10.0 MB | 4.00 GB | 0.25% | 400 |"), block);
+        assertTrue(block.contains("Sharing sends 100x fewer bytes per epoch than averaging"), block);
+    }
+
+    @Test
+    void scalingBlockGivesTheFormulaTheCheckThePredictionAndThePlot(@TempDir Path dir) throws Exception {
+        BenchContext ctx = new BenchContext(Path.of("conf"), false, dir.resolve("docs"), MACHINE, "scripts/bench scaling");
+        CostModel.Workload lenet = new CostModel.Workload("LeNet-5", 431_080, 3200, 32, 10);
+        CostModel.Calibration avg = CostModel.averaging(lenet, 20.0, 12.0, 3.0);
+        CostModel.Calibration share = CostModel.sharing(lenet, 16.0, avg.computeSecondsPerSample(), 0.005);
+        List<ScalingPart.Row> rows = List.of(
+                new ScalingPart.Row("LeNet-5", CostModel.Mode.AVERAGING, lenet, 20.0, 11.0,
+                        new ScalingPart.Phases(20.0, 12.0, 0.5, 14.0, 1.0), avg),
+                new ScalingPart.Row("LeNet-5", CostModel.Mode.SHARING, lenet, 16.0, 9.0, null, share),
+                new ScalingPart.Row("resnet-small", CostModel.Mode.AVERAGING, lenet.withSamples(1600), 20.0, 11.0, null, avg),
+                new ScalingPart.Row("resnet-small", CostModel.Mode.SHARING, lenet.withSamples(1600), 16.0, 9.0, null, share));
+        Path plot = dir.resolve("docs").resolve(ScalingPart.PLOT);
+        ScalingPart.chart(rows, plot);
+        String block = ScalingPart.render(ctx, rows, plot);
+        byte[] png = Files.readAllBytes(plot);
+        assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG");
+        assertTrue(block.contains("averaging T(n) = steps(n) b c + rounds(n) (o + n a + 2 n 4P / B)"), block);
+        assertTrue(block.contains("![predicted scaling efficiency](docs/scaling.png)"), block);
+        // calibrated on 20 s for 1 executor: 2 executors predicted 6.0 s compute + 5 rounds x (0.5 + 2 x 0.3) = 11.5 s
+        assertTrue(block.contains("| 20.0 s | 11.0 s | 11.5 s | +5% |"), block);
+        assertTrue(block.contains("| LeNet-5 | averaging | 431,080 | fit 12.0 s, broadcast 0.50 s, aggregate 14.0 s"), block);
+        assertTrue(block.contains("64 executors"), block);
+    }
+}
