@@ -13,6 +13,7 @@ import sparktrain.core.config.TrainingConfig;
 import sparktrain.core.io.HadoopFiles;
 import sparktrain.core.model.InputShape;
 import sparktrain.core.model.NetworkFactory;
+import sparktrain.driver.doctor.Doctor;
 import sparktrain.driver.tasks.FashionMnistTask;
 import sparktrain.driver.tasks.Task;
 import sparktrain.driver.tasks.Tasks;
@@ -57,19 +58,31 @@ public final class TrainJob {
 
     /** A new run into a new or empty output directory. */
     public static Outcome run(JobConfig job, String masterOverride, String outputOverride) {
+        return run(job, masterOverride, outputOverride, false);
+    }
+
+    /** @param doctor first run the checks of {@code sparktrain doctor} (the driver's, then a light executor probe) */
+    public static Outcome run(JobConfig job, String masterOverride, String outputOverride, boolean doctor) {
         String output = outputOverride != null ? outputOverride
                 : !job.outputDir().isBlank() ? job.outputDir() : RunOutputs.defaultDirectory(job.name());
         RunOutputs.requireFresh(output);
-        return run(job, masterOverride, output, false);
+        return run(job, masterOverride, output, false, doctor);
     }
 
     /** Continues the run in {@code runDirectory} from its newest complete checkpoint. */
     public static Outcome resume(JobConfig job, String masterOverride, String runDirectory) {
-        return run(job, masterOverride, runDirectory, true);
+        return resume(job, masterOverride, runDirectory, false);
     }
 
-    private static Outcome run(JobConfig job, String masterOverride, String output, boolean resume) {
+    public static Outcome resume(JobConfig job, String masterOverride, String runDirectory, boolean doctor) {
+        return run(job, masterOverride, runDirectory, true, doctor);
+    }
+
+    private static Outcome run(JobConfig job, String masterOverride, String output, boolean resume, boolean doctor) {
         TrainingConfig t = job.training();
+        if (doctor) {
+            Doctor.preflight(job, masterOverride, output);
+        }
         Checkpoints.Restored restored = null;
         if (resume) {
             restored = new Checkpoints(RunOutputs.open(output).directory(), t.checkpoint().keep()).latest()
@@ -82,6 +95,9 @@ public final class TrainJob {
                 .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
 
         try (JavaSparkContext sc = SparkContexts.start(job, masterOverride)) {
+            if (doctor) {
+                Doctor.probe(job, sc);
+            }
             int workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
             int localThreads = !sc.isLocal() ? 0 : t.threadsPerWorker() > 0 ? t.threadsPerWorker()
                     : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);

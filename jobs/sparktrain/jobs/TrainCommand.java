@@ -30,14 +30,17 @@ final class TrainCommand implements Callable<Integer> {
             description = "Continue the run in DIR from its newest checkpoint (CONFIG defaults to DIR/job.conf).")
     String resume;
 
+    @Option(names = "--skip-doctor", description = "Skip the checks of 'sparktrain doctor' before training.")
+    boolean skipDoctor;
+
     @Override
     public Integer call() {
         if (resume != null && output != null) {
             throw SparktrainException.usage("--resume and --output both name the run directory: give only --resume");
         }
         TrainJob.Outcome outcome = resume != null
-                ? TrainJob.resume(job.loadOr(resume), master, resume)
-                : TrainJob.run(job.load(), master, output);
+                ? TrainJob.resume(job.loadOr(resume), master, resume, !skipDoctor)
+                : TrainJob.run(job.load(), master, output, !skipDoctor);
         spec.commandLine().getOut().printf("test %s%noutputs %s%n", outcome.summary(), outcome.outputDirectory());
         spec.commandLine().getOut().flush();
         return ExitCode.OK.code;
