@@ -26,9 +26,14 @@ final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "DIR", description = "The run directory train would write (default: output.dir, else runs/).")
     String output;
 
+    @Option(names = "--executors", paramLabel = "N", defaultValue = "0",
+            description = "On a cluster, wait for N executors before probing (default: spark.executor.instances, else"
+                    + " until none has joined for 5 s).")
+    int executors;
+
     @Override
     public Integer call() {
-        Report report = Doctor.run(job.load(), master, output);
+        Report report = Doctor.run(job.load(), master, output, executors);
         spec.commandLine().getOut().print(report.table());
         spec.commandLine().getOut().flush();
         return report.hasErrors() ? ExitCode.USAGE.code : ExitCode.OK.code;

@@ -52,6 +52,8 @@ public final class Doctor {
     static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
     static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
     static final long MIB = 1L << 20;
+    /** Executor JVMs start slowly on a busy machine (ND4J's natives, the application jar): a minute is not enough. */
+    static final int REGISTRATION_SECONDS = 180;
     /** ND4J's working memory beyond the network's own arrays (workspaces, minibatch activations). */
     static final long WORKING_BYTES = 64 * MIB;
     static final long SHM_ERROR = 64 * MIB;
@@ -68,6 +70,14 @@ public final class Doctor {
 
     /** The whole check, as the doctor command runs it: the driver, then (when it is sound) every executor. */
     public static Report run(JobConfig job, String masterOverride, String output) {
+        return run(job, masterOverride, output, 0);
+    }
+
+    /**
+     * @param executors executors to wait for before probing; 0 = spark.executor.instances, else until
+     *                  none has joined for 5 s
+     */
+    public static Report run(JobConfig job, String masterOverride, String output, int executors) {
         SparkConf conf = SparkContexts.conf(job, masterOverride);
         List<Finding> findings = new ArrayList<>(driver(job, conf, output));
         if (findings.stream().anyMatch(f -> f.status() == Finding.Status.ERROR)) {
@@ -80,7 +90,7 @@ public final class Doctor {
             return new Report(findings);
         }
         try (JavaSparkContext sc = SparkContexts.start(job, masterOverride)) {
-            findings.addAll(executors(job, sc, true));
+            findings.addAll(executors(job, sc, true, executors));
         }
         return new Report(findings).mergeExecutors();
     }
@@ -98,7 +108,7 @@ public final class Doctor {
             return; // the executors are the driver's JVM, already checked
         }
         long start = System.nanoTime();
-        enforce(new Report(executors(job, sc, false)).mergeExecutors());
+        enforce(new Report(executors(job, sc, false, 0)).mergeExecutors());
         log.info("doctor: executor checks passed in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
@@ -440,15 +450,16 @@ public final class Doctor {
      *
      * @param full wait for the executors to register (the doctor command); false probes those already there
      */
-    static List<Finding> executors(JobConfig job, JavaSparkContext sc, boolean full) {
+    static List<Finding> executors(JobConfig job, JavaSparkContext sc, boolean full, int expected) {
         List<Finding> out = new ArrayList<>();
         if (sc.isLocal()) {
             out.add(Finding.ok("executors", "local mode", "tasks run in the driver's JVM, checked above"));
             return out;
         }
-        int registered = full ? awaitExecutors(sc) : executorCount(sc);
+        int registered = full ? awaitExecutors(sc, expected) : executorCount(sc);
         if (full && registered == 0) {
-            out.add(Finding.error("executors", "registration", "no executor registered with " + sc.master() + " in 60 s",
+            out.add(Finding.error("executors", "registration", "no executor registered with " + sc.master() + " in "
+                            + REGISTRATION_SECONDS + " s",
                     "give the cluster free cores and memory for spark.executor.memory = "
                             + sc.getConf().get("spark.executor.memory", "1g") + " (or lower it)"));
             return out;
@@ -544,9 +555,9 @@ public final class Doctor {
         return Math.max(0, sc.sc().getExecutorIds().size());
     }
 
-    private static int awaitExecutors(JavaSparkContext sc) {
-        int wanted = sc.getConf().getInt("spark.executor.instances", 0);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    private static int awaitExecutors(JavaSparkContext sc, int expected) {
+        int wanted = expected > 0 ? expected : sc.getConf().getInt("spark.executor.instances", 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(REGISTRATION_SECONDS);
         int seen = 0;
         long stableSince = System.nanoTime();
         while (System.nanoTime() < deadline) {
@@ -555,7 +566,7 @@ public final class Doctor {
                 seen = now;
                 stableSince = System.nanoTime();
             }
-            if (seen > 0 && (wanted > 0 ? seen >= wanted : System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(3))) {
+            if (seen > 0 && (wanted > 0 ? seen >= wanted : System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(5))) {
                 return seen;
             }
             try {

@@ -39,7 +39,7 @@ class DoctorIT {
                     "--port", String.valueOf(MASTER_PORT), "--webui-port", String.valueOf(MASTER_UI_PORT));
             out = script("doctor-submit", 0, "scripts/submit", "doctor", ROOT.resolve("conf/lenet-fashion-mnist.conf").toString(),
                     "--output", ROOT.resolve("target/it-doctor-run").toString(),
-                    "--master", "spark://127.0.0.1:" + MASTER_PORT);
+                    "--executors", "2", "--master", "spark://127.0.0.1:" + MASTER_PORT);
         } finally {
             script("doctor-cluster-stop", 0, "scripts/cluster", "stop");
         }
