@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Broken JVMs can only be made in JVMs of their own: {@code sparktrain doctor} in a child JVM started
  * without the --add-opens flags, with a too-small JavaCPP off-heap limit, and on a {@code local-cluster}
  * master (a Spark Master and two Workers in the child, each executor a JVM of its own) whose executors
- * get the too-small limit.
+ * get the too-small limit (4 MiB: training the job's kind of MLP then stalls, with 16 MiB it trains).
  */
 class DoctorProcessTest {
     private static final Path ROOT = Path.of("").toAbsolutePath();
@@ -89,10 +89,10 @@ class DoctorProcessTest {
 
     @Test
     void aTooSmallOffHeapLimitInLocalModeIsAnError() throws Exception {
-        Run run = doctor(true, List.of("-Dorg.bytedeco.javacpp.maxbytes=16m"), Map.of());
+        Run run = doctor(true, List.of("-Dorg.bytedeco.javacpp.maxbytes=4m"), Map.of());
         assertEquals(2, run.code(), run.out());
         String row = row(run, "driver (and local executors)", "off-heap limit");
-        assertTrue(row.startsWith("error") && row.contains("maxbytes 16 MiB") && row.contains("the network needs off-heap")
+        assertTrue(row.startsWith("error") && row.contains("maxbytes 4 MiB") && row.contains("the network needs off-heap")
                 && row.contains("raise -Dorg.bytedeco.javacpp.maxbytes in the driver's java options"), row);
     }
 
@@ -104,10 +104,10 @@ class DoctorProcessTest {
         Run run = doctor(true, List.of(), Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12"),
                 "--master", "local-cluster[2,1,1024]",
                 "--set", "spark.conf.\"spark.executor.extraClassPath\"=\"" + classPath + "\"",
-                "--set", "spark.conf.\"spark.executor.extraJavaOptions\"=\"-Dorg.bytedeco.javacpp.maxbytes=16m\"");
+                "--set", "spark.conf.\"spark.executor.extraJavaOptions\"=\"-Dorg.bytedeco.javacpp.maxbytes=4m\"");
         assertEquals(2, run.code(), run.out());
         String row = row(run, "2 executors", "off-heap limit");
-        assertTrue(row.startsWith("error") && row.contains("maxbytes 16 MiB")
+        assertTrue(row.startsWith("error") && row.contains("maxbytes 4 MiB")
                 && row.contains("raise -Dorg.bytedeco.javacpp.maxbytes in spark.executor.extraJavaOptions"), row);
         // the rest of the executors' rows are sound: the probe ran in both executor JVMs
         assertTrue(row(run, "2 executors", "java flags").startsWith("ok"), run.out());
