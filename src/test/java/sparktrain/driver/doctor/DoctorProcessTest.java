@@ -65,9 +65,9 @@ class DoctorProcessTest {
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
         pb.environment().putAll(env);
         Process p = pb.start();
-        if (!p.waitFor(4, TimeUnit.MINUTES)) {
+        if (!p.waitFor(8, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();
-            fail("doctor did not finish in 4 minutes:\n" + Files.readString(log));
+            fail("doctor did not finish in 8 minutes:\n" + Files.readString(log));
         }
         return new Run(p.exitValue(), Files.readString(log));
     }
