@@ -14,6 +14,7 @@ import sparktrain.core.config.TrainingConfig;
 import sparktrain.core.io.HadoopFiles;
 import sparktrain.core.model.InputShape;
 import sparktrain.core.model.NetworkFactory;
+import sparktrain.driver.doctor.Doctor;
 import sparktrain.driver.tasks.FashionMnistTask;
 import sparktrain.driver.tasks.Task;
 import sparktrain.driver.tasks.Tasks;
@@ -61,29 +62,41 @@ public final class TrainJob {
 
     /** A new run into a new or empty output directory. */
     public static Outcome run(JobConfig job, String masterOverride, String outputOverride) {
-        return run(job, masterOverride, outputOverride, false);
+        return run(job, masterOverride, outputOverride, Options.DEFAULT);
     }
 
-    /** @param quiet no progress bar, even on a terminal: a progress line every log.progress-seconds instead */
-    public static Outcome run(JobConfig job, String masterOverride, String outputOverride, boolean quiet) {
+    /**
+     * @param quiet  no progress bar, even on a terminal: a progress line every log.progress-seconds instead
+     * @param doctor first run the checks of {@code sparktrain doctor} (the driver's, then a light executor probe)
+     */
+    public record Options(boolean quiet, boolean doctor) {
+        public static final Options DEFAULT = new Options(false, false);
+    }
+
+    public static Outcome run(JobConfig job, String masterOverride, String outputOverride, Options options) {
         String output = outputOverride != null ? outputOverride
                 : !job.outputDir().isBlank() ? job.outputDir() : RunOutputs.defaultDirectory(job.name());
         RunOutputs.requireFresh(output);
-        return run(job, masterOverride, output, false, quiet);
+        return run(job, masterOverride, output, false, options);
     }
 
     /** Continues the run in {@code runDirectory} from its newest complete checkpoint. */
     public static Outcome resume(JobConfig job, String masterOverride, String runDirectory) {
-        return resume(job, masterOverride, runDirectory, false);
+        return resume(job, masterOverride, runDirectory, Options.DEFAULT);
     }
 
-    public static Outcome resume(JobConfig job, String masterOverride, String runDirectory, boolean quiet) {
-        return run(job, masterOverride, runDirectory, true, quiet);
+    public static Outcome resume(JobConfig job, String masterOverride, String runDirectory, Options options) {
+        return run(job, masterOverride, runDirectory, true, options);
     }
 
-    private static Outcome run(JobConfig job, String masterOverride, String output, boolean resume, boolean quiet) {
+    private static Outcome run(JobConfig job, String masterOverride, String output, boolean resume, Options options) {
         long startNanos = System.nanoTime();
+        boolean quiet = options.quiet();
+        boolean doctor = options.doctor();
         TrainingConfig t = job.training();
+        if (doctor) {
+            Doctor.preflight(job, masterOverride, output);
+        }
         Checkpoints.Restored restored = null;
         if (resume) {
             restored = new Checkpoints(RunOutputs.open(output).directory(), t.checkpoint().keep()).latest()
@@ -96,6 +109,9 @@ public final class TrainJob {
                 .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
 
         try (JavaSparkContext sc = SparkContexts.start(job, masterOverride)) {
+            if (doctor) {
+                Doctor.probe(job, sc);
+            }
             int workers = workers(sc, t);
             int localThreads = localThreads(sc, t, workers);
             String exportDirectory = exportDirectory(job, sc);

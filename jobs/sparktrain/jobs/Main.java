@@ -11,7 +11,8 @@ import java.util.concurrent.Callable;
 /** The {@code sparktrain} command line. Exit codes: README "Exit codes" and {@link ExitCode}. */
 @Command(name = "sparktrain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train deep networks data-parallel on Apache Spark with Deeplearning4j.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, GenerateCommand.class, PredictCommand.class, SweepCommand.class, BenchOverheadCommand.class, BenchCommand.class})
+        subcommands = {TrainCommand.class, EvaluateCommand.class, GenerateCommand.class, PredictCommand.class, SweepCommand.class,
+                DoctorCommand.class, CheckEquivalenceCommand.class, BenchOverheadCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -33,14 +33,17 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar on a terminal: a progress line every log.progress-seconds instead.")
     boolean quiet;
 
+    @Option(names = "--skip-doctor", description = "Skip the checks of 'sparktrain doctor' before training.")
+    boolean skipDoctor;
+
     @Override
     public Integer call() {
         if (resume != null && output != null) {
             throw SparktrainException.usage("--resume and --output both name the run directory: give only --resume");
         }
         TrainJob.Outcome outcome = resume != null
-                ? TrainJob.resume(job.loadOr(resume), master, resume, quiet)
-                : TrainJob.run(job.load(), master, output, quiet);
+                ? TrainJob.resume(job.loadOr(resume), master, resume, new TrainJob.Options(quiet, !skipDoctor))
+                : TrainJob.run(job.load(), master, output, new TrainJob.Options(quiet, !skipDoctor));
         spec.commandLine().getOut().printf("test %s%noutputs %s%n", outcome.summary(), outcome.outputDirectory());
         spec.commandLine().getOut().flush();
         return ExitCode.OK.code;

@@ -1,0 +1,159 @@
+package sparktrain.driver.doctor;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.ops.transforms.Transforms;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparktrain.core.SparktrainException;
+import sparktrain.core.config.JobConfig;
+import sparktrain.core.config.TrainingConfig;
+import sparktrain.core.model.NetworkFactory;
+import sparktrain.core.model.Networks;
+import sparktrain.driver.SparkContexts;
+import sparktrain.driver.tasks.Task;
+import sparktrain.driver.tasks.Tasks;
+import sparktrain.driver.training.GradientSharing;
+import sparktrain.driver.training.ParameterAveraging;
+import sparktrain.driver.training.Scoring;
+import sparktrain.driver.training.SingleJvm;
+import sparktrain.driver.training.TrainingStrategy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code sparktrain check-equivalence}: the first {@code steps} minibatches of the job, from the same
+ * initial network, trained in one JVM (DL4J alone) and with the job's Spark strategy on one worker.
+ * With parameter averaging every step and plain SGD the two must agree to float rounding (DL4J's
+ * TestCompareParameterAveragingSparkVsSingleMachine); other settings show how far they drift.
+ */
+public final class Equivalence {
+    private static final Logger log = LoggerFactory.getLogger(Equivalence.class);
+    public static final double DEFAULT_TOLERANCE = 1e-3;
+
+    /** One comparison point, after {@code step} minibatches: both losses on the slice and the parameter gap. */
+    public record Point(int step, double singleLoss, double sparkLoss, double maxAbsDifference) {
+    }
+
+    /**
+     * @param maxAbsDifference the largest |single − spark| over all parameters
+     * @param relativeDifference that, divided by the largest parameter change of the single-JVM run
+     */
+    public record Result(String setup, int steps, List<Point> curve, double maxAbsDifference, double largestChange,
+                         double relativeDifference, double tolerance, String conditions) {
+        public boolean agrees() {
+            return relativeDifference <= tolerance;
+        }
+
+        public String report() {
+            StringBuilder out = new StringBuilder();
+            out.append(setup).append('\n');
+            out.append(String.format(Locale.ROOT, "%6s  %16s  %16s  %14s%n", "step", "single-JVM loss", "spark loss",
+                    "max |dparam|"));
+            for (Point p : curve) {
+                out.append(String.format(Locale.ROOT, "%6d  %16.6f  %16.6f  %14.3e%n", p.step(), p.singleLoss(),
+                        p.sparkLoss(), p.maxAbsDifference()));
+            }
+            out.append(String.format(Locale.ROOT, "largest parameter difference %.3e absolute, %.3e relative "
+                            + "(to the largest parameter change, %.3e); tolerance %.1e%n",
+                    maxAbsDifference, relativeDifference, largestChange, tolerance));
+            if (agrees()) {
+                out.append("equivalent: one Spark worker trains like one JVM\n");
+            } else {
+                out.append("NOT equivalent: the Spark run differs by ").append(String.format(Locale.ROOT, "%.3e", relativeDifference))
+                        .append(" relative, above the tolerance. ").append(conditions).append('\n');
+            }
+            return out.toString();
+        }
+    }
+
+    private Equivalence() {
+    }
+
+    public static Result run(JobConfig job, String masterOverride, int steps, double tolerance) {
+        if (steps < 1) {
+            throw SparktrainException.usage("--steps = " + steps + ": must be >= 1");
+        }
+        if (!(tolerance > 0)) {
+            throw SparktrainException.usage("--tolerance = " + tolerance + ": must be > 0");
+        }
+        TrainingConfig t = job.training();
+        Task task = Tasks.load(job);
+        List<DataSet> all = task.trainBatches(t.batchSize());
+        if (all.size() < steps) {
+            throw SparktrainException.usage("--steps = " + steps + ": the training data gives only " + all.size()
+                    + " minibatches of " + t.batchSize() + "; lower --steps or raise data.train-limit");
+        }
+        List<DataSet> slice = new ArrayList<>(all.subList(0, steps));
+        Model single = NetworkFactory.build(job.model(), t, job.seed(), task.shape());
+        Model spark = Networks.copy(single);
+        INDArray initial = single.params().dup();
+        // one averaging round per comparison point; gradient sharing keeps one master (one Aeron mesh) throughout
+        int chunk = t.mode().equals("averaging") ? t.averagingFrequency() : steps;
+        List<Point> curve = new ArrayList<>();
+        String setup;
+        try (JavaSparkContext sc = SparkContexts.start(job, masterOverride)) {
+            int threads = sc.isLocal() ? Runtime.getRuntime().availableProcessors() : 0;
+            String described = null;
+            for (int from = 0; from < steps; from += chunk) {
+                List<DataSet> part = slice.subList(from, Math.min(steps, from + chunk));
+                new SingleJvm(single, part, null).fitEpoch(1);
+                JavaRDD<DataSet> rdd = sc.parallelize(new ArrayList<>(part), 1);
+                try (TrainingStrategy strategy = strategy(job, sc, spark, rdd, threads)) {
+                    strategy.fitEpoch(1);
+                    spark = strategy.network();
+                    described = strategy.describe();
+                }
+                Point p = new Point(from + part.size(), Scoring.meanLoss(single, slice), Scoring.meanLoss(spark, slice),
+                        maxAbs(single.params(), spark.params()));
+                log.info("after {} steps: single JVM loss {}, spark loss {}, max |dparam| {}", p.step(), p.singleLoss(),
+                        p.sparkLoss(), p.maxAbsDifference());
+                curve.add(p);
+            }
+            setup = String.format(Locale.ROOT, "%d steps of %d examples, seed %d, %s: single JVM vs %s on %s",
+                    steps, t.batchSize(), job.seed(), job.model().type(), described, sc.master());
+        }
+        double difference = maxAbs(single.params(), spark.params());
+        double change = maxAbs(single.params(), initial);
+        return new Result(setup, steps, curve, difference, change, change == 0 ? difference : difference / change,
+                tolerance, conditions(t));
+    }
+
+    private static TrainingStrategy strategy(JobConfig job, JavaSparkContext sc, Model network, JavaRDD<DataSet> rdd,
+                                             int threads) {
+        return switch (job.training().mode()) {
+            case "averaging" -> new ParameterAveraging(sc, network, rdd, job.training(), 1, job.seed(), threads, null);
+            case "sharing" -> new GradientSharing(sc, network, rdd, job.training(), 1, job.seed(), threads, null);
+            default -> throw SparktrainException.usage("training.mode = " + job.training().mode() + ": not supported");
+        };
+    }
+
+    /**
+     * Why the two may differ in this configuration. On one worker an averaging round loses nothing when the
+     * updater has no state (sgd) or its state is averaged too; gradient sharing's encoding is lossy.
+     */
+    static String conditions(TrainingConfig t) {
+        List<String> departures = new ArrayList<>();
+        if (!t.mode().equals("averaging")) {
+            departures.add("training.mode = " + t.mode() + " (threshold-encoded updates are lossy)");
+        }
+        if (!t.updater().equals("sgd") && !t.averageUpdaters()) {
+            departures.add("training.updater = " + t.updater() + " with training.average-updaters = false (its state"
+                    + " is reset every " + t.averagingFrequency() + " step(s), at each averaging round)");
+        }
+        return departures.isEmpty()
+                ? "On one worker they must agree here (averaging, and sgd or averaged updater state): suspect the Spark"
+                + " set-up or nondeterministic native ops (a looser --tolerance shows how far they drift)."
+                : "On one worker they agree only with training.mode = averaging and either training.updater = sgd or"
+                + " training.average-updaters = true; this job has " + String.join(", ", departures) + ".";
+    }
+
+    static double maxAbs(INDArray a, INDArray b) {
+        return Transforms.abs(a.sub(b), false).maxNumber().doubleValue();
+    }
+}

@@ -1,0 +1,132 @@
+package sparktrain.driver.doctor;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparktrain.testing.TestData;
+import sparktrain.worker.DoctorProbe;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Broken JVMs can only be made in JVMs of their own: {@code sparktrain doctor} in a child JVM started
+ * without the --add-opens flags, with a too-small JavaCPP off-heap limit, and on a {@code local-cluster}
+ * master (a Spark Master and two Workers in the child, each executor a JVM of its own) whose executors
+ * get the too-small limit (4 MiB: training the job's kind of MLP then stalls, with 16 MiB it trains).
+ */
+class DoctorProcessTest {
+    private static final Path ROOT = Path.of("").toAbsolutePath();
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out) {
+    }
+
+    private Path jobFile() throws IOException {
+        Path file = tmp.resolve("job.conf");
+        Files.write(file, List.of(
+                "name = doctor-process-test",
+                "data.path = \"" + TestData.fashionMnist() + "\"",
+                "model { type = mlp, hidden-layers = [32] }",
+                "spark.conf { \"spark.ui.enabled\" = false }"));
+        return file;
+    }
+
+    /** The CLI in a child JVM: {@code opens} false leaves out every --add-opens flag. */
+    private Run doctor(boolean opens, List<String> jvmOptions, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx1g");
+        if (opens) {
+            DoctorProbe.OPENS.forEach(p -> command.add("--add-opens=java.base/" + p + "=ALL-UNNAMED"));
+        }
+        command.addAll(jvmOptions);
+        command.add("-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties"));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("sparktrain.jobs.Main");
+        command.add("doctor");
+        command.add(jobFile().toString());
+        command.addAll(List.of(args));
+        Path log = tmp.resolve("doctor.log");
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(8, TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor();
+            fail("doctor did not finish in 8 minutes:\n" + Files.readString(log));
+        }
+        return new Run(p.exitValue(), Files.readString(log));
+    }
+
+    private static String row(Run run, String where, String check) {
+        return run.out().lines().filter(l -> l.matches("\\S+\\s+" + java.util.regex.Pattern.quote(where) + "\\s{2,}"
+                        + java.util.regex.Pattern.quote(check) + "\\s{2,}.*"))
+                .findFirst().orElseThrow(() -> new AssertionError("no '" + where + " / " + check + "' row in:\n" + run.out()));
+    }
+
+    @Test
+    void aDriverWithoutTheAddOpensFlagsIsAnError() throws Exception {
+        Run run = doctor(false, List.of(), Map.of());
+        assertEquals(2, run.code(), run.out());
+        String row = row(run, "driver (and local executors)", "java flags");
+        assertTrue(row.startsWith("error") && row.contains("without --add-opens=java.base/PKG=ALL-UNNAMED for java.lang,")
+                && row.contains("(13 of 13;") && row.contains("scripts/lib/java-opts.sh"), row);
+    }
+
+    @Test
+    void aTooSmallOffHeapLimitInLocalModeIsAnError() throws Exception {
+        Run run = doctor(true, List.of("-Dorg.bytedeco.javacpp.maxbytes=4m"), Map.of());
+        assertEquals(2, run.code(), run.out());
+        String row = row(run, "driver (and local executors)", "off-heap limit");
+        assertTrue(row.startsWith("error") && row.contains("maxbytes 4 MiB") && row.contains("the network needs off-heap")
+                && row.contains("raise -Dorg.bytedeco.javacpp.maxbytes in the driver's java options"), row);
+    }
+
+    /** Executors of their own: Spark's local-cluster master, which launches them from SPARK_HOME's jars. */
+    @Test
+    void aTooSmallOffHeapLimitOnLocalClusterExecutorsIsAnError() throws Exception {
+        Path sparkHome = sparkHome();
+        String classPath = System.getProperty("java.class.path");
+        Run run = doctor(true, List.of(), Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12"),
+                "--master", "local-cluster[2,1,1024]",
+                "--set", "spark.conf.\"spark.executor.extraClassPath\"=\"" + classPath + "\"",
+                "--set", "spark.conf.\"spark.executor.extraJavaOptions\"=\"-Dorg.bytedeco.javacpp.maxbytes=4m\"");
+        assertEquals(2, run.code(), run.out());
+        String row = row(run, "2 executors", "off-heap limit");
+        assertTrue(row.startsWith("error") && row.contains("maxbytes 4 MiB")
+                && row.contains("raise -Dorg.bytedeco.javacpp.maxbytes in spark.executor.extraJavaOptions"), row);
+        // the rest of the executors' rows are sound: the probe ran in both executor JVMs
+        assertTrue(row(run, "2 executors", "java flags").startsWith("ok"), run.out());
+        assertTrue(row(run, "2 executors", "ND4J backend").startsWith("ok"), run.out());
+        assertTrue(row(run, "2 executors", "data path").startsWith("ok"), run.out());
+        assertTrue(row(run, "driver", "off-heap limit").startsWith("ok"), run.out());
+    }
+
+    /** target/spark-home as scripts/cluster lays it out (Spark's jars from ~/.m2). */
+    private static Path sparkHome() throws IOException, InterruptedException {
+        Path home = ROOT.resolve("target/spark-home");
+        if (!Files.isRegularFile(home.resolve("RELEASE"))) {
+            Process p = new ProcessBuilder("bash", "-c", "ROOT=\"$PWD\"; source scripts/lib/spark-home.sh && ensure_spark_home")
+                    .directory(ROOT.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0 || !Files.isRegularFile(home.resolve("RELEASE"))) {
+                fail("cannot lay out " + home + " for local-cluster (needs Maven and ~/.m2 with Spark):\n" + out);
+            }
+        }
+        return home;
+    }
+}

@@ -1,0 +1,218 @@
+package sparktrain.driver.doctor;
+
+import org.apache.spark.SparkConf;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparktrain.jobs.Main;
+import sparktrain.testing.TestData;
+import sparktrain.worker.DoctorProbe;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code sparktrain doctor} in this JVM (local mode: the driver is the executor): each broken set-up is
+ * made for real and must give its error, naming the setting, and exit 2; a sound one prints all ok.
+ */
+class DoctorTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run sparktrain(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path jobFile(String... lines) throws IOException {
+        List<String> all = new ArrayList<>(List.of(
+                "name = doctor-test",
+                "data.path = \"" + TestData.fashionMnist() + "\"",
+                "data { train-limit = 600, test-limit = 200 }",
+                "model { type = mlp, hidden-layers = [32] }",
+                "training { epochs = 1, batch-size = 32 }",
+                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
+        all.addAll(List.of(lines));
+        Path file = tmp.resolve("job.conf");
+        Files.write(file, all);
+        return file;
+    }
+
+    /** The table row whose check is {@code check}, e.g. "error  driver  sharing port  UDP ... in use  set ...". */
+    private static String row(Run run, String check) {
+        return run.out().lines().filter(l -> l.matches("\\S+\\s+.+?\\s{2,}" + Pattern.quote(check) + "\\s{2,}.*"))
+                .findFirst().orElseThrow(() -> new AssertionError("no '" + check + "' row in:\n" + run.out() + run.err()));
+    }
+
+    @Test
+    void aSoundLocalSetUpIsAllOk() throws IOException {
+        Run run = sparktrain("doctor", jobFile().toString(), "--output", tmp.resolve("run").toString());
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().strip().endsWith("all ok"), run.out());
+        for (String check : List.of("java flags", "ND4J backend", "off-heap limit", "serializer", "temp space",
+                "data path", "output path", "GPU discovery")) {
+            assertTrue(row(run, check).startsWith("ok "), row(run, check));
+        }
+        assertFalse(Files.exists(tmp.resolve("run")), "doctor must not create the output directory");
+    }
+
+    @Test
+    void theTableIsAligned() throws IOException {
+        Run run = sparktrain("doctor", jobFile().toString(), "--set", "data.path=" + tmp.resolve("none"));
+        List<String> lines = run.out().lines().toList();
+        int check = lines.get(0).indexOf("CHECK");
+        int finding = lines.get(0).indexOf("FINDING");
+        assertTrue(check > 0 && finding > check, lines.get(0));
+        for (String line : lines.subList(1, lines.size() - 1)) {
+            assertEquals(' ', line.charAt(check - 1), line);
+            assertTrue(line.charAt(check) != ' ' && line.charAt(finding) != ' ', "columns misaligned:\n" + run.out());
+        }
+    }
+
+    @Test
+    void aTakenSharingPortIsAnError() throws IOException {
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0))) {
+            int port = taken.getLocalPort();
+            Run run = sparktrain("doctor", jobFile().toString(), "--set", "training.mode=sharing",
+                    "--set", "training.updater=sgd", "--set", "training.sharing.unicast-port=" + port);
+            assertEquals(2, run.code(), run.out() + run.err());
+            String row = row(run, "sharing port");
+            assertTrue(row.startsWith("error") && row.contains("UDP " + port + " is in use")
+                    && row.contains("set training.sharing.unicast-port to a port free on every node"), row);
+        }
+    }
+
+    @Test
+    void aFreeSharingPortAndTheControllerAreOk() throws IOException {
+        Run run = sparktrain("doctor", jobFile().toString(), "--set", "training.mode=sharing",
+                "--set", "training.updater=sgd", "--set", "training.sharing.unicast-port=" + freeUdpPort());
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(row(run, "sharing port").startsWith("ok"), run.out());
+        assertTrue(row(run, "controller address").contains("127.0.0.1"), run.out());
+        assertTrue(row(run, "shared memory").contains("free in /dev/shm for Aeron"), run.out());
+    }
+
+    @Test
+    void aControllerAddressOfAnotherMachineIsAnError() throws IOException {
+        Run run = sparktrain("doctor", jobFile().toString(), "--set", "training.mode=sharing",
+                "--set", "training.sharing.unicast-port=" + freeUdpPort(),
+                "--set", "training.sharing.controller-address=192.0.2.1");
+        assertEquals(2, run.code(), run.out());
+        assertTrue(row(run, "controller address").contains("192.0.2.1 (training.sharing.controller-address) is not an"
+                + " address of this machine"), run.out());
+    }
+
+    @Test
+    void aMissingDataPathIsAnError() throws IOException {
+        Path missing = tmp.resolve("no-such-data");
+        Run run = sparktrain("doctor", jobFile().toString(), "--set", "data.path=" + missing);
+        assertEquals(2, run.code(), run.out());
+        String row = row(run, "data path");
+        assertTrue(row.startsWith("error") && row.contains("data.path = " + missing + ": does not exist")
+                && row.contains("set data.path to the directory holding the four Fashion-MNIST IDX files"), row);
+        assertTrue(row(run, "not probed").startsWith("warning  executors "), run.out());
+    }
+
+    @Test
+    void aDataDirectoryWithoutTheFilesIsAnError() throws IOException {
+        Path partial = Files.createDirectories(tmp.resolve("partial"));
+        Files.write(partial.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 3});
+        Run run = sparktrain("doctor", jobFile().toString(), "--set", "data.path=" + partial);
+        assertEquals(2, run.code(), run.out());
+        assertTrue(row(run, "data path").contains("a directory without train-labels-idx1-ubyte, t10k-images-idx3-ubyte,"
+                + " t10k-labels-idx1-ubyte (plain or .gz)"), run.out());
+    }
+
+    @Test
+    void anUnwritableOutputPathIsAnError() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a directory");
+        String output = file.resolve("run").toString();
+        Run run = sparktrain("doctor", jobFile().toString(), "--output", output);
+        assertEquals(2, run.code(), run.out());
+        String row = row(run, "output path");
+        assertTrue(row.startsWith("error") && row.contains(output + ": " + file + " is a file, not a directory")
+                && row.contains("give --output (or output.dir) a directory the driver can create and write"), row);
+    }
+
+    @Test
+    void aGpuDiscoveryScriptThatFindsNothingIsAnError() throws IOException {
+        Path script = tmp.resolve("no-gpus.sh");
+        Files.writeString(script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": []}'\n");
+        assertTrue(script.toFile().setExecutable(true));
+        Run run = sparktrain("doctor", jobFile("spark.conf { \"spark.executor.resource.gpu.amount\" = 1, "
+                + "\"spark.executor.resource.gpu.discoveryScript\" = \"" + script + "\" }").toString());
+        assertEquals(2, run.code(), run.out());
+        assertTrue(row(run, "GPU discovery").contains(script + " found 0 GPU(s) on the driver's node; each executor asks"
+                + " for 1"), run.out());
+    }
+
+    @Test
+    void theProjectsGpuDiscoveryScriptWithoutNvidiaSmiIsAnError() throws IOException {
+        Path script = Path.of("scripts/gpu-discovery.sh").toAbsolutePath();
+        Run run = sparktrain("doctor", jobFile("spark.conf { \"spark.executor.resource.gpu.amount\" = 1, "
+                + "\"spark.executor.resource.gpu.discoveryScript\" = \"" + script + "\" }").toString());
+        assertEquals(2, run.code(), run.out());
+        String row = row(run, "GPU discovery");
+        // this machine has no NVIDIA driver: the script says so (if it ever has one with no GPU, "found 0")
+        assertTrue(row.contains("nvidia-smi not found") || row.contains("found 0 GPU(s)"), row);
+    }
+
+    @Test
+    void trainRunsTheDoctorFirst() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Run run = sparktrain("train", jobFile().toString(), "--output", file.resolve("run").toString());
+        assertEquals(2, run.code(), run.err());
+        assertTrue(run.err().startsWith("sparktrain: error: doctor: driver: output path: "), run.err());
+        assertTrue(run.err().contains("run 'sparktrain doctor' for the full table, or train with --skip-doctor"), run.err());
+    }
+
+    @Test
+    void trainSkipsTheDoctorWhenAsked() throws IOException {
+        Run run = sparktrain("train", jobFile().toString(), "--skip-doctor", "--set", "data.path=" + tmp.resolve("none"));
+        // the missing data is then found only when the job reads it: bad data, exit 3
+        assertFalse(run.err().contains("doctor:"), run.err());
+        assertEquals(3, run.code(), run.err());
+        assertTrue(run.err().contains("none: no train-images-idx3-ubyte.gz or train-images-idx3-ubyte"), run.err());
+    }
+
+    @Test
+    void kryoWithoutNd4jsRegistratorIsAnError() {
+        SparkConf conf = new SparkConf(false).set("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
+        assertTrue(Doctor.kryo(conf).line().contains("Kryo without ND4J's registrator"), Doctor.kryo(conf).line());
+        conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
+        assertEquals(Finding.Status.OK, Doctor.kryo(conf).status());
+    }
+
+    @Test
+    void theProbeOpensTheLaunchersPackages() throws IOException {
+        String script = Files.readString(Path.of("scripts/lib/java-opts.sh"));
+        Matcher m = Pattern.compile("for pkg in (.*?); do", Pattern.DOTALL).matcher(script);
+        assertTrue(m.find(), script);
+        List<String> launcher = List.of(m.group(1).replace("\\\n", " ").trim().split("\\s+"));
+        assertEquals(launcher, DoctorProbe.OPENS);
+    }
+
+    private static int freeUdpPort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

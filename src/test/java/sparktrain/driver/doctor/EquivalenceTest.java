@@ -1,0 +1,107 @@
+package sparktrain.driver.doctor;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparktrain.jobs.Main;
+import sparktrain.testing.TestData;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code sparktrain check-equivalence}: one Spark worker against one JVM, through the CLI. */
+class EquivalenceTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run checkEquivalence(String... args) throws IOException {
+        Path job = tmp.resolve("job.conf");
+        Files.write(job, List.of(
+                "name = equivalence-test",
+                "data.path = \"" + TestData.fashionMnist() + "\"",
+                "data { train-limit = 480, test-limit = 100, validation-fraction = 0 }",
+                "model { type = mlp, hidden-layers = [32] }",
+                "training { batch-size = 16, updater = sgd, learning-rate = 0.05, averaging-frequency = 1 }",
+                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] all = new String[args.length + 2];
+        all[0] = "check-equivalence";
+        all[1] = job.toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** The loss curve rows: step, single-JVM loss, spark loss, max |dparam|. */
+    private static List<double[]> curve(Run run) {
+        Matcher m = Pattern.compile("(?m)^\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)$").matcher(run.out());
+        List<double[]> rows = new java.util.ArrayList<>();
+        while (m.find()) {
+            rows.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
+                    Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4))});
+        }
+        return rows;
+    }
+
+    @Test
+    void mlpWithSgdAveragedEveryStepAgrees() throws IOException {
+        Run run = checkEquivalence("--steps", "8");
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("equivalent: one Spark worker trains like one JVM"), run.out());
+        List<double[]> curve = curve(run);
+        assertEquals(8, curve.size(), run.out());
+        assertTrue(curve.get(7)[1] < curve.get(0)[1], "the loss should fall: " + run.out());
+        for (double[] row : curve) {
+            assertEquals(row[1], row[2], 1e-5 * row[1], run.out());
+        }
+    }
+
+    @Test
+    void lenet5WithSgdAveragedEveryStepAgrees() throws IOException {
+        Run run = checkEquivalence("--steps", "3", "--set", "model.type=lenet5", "--set", "training.learning-rate=0.01");
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("lenet5: single JVM vs parameter averaging, 1 workers"), run.out());
+        assertEquals(3, curve(run).size(), run.out());
+    }
+
+    @Test
+    void adamAveragedEveryTenStepsWithItsStateAveragedAgreesOnOneWorker() throws IOException {
+        Run run = checkEquivalence("--steps", "20", "--set", "training.updater=adam", "--set", "training.learning-rate=0.01",
+                "--set", "training.averaging-frequency=10");
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertEquals(List.of(10.0, 20.0), curve(run).stream().map(r -> r[0]).toList(), run.out());
+    }
+
+    @Test
+    void adamWhoseStateIsResetEveryRoundDiffersWithAClearReport() throws IOException {
+        Run run = checkEquivalence("--steps", "20", "--set", "training.updater=adam", "--set", "training.learning-rate=0.01",
+                "--set", "training.averaging-frequency=10", "--set", "training.average-updaters=false");
+        assertEquals(1, run.code(), run.out() + run.err());
+        List<double[]> curve = curve(run);
+        assertEquals(0.0, curve.get(0)[3], run.out()); // the first round starts from a fresh state on both sides
+        assertTrue(curve.get(1)[3] > 1e-3, run.out());
+        assertTrue(run.out().contains("NOT equivalent: the Spark run differs by"), run.out());
+        assertTrue(run.out().contains("this job has training.updater = adam with training.average-updaters = false"
+                + " (its state is reset every 10 step(s), at each averaging round)"), run.out());
+    }
+
+    @Test
+    void tooManyStepsIsBadUsage() throws IOException {
+        Run run = checkEquivalence("--steps", "1000");
+        assertEquals(2, run.code(), run.err());
+        assertTrue(run.err().contains("--steps = 1000: the training data gives only 30 minibatches of 16;"
+                + " lower --steps or raise data.train-limit"), run.err());
+    }
+}
