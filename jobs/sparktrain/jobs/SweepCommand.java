@@ -38,6 +38,9 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--master", paramLabel = "URL", description = "Spark master; overrides spark-submit and the base job's spark.master.")
     String master;
 
+    @Option(names = "--skip-doctor", description = "Skip the checks of 'sparktrain doctor' before the sweep.")
+    boolean skipDoctor;
+
     @Option(names = "--verbose", description = "Print stack traces with errors.")
     boolean verbose;
 
@@ -54,7 +57,7 @@ final class SweepCommand implements Callable<Integer> {
             if (sweepFile == null) {
                 throw SparktrainException.usage("missing the sweep file: give SWEEP_FILE, e.g. conf/sweep-lenet-fashion-mnist.conf");
             }
-            outcome = SweepJob.run(SweepConfig.load(sweepFile, overrides), master, output);
+            outcome = SweepJob.run(SweepConfig.load(sweepFile, overrides), master, output, !skipDoctor);
         }
         spec.commandLine().getOut().println(outcome.summary());
         spec.commandLine().getOut().flush();

@@ -23,6 +23,7 @@ import sparktrain.core.io.HadoopFiles;
 import sparktrain.driver.EvaluateJob;
 import sparktrain.driver.SparkContexts;
 import sparktrain.driver.TrainJob;
+import sparktrain.driver.doctor.Doctor;
 import sparktrain.driver.output.RunOutputs;
 import sparktrain.driver.progress.JobNames;
 import sparktrain.driver.report.SweepReport;
@@ -117,10 +118,18 @@ public final class SweepJob {
     }
 
     public static Outcome run(SweepConfig sweep, String master, String output) {
+        return run(sweep, master, output, false);
+    }
+
+    /** @param doctor first run the checks of {@code sparktrain doctor} for the base job */
+    public static Outcome run(SweepConfig sweep, String master, String output, boolean doctor) {
         List<Planned> plan = plan(sweep);
         String location = output != null ? output : !sweep.outputDir().isBlank() ? sweep.outputDir()
                 : "runs/sweep-" + JobFiles.parse(plan.get(0).jobHocon(), "trial", List.of()).name() + "-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        if (doctor) {
+            Doctor.preflight(JobFiles.parse(plan.get(0).jobHocon(), "trial", List.of()), master, location);
+        }
         RunOutputs dir = RunOutputs.create(location);
         dir.writeText(SWEEP_CONF, sweep.resolvedHocon());
         dir.writeJson(PLAN, plan.stream().map(p -> new PlanEntry(p.trial().id(), rendered(p.trial()), p.jobHocon())).toList());
