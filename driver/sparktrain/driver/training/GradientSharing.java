@@ -11,6 +11,7 @@ import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.Adapt
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
@@ -59,7 +60,7 @@ public final class GradientSharing extends SparkStrategy {
     public GradientSharing(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
                            int workers, long seed, int localThreads, String exportDirectory) {
         // local mode: one partition, trained by one task with all the local threads (see tasksAtOnce)
-        super(sc, network, data, sc.isLocal() ? localThreads * workers : localThreads);
+        super(sc, network, sc.isLocal() ? data.coalesce(1) : data, sc.isLocal() ? localThreads * workers : localThreads);
         String controller = controllerAddress(sc, training.sharing());
         this.master = master(prepare(training.sharing()), controller, training, tasksAtOnce(sc, workers), seed,
                 exportDirectory);
@@ -76,13 +77,15 @@ public final class GradientSharing extends SparkStrategy {
 
     /**
      * The partitions trained per epoch. DL4J's SharedTrainingWrapper (one per JVM) lets the first task of an epoch
-     * train and parks every other task of that JVM until the first has trained its data too. A task that attaches
-     * its data after the first task's last look at the data but before it hands over (a few milliseconds, easily
-     * hit on a loaded machine) is never trained and never released: the epoch hangs in
-     * {@code BlockingObserver.waitTillDone}. Tasks that run one after the other in a JVM are safe, each training
-     * its own data in turn; so in local mode, where every task shares the driver's JVM and DL4J trains one model
-     * per JVM anyway, the data is one partition. On a cluster there is one partition per worker: give executors
-     * one task slot each ({@code spark.task.cpus} = {@code spark.executor.cores}).
+     * train, and parks every other task of that JVM until the training thread has consumed its data too. A task
+     * that attaches its data after the training thread's last look at the data but before it hands over is never
+     * trained and never released: the epoch hangs in {@code BlockingObserver.waitTillDone}. With DL4J's default
+     * repartitioner every minibatch was a task of its own, so each epoch had thousands of such hand-offs (seen
+     * in a thread dump here: tasks 71, 77 and 81 of one training stage). Tasks that run one after the other in a
+     * JVM are safe, each training its own data in turn; so the data keeps its partitions (NoOpRepartitioner), and
+     * in local mode, where every task shares the driver's JVM and DL4J trains one model per JVM anyway, it is one
+     * partition. On a cluster there is one partition per worker: give executors one task slot each
+     * ({@code spark.task.cpus} = {@code spark.executor.cores}).
      */
     static int tasksAtOnce(JavaSparkContext sc, int workers) {
         return sc.isLocal() ? 1 : workers;
@@ -167,6 +170,9 @@ public final class GradientSharing extends SparkStrategy {
                 .rddTrainingApproach(training.rddApproach().equals("export")
                         ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
                 .storageLevel(StorageLevel.MEMORY_ONLY())
+                // DL4J's default repartitioner cuts the data into one minibatch per partition, so one Spark task
+                // per minibatch: thousands of task hand-offs per epoch, each a chance for the race in tasksAtOnce
+                .repartitioner(new NoOpRepartitioner())
                 .repartitionData(Repartition.NumPartitionsWorkersDiffers)
                 .rngSeed(seed);
         if (s.workersPerNode() > 0) {
