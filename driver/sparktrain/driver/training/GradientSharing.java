@@ -15,14 +15,14 @@ import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sparktrain.core.SparktrainException;
 import sparktrain.core.config.SharingConfig;
 import sparktrain.core.config.TrainingConfig;
 import sparktrain.core.model.BatchNormStats;
 import sparktrain.worker.DrainEncodingCounters;
 import sparktrain.worker.MeteredThreshold;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
