@@ -15,6 +15,9 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class MeteredThreshold implements ThresholdAlgorithm {
     private static final AtomicLong ENCODED_BYTES = new AtomicLong();
     private static final AtomicLong DENSE_BYTES = new AtomicLong();
+    private static final AtomicLong SENT_ELEMENTS = new AtomicLong();
+    private static final AtomicLong MIN_THRESHOLD = new AtomicLong(Double.doubleToLongBits(Double.NaN));
+    private static final AtomicLong MAX_THRESHOLD = new AtomicLong(Double.doubleToLongBits(Double.NaN));
     private static final long HEADER_BYTES = 16;
 
     private final ThresholdAlgorithm delegate;
@@ -32,9 +35,19 @@ public final class MeteredThreshold implements ThresholdAlgorithm {
             long bitmap = HEADER_BYTES + elements / 4;
             ENCODED_BYTES.addAndGet(Boolean.TRUE.equals(lastWasDense) ? bitmap : Math.min(sparse, bitmap));
             DENSE_BYTES.addAndGet(4 * elements);
+            SENT_ELEMENTS.addAndGet(Math.round(lastSparsityRatio * elements));
         }
-        return delegate.calculateThreshold(iteration, epoch, lastThreshold, lastWasDense, lastSparsityRatio,
-                updatesPlusResidual);
+        double threshold = delegate.calculateThreshold(iteration, epoch, lastThreshold, lastWasDense,
+                lastSparsityRatio, updatesPlusResidual);
+        MIN_THRESHOLD.accumulateAndGet(Double.doubleToLongBits(threshold), (a, b) -> pick(a, b, true));
+        MAX_THRESHOLD.accumulateAndGet(Double.doubleToLongBits(threshold), (a, b) -> pick(a, b, false));
+        return threshold;
+    }
+
+    private static long pick(long current, long next, boolean min) {
+        double c = Double.longBitsToDouble(current);
+        double n = Double.longBitsToDouble(next);
+        return Double.isNaN(c) || (min ? n < c : n > c) ? next : current;
     }
 
     @Override
@@ -66,9 +79,14 @@ public final class MeteredThreshold implements ThresholdAlgorithm {
         return new MeteredThreshold(delegate.clone());
     }
 
-    /** Returns {encoded bytes, dense bytes} counted in this JVM since the last call, and resets them. */
+    /**
+     * Returns {encoded bytes, dense bytes, elements sent, smallest threshold, largest threshold} counted in this
+     * JVM since the last call (the thresholds as {@link Double#doubleToLongBits}, NaN if none), and resets them.
+     */
     public static long[] drain() {
-        return new long[] {ENCODED_BYTES.getAndSet(0), DENSE_BYTES.getAndSet(0)};
+        long nan = Double.doubleToLongBits(Double.NaN);
+        return new long[] {ENCODED_BYTES.getAndSet(0), DENSE_BYTES.getAndSet(0), SENT_ELEMENTS.getAndSet(0),
+                MIN_THRESHOLD.getAndSet(nan), MAX_THRESHOLD.getAndSet(nan)};
     }
 
     @Override

@@ -11,12 +11,16 @@ import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.Adapt
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sparktrain.core.SparktrainException;
 import sparktrain.core.config.SharingConfig;
 import sparktrain.core.config.TrainingConfig;
+import sparktrain.core.model.BatchNormStats;
 import sparktrain.worker.DrainEncodingCounters;
 import sparktrain.worker.MeteredThreshold;
 
@@ -26,12 +30,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Asynchronous data parallelism with DL4J's SharedTrainingMaster: workers exchange threshold-encoded,
  * quantised updates over Aeron (Strom 2015) instead of averaging dense parameters.
  */
 public final class GradientSharing extends SparkStrategy {
+    private static final Logger log = LoggerFactory.getLogger(GradientSharing.class);
     /** Aeron refuses to start unless this exceeds its client liveness timeout (ns). */
     public static final String AERON_UNBLOCK_PROPERTY = "aeron.publication.unblock.timeout";
     public static final String AERON_UNBLOCK_NANOS = "60000000000";
@@ -43,19 +49,46 @@ public final class GradientSharing extends SparkStrategy {
     private final int workers;
     private final String description;
     private Communication lastEpoch = Communication.NONE;
+    /**
+     * Minibatches to re-estimate batch-norm statistics from after every epoch: DL4J sends them through the
+     * threshold encoding with the updates, where they move by one threshold per step at most (BatchNormStats).
+     */
+    static final int CALIBRATION_BATCHES = 50;
+    private final JavaRDD<DataSet> data;
+    private List<DataSet> calibration;
 
     public GradientSharing(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
                            int workers, long seed, int localThreads, String exportDirectory) {
-        super(sc, network, data, localThreads);
+        // local mode: one partition, trained by one task with all the local threads (see tasksAtOnce)
+        super(sc, network, sc.isLocal() ? data.coalesce(1) : data, sc.isLocal() ? localThreads * workers : localThreads);
         String controller = controllerAddress(sc, training.sharing());
-        this.master = master(prepare(training.sharing()), controller, training, workers, seed, exportDirectory);
+        this.master = master(prepare(training.sharing()), controller, training, tasksAtOnce(sc, workers), seed,
+                exportDirectory);
         this.sc = sc;
         this.workers = workers;
+        this.data = data;
         SharingConfig s = training.sharing();
-        this.description = "gradient sharing, " + workers + " workers, batch " + training.batchSize()
+        this.description = "gradient sharing, " + (sc.isLocal() ? "one task at a time in this JVM (local mode)"
+                : workers + " workers") + ", batch " + training.batchSize()
                 + " per worker, " + s.threshold() + " threshold " + s.initialThreshold()
                 + (s.threshold().equals("adaptive") ? " (sparsity " + s.minSparsity() + " to " + s.maxSparsity() + ")" : "")
                 + ", port " + s.unicastPort() + ", controller " + controller;
+    }
+
+    /**
+     * The partitions trained per epoch. DL4J's SharedTrainingWrapper (one per JVM) lets the first task of an epoch
+     * train, and parks every other task of that JVM until the training thread has consumed its data too. A task
+     * that attaches its data after the training thread's last look at the data but before it hands over is never
+     * trained and never released: the epoch hangs in {@code BlockingObserver.waitTillDone}. With DL4J's default
+     * repartitioner every minibatch was a task of its own, so each epoch had thousands of such hand-offs (seen
+     * in a thread dump here: tasks 71, 77 and 81 of one training stage). Tasks that run one after the other in a
+     * JVM are safe, each training its own data in turn; so the data keeps its partitions (NoOpRepartitioner), and
+     * in local mode, where every task shares the driver's JVM and DL4J trains one model per JVM anyway, it is one
+     * partition. On a cluster there is one partition per worker: give executors one task slot each
+     * ({@code spark.task.cpus} = {@code spark.executor.cores}).
+     */
+    static int tasksAtOnce(JavaSparkContext sc, int workers) {
+        return sc.isLocal() ? 1 : workers;
     }
 
     /** Takes DL4J's traps off the user's hands before any Spark job starts. */
@@ -137,6 +170,9 @@ public final class GradientSharing extends SparkStrategy {
                 .rddTrainingApproach(training.rddApproach().equals("export")
                         ? RDDTrainingApproach.Export : RDDTrainingApproach.Direct)
                 .storageLevel(StorageLevel.MEMORY_ONLY())
+                // DL4J's default repartitioner cuts the data into one minibatch per partition, so one Spark task
+                // per minibatch: thousands of task hand-offs per epoch, each a chance for the race in tasksAtOnce
+                .repartitioner(new NoOpRepartitioner())
                 .repartitionData(Repartition.NumPartitionsWorkersDiffers)
                 .rngSeed(seed);
         if (s.workersPerNode() > 0) {
@@ -159,6 +195,14 @@ public final class GradientSharing extends SparkStrategy {
         MeteredThreshold.drain();
         super.fitEpoch(epoch);
         lastEpoch = sc.isLocal() ? fromCounters(List.of(MeteredThreshold.drain())) : drainExecutors();
+        if (BatchNormStats.hasBatchNorm(network())) {
+            if (calibration == null) {
+                calibration = data.take(CALIBRATION_BATCHES);
+            }
+            int layers = BatchNormStats.recalibrate(network(), calibration);
+            log.info("gradient sharing: running statistics of {} batch-norm layers re-estimated from {} minibatches",
+                    layers, calibration.size());
+        }
     }
 
     /** One small task per slot, so every executor's counters are read (what one misses, the next epoch reads). */
@@ -170,12 +214,25 @@ public final class GradientSharing extends SparkStrategy {
         return fromCounters(sc.parallelize(slots, slots.size()).map(new DrainEncodingCounters()).collect());
     }
 
+    /** Sums the workers' counters, and logs the range of thresholds they encoded with and the share of elements sent. */
     private static Communication fromCounters(List<long[]> counters) {
         long encoded = 0;
         long dense = 0;
+        long sent = 0;
+        double min = Double.NaN;
+        double max = Double.NaN;
         for (long[] c : counters) {
             encoded += c[0];
             dense += c[1];
+            sent += c[2];
+            double lo = Double.longBitsToDouble(c[3]);
+            double hi = Double.longBitsToDouble(c[4]);
+            min = Double.isNaN(min) || lo < min ? lo : min;
+            max = Double.isNaN(max) || hi > max ? hi : max;
+        }
+        if (dense > 0) {
+            log.info(String.format(Locale.ROOT, "gradient sharing: threshold %.3g to %.3g, %.3f%% of update elements sent",
+                    min, max, 100.0 * sent * 4 / dense));
         }
         return new Communication(encoded, dense);
     }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.core.ExitCode;
 import sparktrain.core.SparktrainException;
@@ -42,21 +43,23 @@ class GradientSharingTest extends SparkTestBase {
     }
 
     @ParameterizedTest
-    // resnet-small (a ComputationGraph) does not learn with gradient sharing yet: README "Known limitations"
     @CsvSource({"averaging,mlp", "averaging,resnet-small"})
     void learnsASmallProblem(String mode, String model) {
         learns(mode, model);
     }
 
     /**
-     * Once in three runs here DL4J's SharedTrainingWrapper waited forever (BlockingObserver.waitTillDone)
-     * in this test: it runs only when asked, {@code mvn test -Dgroups=sharing-training -Dexcluded.test.groups=none}, until that is fixed.
+     * Both network kinds, MultiLayerNetwork and ComputationGraph, learn with gradient sharing. Before local mode
+     * trained one partition per epoch, DL4J's SharedTrainingWrapper could leave a task waiting forever
+     * (BlockingObserver.waitTillDone) when it attached its data just as the other task finished: see
+     * GradientSharing.tasksAtOnce.
      */
-    @Test
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "resnet-small"})
     @Tag("sharing-training")
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
-    void gradientSharingLearnsASmallProblem() {
-        learns("sharing", "mlp");
+    void gradientSharingLearnsASmallProblem(String model) {
+        learns("sharing", model);
     }
 
     private void learns(String mode, String model) {
