@@ -101,9 +101,10 @@ class DoctorProcessTest {
     void aTooSmallOffHeapLimitOnLocalClusterExecutorsIsAnError() throws Exception {
         Path sparkHome = sparkHome();
         String classPath = System.getProperty("java.class.path");
-        Run run = doctor(true, List.of(), Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12"),
+        // a class path may not come from a job file (it makes Spark load code): a system property, as spark-submit sets it
+        Run run = doctor(true, List.of("-Dspark.executor.extraClassPath=" + classPath),
+                Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12"),
                 "--master", "local-cluster[2,1,1024]",
-                "--set", "spark.conf.\"spark.executor.extraClassPath\"=\"" + classPath + "\"",
                 "--set", "spark.conf.\"spark.executor.extraJavaOptions\"=\"-Dorg.bytedeco.javacpp.maxbytes=4m\"");
         assertEquals(2, run.code(), run.out());
         String row = row(run, "2 executors", "off-heap limit");

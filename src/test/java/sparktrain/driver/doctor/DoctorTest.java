@@ -157,8 +157,8 @@ class DoctorTest {
         Path script = tmp.resolve("no-gpus.sh");
         Files.writeString(script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": []}'\n");
         assertTrue(script.toFile().setExecutable(true));
-        Run run = sparktrain("doctor", jobFile("spark.conf { \"spark.executor.resource.gpu.amount\" = 1, "
-                + "\"spark.executor.resource.gpu.discoveryScript\" = \"" + script + "\" }").toString());
+        Path job = jobFile();
+        Run run = withGpuScript(script, () -> sparktrain("doctor", job.toString()));
         assertEquals(2, run.code(), run.out());
         assertTrue(row(run, "GPU discovery").contains(script + " found 0 GPU(s) on the driver's node; each executor asks"
                 + " for 1"), run.out());
@@ -167,8 +167,8 @@ class DoctorTest {
     @Test
     void theProjectsGpuDiscoveryScriptWithoutNvidiaSmiIsAnError() throws IOException {
         Path script = Path.of("scripts/gpu-discovery.sh").toAbsolutePath();
-        Run run = sparktrain("doctor", jobFile("spark.conf { \"spark.executor.resource.gpu.amount\" = 1, "
-                + "\"spark.executor.resource.gpu.discoveryScript\" = \"" + script + "\" }").toString());
+        Path job = jobFile();
+        Run run = withGpuScript(script, () -> sparktrain("doctor", job.toString()));
         assertEquals(2, run.code(), run.out());
         String row = row(run, "GPU discovery");
         // this machine has no NVIDIA driver: the script says so (if it ever has one with no GPU, "found 0")
@@ -186,11 +186,11 @@ class DoctorTest {
 
     @Test
     void trainSkipsTheDoctorWhenAsked() throws IOException {
-        Run run = sparktrain("train", jobFile().toString(), "--skip-doctor", "--set", "data.path=" + tmp.resolve("none"));
-        // the missing data is then found only when the job reads it: bad data, exit 3
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Run run = sparktrain("train", jobFile().toString(), "--skip-doctor", "--output", file.resolve("run").toString());
+        // the unusable output is then found only when the job writes there
         assertFalse(run.err().contains("doctor:"), run.err());
-        assertEquals(3, run.code(), run.err());
-        assertTrue(run.err().contains("none: no train-images-idx3-ubyte.gz or train-images-idx3-ubyte"), run.err());
+        assertTrue(run.code() != 0 && run.err().contains(file.resolve("run").toString()), run.err());
     }
 
     @Test
@@ -213,6 +213,21 @@ class DoctorTest {
     private static int freeUdpPort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    /**
+     * A discovery script may not come from a job file (Spark runs it): the GPU settings come as spark.*
+     * system properties, which SparkConf reads as spark-submit's --conf would give them.
+     */
+    private static Run withGpuScript(Path script, java.util.function.Supplier<Run> body) {
+        System.setProperty("spark.executor.resource.gpu.amount", "1");
+        System.setProperty("spark.executor.resource.gpu.discoveryScript", script.toString());
+        try {
+            return body.get();
+        } finally {
+            System.clearProperty("spark.executor.resource.gpu.amount");
+            System.clearProperty("spark.executor.resource.gpu.discoveryScript");
         }
     }
 }
