@@ -182,7 +182,9 @@ public final class SweepJob {
                 if (e.exitCode() != ExitCode.USAGE) {
                     throw e;
                 }
-                e.problems().forEach(p -> problems.add(sweep.origin() + ": trial " + trial.id() + " (" + trial.describe() + "): " + p));
+                // the trial's values reach the job file as --set overrides: name the trial instead
+                e.problems().forEach(p -> problems.add(sweep.origin() + ": trial " + trial.id() + " (" + trial.describe()
+                        + "): " + (p.startsWith("--set: ") ? p.substring("--set: ".length()) : p)));
             }
         }
         if (!problems.isEmpty()) {
