@@ -38,7 +38,7 @@ class JobFileCodeTest {
                 "\"spark.worker.resource.gpu.discoveryScript\" = \"/tmp/evil.sh\"")) {
             SparktrainException e = refused(conf);
             String key = conf.substring(1, conf.indexOf('"', 1));
-            assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("spark.conf.\"" + key + "\"")
+            assertTrue(e.problems().stream().anyMatch(p -> p.contains("spark.conf.\"" + key + "\" = ")
                     && p.contains("spark-submit --conf")), e.problems().toString());
         }
     }
