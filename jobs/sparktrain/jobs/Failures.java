@@ -56,7 +56,7 @@ final class Failures {
             String kind = OFF_HEAP.matcher(text).find() ? " (ND4J off-heap: " + OFF_HEAP_FIX + ")" : "";
             return Optional.of("the driver ran out of memory: " + DRIVER_FIX + kind);
         }
-        if (text.contains("Cannot call methods on a stopped SparkContext")) {
+        if (text.contains("Cannot call methods on a stopped SparkContext") || text.contains("SparkContext has been shutdown")) {
             return Optional.of(STOPPED_CONTEXT);
         }
         return Optional.empty();

@@ -164,7 +164,9 @@ class FaultsIT {
         Result result = finish("faults-executor-killed", job, 12);
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, result.exit(), result.output());
-        assertTrue(result.output().contains("ExecutorLostFailure") && result.output().contains("exited with code 137"),
+        // ExecutorLostFailure only when a task was running on it; "Lost executor" whenever it dies
+        assertTrue((result.output().contains("ExecutorLostFailure") || result.output().contains("Lost executor"))
+                        && result.output().contains("exited with code 137"),
                 "the driver should have seen the executor die: " + result.output());
         double accuracy = testAccuracy(out);
         System.out.printf("executor %d kill -9'd at %.0f s (epoch 2): finished, test accuracy %.4f (clean %.4f) in %.0f s"
@@ -179,8 +181,9 @@ class FaultsIT {
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void executorOutOfMemoryNamesTheSettingToRaise() throws Exception {
         long t0 = System.nanoTime();
+        // --skip-doctor: the doctor would refuse the job's off-heap limit up front (exit 2); this is Spark's OOM
         Result result = run("faults-oom", 10, "scripts/submit", "train", RUNS.resolve("oom.conf").toString(),
-                "--output", RUNS.resolve("oom").toString(), "--master", MASTER);
+                "--output", RUNS.resolve("oom").toString(), "--master", MASTER, "--skip-doctor");
         String error = errorLine(result.output());
         System.out.printf("executor OOM: exit %d after %.0f s: %s%n", result.exit(), (System.nanoTime() - t0) / 1e9, error);
         assertEquals(1, result.exit(), result.output());
