@@ -10,6 +10,7 @@ import sparktrain.core.SparktrainException;
 import sparktrain.driver.bench.BenchContext;
 import sparktrain.driver.bench.BenchmarksFile;
 import sparktrain.driver.bench.CommunicationPart;
+import sparktrain.driver.bench.FrequencyPart;
 import sparktrain.driver.bench.Machine;
 import sparktrain.driver.bench.MllibPart;
 import sparktrain.driver.bench.OverheadPart;
@@ -22,12 +23,12 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run one benchmark part and rewrite its block of BENCHMARKS.md (scripts/bench runs them all).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> PARTS = List.of("overhead", "mllib", "communication", "scaling", "sweeps");
+    static final List<String> PARTS = List.of("overhead", "mllib", "communication", "scaling", "sweeps", "frequency");
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PART", description = "overhead, mllib, communication, scaling or sweeps.")
+    @Parameters(index = "0", paramLabel = "PART", description = "overhead, mllib, communication, scaling, sweeps or frequency.")
     String part;
 
     @Option(names = "--file", defaultValue = "BENCHMARKS.md", description = "The file to rewrite (default ${DEFAULT-VALUE}).")
@@ -43,8 +44,12 @@ final class BenchCommand implements Callable<Integer> {
             description = "overhead: the JSON bench-overhead --json wrote on the standalone cluster.")
     Path clusterResult;
 
-    @Option(names = "--outputs", defaultValue = "target/bench", description = "sweeps: where the sweeps write (default ${DEFAULT-VALUE}).")
+    @Option(names = "--outputs", defaultValue = "target/bench", description = "sweeps: where the sweeps write (default ${DEFAULT-VALUE});"
+            + " frequency: where scripts/bench's trainings wrote, in frequency/local/ and frequency/cluster/.")
     Path outputs;
+
+    @Option(names = "--sizes", paramLabel = "TEXT", description = "frequency: the trainings' sizes, as scripts/bench ran them.")
+    String sizes;
 
     @Option(names = "--command", paramLabel = "TEXT", description = "The command to record in the file (default: scripts/bench PART).")
     String command;
@@ -65,6 +70,7 @@ final class BenchCommand implements Callable<Integer> {
             case "mllib" -> MllibPart.run(ctx);
             case "communication" -> CommunicationPart.run(ctx);
             case "scaling" -> ScalingPart.run(ctx);
+            case "frequency" -> FrequencyPart.run(ctx, outputs.resolve("frequency"), sizes == null ? "" : sizes);
             default -> SweepsPart.run(ctx, outputs);
         };
         BenchmarksFile.update(file, part, body, ctx.machine(), cmd);

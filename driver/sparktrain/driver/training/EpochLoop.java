@@ -107,7 +107,7 @@ public final class EpochLoop {
             double validationMetric = v == null ? Double.NaN : v.value();
             Communication traffic = strategy.lastEpochCommunication();
             EpochStats stats = new EpochStats(epoch, samplesPerEpoch, seconds, trainLoss, validationLoss,
-                    validationMetric, traffic.bytes(), traffic.denseBytes());
+                    validationMetric, traffic.bytes(), traffic.denseBytes(), strategy.lastEpochAveragingFrequency());
             log.info(String.format(Locale.ROOT, "epoch %d/%d: %d samples in %.1f s (%.0f samples/s), loss %.4f, validation %s %.4f%s",
                     epoch, epochs, stats.samples(), seconds, stats.samplesPerSecond(), trainLoss,
                     v == null ? "-" : v.metric(), validationMetric,

@@ -7,15 +7,20 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sparktrain.core.config.TrainingConfig;
 import sparktrain.worker.DivergenceGuard;
 
 /**
  * Synchronous data parallelism with DL4J's ParameterAveragingTrainingMaster: each worker fits
  * {@code averaging-frequency} minibatches from the same parameters, then the driver averages them.
+ * With {@code averaging-frequency = auto} a {@link FrequencyTuner} picks the next epoch's frequency.
  */
 public final class ParameterAveraging extends SparkStrategy {
+    private static final Logger log = LoggerFactory.getLogger(ParameterAveraging.class);
     private final String description;
     private final TrainingConfig training;
     private final long seed;
@@ -23,7 +28,9 @@ public final class ParameterAveraging extends SparkStrategy {
     private final JavaRDD<DataSet> data;
     private final long parameterBytes;
     private final int workers;
-    private final int frequency;
+    private final FrequencyTuner tuner;
+    private int frequency;
+    private int lastEpochFrequency;
     private long batches = -1;
 
     /**
@@ -40,8 +47,17 @@ public final class ParameterAveraging extends SparkStrategy {
         this.parameterBytes = 4 * network.numParams();
         this.workers = workers;
         this.frequency = training.averagingFrequency();
+        this.lastEpochFrequency = frequency;
+        this.tuner = training.autoFrequency().enabled() ? new FrequencyTuner(training.autoFrequency()) : null;
+        if (tuner != null) {
+            useSystemClock();
+        }
         this.description = "parameter averaging, " + workers + " workers, batch " + training.batchSize()
-                + " per worker, frequency " + training.averagingFrequency() + ", " + training.rddApproach();
+                + " per worker, frequency " + (tuner == null ? String.valueOf(frequency) : String.format(
+                java.util.Locale.ROOT, "auto (first %d, in [%d, %d], communication under %.0f%%)", frequency,
+                training.autoFrequency().min(), training.autoFrequency().max(),
+                100 * training.autoFrequency().communicationShare()))
+                + ", " + training.rddApproach();
     }
 
     /**
@@ -50,14 +66,51 @@ public final class ParameterAveraging extends SparkStrategy {
      */
     @Override
     ParameterAveragingTrainingMaster masterFor(int epoch) {
-        return master(training, workers, seed * 1_000_003L + epoch, exportDirectory);
+        lastEpochFrequency = frequency;
+        return master(training, frequency, workers, seed * 1_000_003L + epoch, exportDirectory);
+    }
+
+    @Override
+    boolean needsStats() {
+        return tuner != null;
+    }
+
+    @Override
+    void afterEpoch(int epoch, double seconds, SparkTrainingStats stats) {
+        if (tuner == null) {
+            return;
+        }
+        FrequencyTuner.Measured measured = FrequencyTuner.measure(stats, seconds, rounds(lastEpochFrequency), workers);
+        if (measured == null) {
+            log.warn("averaging frequency stays {}: DL4J's training stats of epoch {} hold no fit times", frequency, epoch);
+            return;
+        }
+        FrequencyTuner.Decision next = tuner.next(lastEpochFrequency, measured);
+        log.info("averaging frequency {} after epoch {}: {}", next.frequency() == frequency
+                ? "stays " + frequency : frequency + " -> " + next.frequency(), epoch, next.reason());
+        frequency = next.frequency();
+    }
+
+    @Override
+    public int lastEpochAveragingFrequency() {
+        return lastEpochFrequency;
+    }
+
+    /** The frequency the next epoch trains with. */
+    public int frequency() {
+        return frequency;
     }
 
     public static ParameterAveragingTrainingMaster master(TrainingConfig training, int workers, long seed, String exportDirectory) {
+        return master(training, training.averagingFrequency(), workers, seed, exportDirectory);
+    }
+
+    static ParameterAveragingTrainingMaster master(TrainingConfig training, int frequency, int workers, long seed,
+                                                   String exportDirectory) {
         ParameterAveragingTrainingMaster.Builder master =
                 new ParameterAveragingTrainingMaster.Builder(workers, training.batchSize())
                         .batchSizePerWorker(training.batchSize())
-                        .averagingFrequency(training.averagingFrequency())
+                        .averagingFrequency(frequency)
                         .workerPrefetchNumBatches(training.prefetch())
                         .saveUpdater(training.averageUpdaters())
                         .rddTrainingApproach(training.rddApproach().equals("export")
@@ -82,12 +135,15 @@ public final class ParameterAveraging extends SparkStrategy {
      */
     @Override
     public Communication lastEpochCommunication() {
+        long bytes = rounds(lastEpochFrequency) * workers * parameterBytes * 2;
+        return new Communication(bytes, bytes);
+    }
+
+    private long rounds(int frequency) {
         if (batches < 0) {
             batches = data.count();
         }
-        long rounds = (batches + (long) workers * frequency - 1) / ((long) workers * frequency);
-        long bytes = rounds * workers * parameterBytes * 2;
-        return new Communication(bytes, bytes);
+        return (batches + (long) workers * frequency - 1) / ((long) workers * frequency);
     }
 
     @Override

@@ -51,6 +51,15 @@ abstract class SparkStrategy implements TrainingStrategy {
     @SuppressWarnings("rawtypes")
     abstract TrainingMaster masterFor(int epoch);
 
+    /** Whether {@link #afterEpoch} needs DL4J's training stats even when the job does not collect them. */
+    boolean needsStats() {
+        return false;
+    }
+
+    /** Called after each epoch's fit with its wall time and DL4J's stats (null when not collected). */
+    void afterEpoch(int epoch, double seconds, SparkTrainingStats stats) {
+    }
+
     @Override
     public void fitEpoch(int epoch) {
         wrap(masterFor(epoch));
@@ -59,14 +68,17 @@ abstract class SparkStrategy implements TrainingStrategy {
             NativeThreads.limit(localThreads);
         }
         try {
+            long begin = System.nanoTime();
             if (multiLayer != null) {
                 network = multiLayer.fit(data);
             } else {
                 network = graph.fit(data);
             }
-            if (statsSink != null && master.getTrainingStats() != null) {
-                statsSink.accept(master.getTrainingStats());
+            SparkTrainingStats stats = master.getTrainingStats();
+            if (statsSink != null && stats != null) {
+                statsSink.accept(stats);
             }
+            afterEpoch(epoch, (System.nanoTime() - begin) / 1e9, stats);
         } finally {
             sc.setJobDescription(null);
             if (localThreads > 0) {
@@ -81,7 +93,7 @@ abstract class SparkStrategy implements TrainingStrategy {
             return;
         }
         master = next;
-        master.setCollectTrainingStats(statsSink != null);
+        master.setCollectTrainingStats(statsSink != null || needsStats());
         if (network instanceof MultiLayerNetwork mln) {
             multiLayer = new SparkDl4jMultiLayer(sc, mln, next);
         } else {
@@ -91,12 +103,18 @@ abstract class SparkStrategy implements TrainingStrategy {
 
     @Override
     public void collectStats(Consumer<SparkTrainingStats> sink) {
-        // DL4J stamps its stats with an NTP clock by default, which fails offline; summed durations need none.
-        // Executors on a cluster need the same -D in spark.executor.extraJavaOptions (README).
+        useSystemClock();
+        statsSink = sink;
+    }
+
+    /**
+     * DL4J stamps its stats with an NTP clock by default, which fails offline; summed durations need none.
+     * Executors on a cluster need the same -D in spark.executor.extraJavaOptions (README).
+     */
+    static void useSystemClock() {
         if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
             System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
         }
-        statsSink = sink;
     }
 
     /** DL4J's training masters set the wrapper's score after every averaging round. */

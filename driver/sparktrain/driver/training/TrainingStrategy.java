@@ -22,6 +22,11 @@ public interface TrainingStrategy extends AutoCloseable {
         return Communication.NONE;
     }
 
+    /** The averaging frequency the last epoch trained with; 0 for strategies that do not average parameters. */
+    default int lastEpochAveragingFrequency() {
+        return 0;
+    }
+
     /** The mean minibatch loss the workers reported in the latest round (read while training runs); NaN when none. */
     default double lastScore() {
         return Double.NaN;

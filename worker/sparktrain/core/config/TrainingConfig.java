@@ -17,6 +17,7 @@ public record TrainingConfig(
         int workers,
         int threadsPerWorker,
         int averagingFrequency,
+        AutoFrequencyConfig autoFrequency,
         int prefetch,
         boolean averageUpdaters,
         String rddApproach,
@@ -37,6 +38,7 @@ public record TrainingConfig(
             "clip-l2-param", "renormalize-l2-layer", "renormalize-l2-param");
 
     static TrainingConfig from(Settings s) {
+        AutoFrequencyConfig auto = AutoFrequencyConfig.from(s);
         return new TrainingConfig(
                 s.choice("training.mode", MODES),
                 s.intAtLeast("training.epochs", 1),
@@ -49,7 +51,8 @@ public record TrainingConfig(
                 s.doubleIn("training.weight-decay", 0.0, Double.MAX_VALUE, false),
                 s.intAtLeast("training.workers", 0),
                 s.intAtLeast("training.threads-per-worker", 0),
-                s.intAtLeast("training.averaging-frequency", 1),
+                AutoFrequencyConfig.frequency(s, auto),
+                auto,
                 s.intAtLeast("training.prefetch", 0),
                 s.bool("training.average-updaters"),
                 s.choice("training.rdd-approach", RDD_APPROACHES),

@@ -79,6 +79,23 @@ class JobFilesTest {
     }
 
     @Test
+    void averagingFrequencyIsAWholeNumberOrAuto() {
+        JobConfig auto = parse("training.averaging-frequency = auto\ntraining.auto-frequency.first = 4");
+        assertTrue(auto.training().autoFrequency().enabled());
+        assertEquals(4, auto.training().averagingFrequency());
+        JobConfig fixed = parse("", "training.averaging-frequency=7");
+        assertTrue(!fixed.training().autoFrequency().enabled());
+        assertEquals(7, fixed.training().averagingFrequency());
+        assertProblem(invalid("training.averaging-frequency = often"),
+                "job.conf: line 1: training.averaging-frequency = often: must be a whole number >= 1 or auto");
+        assertProblem(invalid("training.averaging-frequency = 0"), "training.averaging-frequency = 0: must be >= 1");
+        assertProblem(invalid("training.auto-frequency { min = 20, max = 10 }"),
+                "training.auto-frequency.min = 20: must be <= training.auto-frequency.max (10)");
+        assertProblem(invalid("training.auto-frequency.communication-share = 0"),
+                "training.auto-frequency.communication-share = 0.0: must be in [0.01, 0.9]");
+    }
+
+    @Test
     void wrongType() {
         assertProblem(invalid("training.epochs = ten"), "training.epochs: found string \"ten\", expected a whole number");
     }

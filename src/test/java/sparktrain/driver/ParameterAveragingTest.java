@@ -74,4 +74,27 @@ class ParameterAveragingTest extends SparkTestBase {
             assertTrue(accuracy > 0.75, "test accuracy " + accuracy);
         }
     }
+
+    /** auto measures the first epoch (frequency 10) and moves the frequency; training still learns. */
+    @Test
+    void autoFrequencyAdjustsAfterTheFirstEpochAndLearns() {
+        JobConfig job = job("model.type=mlp", "model.hidden-layers=[64]", "training.batch-size=32",
+                "training.averaging-frequency=auto", "training.auto-frequency.max=40", "training.epochs=2");
+        assertTrue(job.training().autoFrequency().enabled());
+        assertEquals(10, job.training().averagingFrequency());
+        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 3000, 500, 0.1, 5);
+        List<DataSet> batches = data.train().minibatches(32);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+        JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
+        try (ParameterAveraging spark = new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 1, null)) {
+            EpochLoop.Result result = new EpochLoop(2, 0, data.train().size(), batches,
+                    data.validation().minibatches(500), new FashionMnistTask(data)::validate, "").run(spark);
+            int chosen = spark.frequency();
+            assertTrue(chosen >= 1 && chosen <= 40, "frequency " + chosen);
+            // an MLP minibatch fits in about a millisecond, far less than a Spark round: auto must average less often
+            assertTrue(chosen > 10, "auto should raise the frequency for a tiny MLP, chose " + chosen);
+            double accuracy = Scoring.evaluate(result.network(), data.test().minibatches(500)).accuracy();
+            assertTrue(accuracy > 0.7, "test accuracy " + accuracy);
+        }
+    }
 }
