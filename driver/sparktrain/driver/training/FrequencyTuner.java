@@ -10,7 +10,7 @@ import java.util.Locale;
 /**
  * Chooses parameter averaging's frequency for the next epoch from the last one's measured times
  * ({@code training.averaging-frequency = auto}). A round costs a fixed overhead o (broadcast, task start,
- * aggregation) plus f minibatch fits of t seconds each, so communication's share of the epoch is
+ * aggregation, the slower first fit after a broadcast) plus f minibatch fits of t seconds each, so communication's share of the epoch is
  * o / (o + f t); the smallest f that keeps it under the target s is o (1 - s) / (s t). The smallest,
  * because averaging more often converges better.
  */
@@ -25,23 +25,23 @@ final class FrequencyTuner {
     /**
      * One epoch as measured.
      *
-     * @param fitSeconds the workers' minibatch fits, summed over all workers
+     * @param fitPerMinibatch a worker's steady-state fit time for one minibatch: the median of DL4J's fit events,
+     *                        since the first fit after each broadcast is slower and that belongs to the round
      * @param perEpochSeconds driver work done once an epoch whatever the frequency (counting, splitting)
      */
-    record Measured(double epochSeconds, double fitSeconds, long minibatches, double perEpochSeconds, long rounds,
+    record Measured(double epochSeconds, double fitPerMinibatch, long minibatches, double perEpochSeconds, long rounds,
                     int workers) {
-        double fitPerMinibatch() {
-            return fitSeconds / minibatches;
-        }
-
-        /** Everything in the epoch that is not a worker fitting, spread over the rounds. */
+        /** Everything in the epoch that is not steady-state fitting, spread over the rounds. */
         double overheadPerRound() {
-            double fitWall = fitSeconds / workers;
-            return Math.max(0, epochSeconds - perEpochSeconds - fitWall) / rounds;
+            return communicationSeconds() / rounds;
         }
 
         double communicationShare() {
-            return Math.max(0, epochSeconds - perEpochSeconds - fitSeconds / workers) / epochSeconds;
+            return communicationSeconds() / epochSeconds;
+        }
+
+        private double communicationSeconds() {
+            return Math.max(0, epochSeconds - perEpochSeconds - fitPerMinibatch * minibatches / workers);
         }
     }
 
@@ -55,13 +55,14 @@ final class FrequencyTuner {
     }
 
     Decision next(int current, Measured m) {
-        if (m.minibatches <= 0 || m.rounds <= 0 || m.fitSeconds <= 0 || m.epochSeconds <= 0) {
+        if (m.minibatches <= 0 || m.rounds <= 0 || m.epochSeconds <= 0) {
             return new Decision(current, "nothing measured");
         }
         double s = config.communicationShare();
         double o = m.overheadPerRound();
         double t = m.fitPerMinibatch();
-        int wanted = (int) Math.min(Integer.MAX_VALUE, Math.ceil(o * (1 - s) / (s * t)));
+        // a fit below the stats' millisecond resolution: any round is expensive next to it
+        int wanted = t <= 0 ? Integer.MAX_VALUE : (int) Math.min(Integer.MAX_VALUE, Math.ceil(o * (1 - s) / (s * t)));
         int frequency = Math.max(config.min(), Math.min(config.max(), wanted));
         String reason = String.format(Locale.ROOT,
                 "communication took %.0f%% of the epoch at frequency %d (%.0f ms a round against %.1f ms a minibatch"
@@ -76,11 +77,14 @@ final class FrequencyTuner {
         if (fits.isEmpty()) {
             return null;
         }
-        long fitMillis = fits.stream().mapToLong(EventStats::getDurationMs).sum();
+        long[] millis = fits.stream().mapToLong(EventStats::getDurationMs).sorted().toArray();
+        double median = millis.length % 2 == 1 ? millis[millis.length / 2]
+                : (millis[millis.length / 2 - 1] + millis[millis.length / 2]) / 2.0;
+        double fitPerMinibatch = median > 0 ? median : java.util.Arrays.stream(millis).average().orElse(0);
         long perEpochMillis = PER_EPOCH.stream().flatMap(k -> events(stats, k).stream())
                 .mapToLong(EventStats::getDurationMs).sum();
         List<EventStats> rounds = events(stats, ROUNDS);
-        return new Measured(epochSeconds, fitMillis / 1000.0, fits.size(), perEpochMillis / 1000.0,
+        return new Measured(epochSeconds, fitPerMinibatch / 1000.0, fits.size(), perEpochMillis / 1000.0,
                 rounds.isEmpty() ? roundsIfUnrecorded : rounds.size(), workers);
     }
 
