@@ -34,9 +34,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Faults and security on a real two-worker standalone cluster (scripts/cluster, secure defaults), jobs
  * submitted with scripts/submit in client mode: an application without the secret is refused, an executor
- * JVM kill -9'd mid-epoch and a Worker killed for good are survived with averaging, an executor that
- * runs out of heap gives a one-line message naming spark.executor.memory, and a sweep whose driver is
- * kill -9'd is finished by --resume. The tests share one cluster and
+ * JVM kill -9'd mid-epoch and a Worker killed for good are survived with averaging, and an executor that
+ * runs out of heap gives a one-line message naming spark.executor.memory. The tests share one cluster and
  * run in order: the clean run's accuracy is the yardstick for the fault runs, and the Worker is killed last.
  * Own ports and state dir, so neither ClusterIT's cluster nor one started by hand is touched.
  */
@@ -197,61 +196,8 @@ class FaultsIT {
         assertFalse(Files.exists(RUNS.resolve("oom/model.zip")), "a failed run wrote a model");
     }
 
-    /**
-     * The sweep issue's kill -9 of the driver, on the cluster: the client-mode driver JVM (and scripts/submit
-     * around it) dies after the first trial's row is written; {@code sweep --resume} submitted again finishes
-     * the rest, and the rows written before the kill never change.
-     */
     @Test
     @Order(4)
-    @Timeout(value = 15, unit = TimeUnit.MINUTES)
-    void aSweepWhoseDriverIsKilledIsFinishedByResume() throws Exception {
-        Path sweep = RUNS.resolve("sweep.conf");
-        Files.writeString(sweep, """
-                base = mlp.conf
-                strategy = trial-parallel
-                metric = validation.accuracy
-                goal = max
-                grid { "training.learning-rate" = [0.0005, 0.001, 0.003, 0.01] }
-                """);
-        Path out = RUNS.resolve("sweep");
-        long t0 = System.nanoTime();
-        Process killed = start("faults-sweep-killed", "scripts/submit", "sweep", sweep.toString(), "--set",
-                "training.epochs=2", "--output", out.toString(), "--master", MASTER);
-        for (int i = 0; i < 1440 && trialRows(out).isEmpty(); i++) {
-            assertTrue(killed.isAlive(), "the sweep ended before its first trial finished");
-            Thread.sleep(250);
-        }
-        List<String> before = trialRows(out);
-        assertFalse(before.isEmpty(), "no trial finished in 6 minutes");
-        killed.descendants().forEach(ProcessHandle::destroyForcibly); // the driver JVM: SIGKILL
-        killed.destroyForcibly();
-        killed.waitFor();
-        double killedAfter = (System.nanoTime() - t0) / 1e9;
-        before = trialRows(out);
-        assertTrue(before.size() < 4, "killed before the end: " + before);
-
-        long t1 = System.nanoTime();
-        Result resumed = run("faults-sweep-resumed", 12, "scripts/submit", "sweep", "--resume", out.toString(),
-                "--master", MASTER);
-        double resumedSeconds = (System.nanoTime() - t1) / 1e9;
-        assertEquals(0, resumed.exit(), resumed.output());
-        List<String> after = trialRows(out);
-        System.out.printf("sweep driver kill -9'd at %.0f s with %d of 4 trials finished; --resume on the cluster finished"
-                + " the other %d in %.0f s%n", killedAfter, before.size(), 4 - before.size(), resumedSeconds);
-        assertEquals(4, after.size(), after.toString());
-        assertEquals(before, after.subList(0, before.size()), "rows written before the kill never change");
-        assertTrue(after.stream().allMatch(r -> r.contains(",done,")),
-                "every trial finished: " + after);
-        assertTrue(Files.isRegularFile(out.resolve("best/model.zip")), "best/ holds the best trial's model");
-        for (String row : before) {
-            String trial = row.substring(0, row.indexOf(','));
-            assertFalse(resumed.output().contains("sweep trial " + trial + " "), "finished trial " + trial + " trained again");
-        }
-    }
-
-    @Test
-    @Order(5)
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void averagingGoesOnWhenAWorkerIsKilledForGood() throws Exception {
         Path out = RUNS.resolve("worker-killed");
@@ -325,17 +271,6 @@ class FaultsIT {
             Thread.sleep(250);
         }
         fail("epoch " + epochs + " not done in 6 minutes");
-    }
-
-    /** trials.csv's rows without the header; none while it does not exist yet. */
-    private static List<String> trialRows(Path sweep) {
-        Path csv = sweep.resolve("trials.csv");
-        try {
-            return Files.isRegularFile(csv) ? Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank()).toList()
-                    : List.of();
-        } catch (IOException e) {
-            return List.of(); // being replaced (written to a temporary name, then renamed)
-        }
     }
 
     private static int historyRows(Path run) {
