@@ -12,8 +12,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingWorkerStats;
 import org.deeplearning4j.spark.stats.EventStats;
-import org.deeplearning4j.spark.time.SystemClockTimeSource;
-import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -31,6 +29,7 @@ import sparktrain.driver.bench.CostModel.Calibration;
 import sparktrain.driver.bench.CostModel.Mode;
 import sparktrain.driver.bench.CostModel.Workload;
 import sparktrain.driver.training.ParameterAveraging;
+import sparktrain.driver.training.SparkStrategy;
 import sparktrain.worker.NativeThreads;
 
 import java.io.IOException;
@@ -112,9 +111,7 @@ public final class ScalingPart {
      * driver and executors share one clock anyway.
      */
     static Phases averaging(JobConfig job, List<DataSet> batches) {
-        if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
-            System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
-        }
+        SparkStrategy.useSystemClock();
         try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER)) {
             int workers = TrainJob.workers(sc, job.training());
             Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * (SparkDl4jMultiLayer for MultiLayerNetwork, SparkComputationGraph for ComputationGraph).
  * Subclasses only choose the training master for each epoch and describe it.
  */
-abstract class SparkStrategy implements TrainingStrategy {
+public abstract class SparkStrategy implements TrainingStrategy {
     private final JavaSparkContext sc;
     private final JavaRDD<DataSet> data;
     private final int localThreads;
@@ -111,7 +111,7 @@ abstract class SparkStrategy implements TrainingStrategy {
      * DL4J stamps its stats with an NTP clock by default, which fails offline; summed durations need none.
      * Executors on a cluster need the same -D in spark.executor.extraJavaOptions (README).
      */
-    static void useSystemClock() {
+    public static void useSystemClock() {
         if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
             System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
         }
