@@ -37,16 +37,22 @@ public record AutoFrequencyConfig(boolean enabled, double communicationShare, in
         if (auto.enabled) {
             return auto.first;
         }
-        if (s.config().hasPath(KEY) && s.config().getValue(KEY).valueType() == ConfigValueType.STRING
-                && !s.config().getString(KEY).trim().matches("[0-9]+")) {
-            s.problem(KEY, s.config().getString(KEY), "must be a whole number >= 1 or auto");
+        String text = quotedValue(s);
+        if (text != null && !text.matches("[0-9]+")) {
+            s.problem(KEY, text, "must be a whole number >= 1 or auto");
             return 1;
         }
         return s.intAtLeast(KEY, 1);
     }
 
     private static boolean isAuto(Settings s) {
+        String text = quotedValue(s);
+        return text != null && text.toLowerCase(Locale.ROOT).equals("auto");
+    }
+
+    /** The key's value when HOCON read it as a string (auto, or a number in quotes), trimmed; else null. */
+    private static String quotedValue(Settings s) {
         return s.config().hasPath(KEY) && s.config().getValue(KEY).valueType() == ConfigValueType.STRING
-                && s.config().getString(KEY).trim().toLowerCase(Locale.ROOT).equals("auto");
+                ? s.config().getString(KEY).trim() : null;
     }
 }

@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * submitted with scripts/submit in client mode: an application without the secret is refused, an executor
  * JVM kill -9'd mid-epoch and a Worker killed for good are survived with averaging, and an executor that
  * runs out of heap gives a one-line message naming spark.executor.memory. The tests share one cluster and
- * run in order: the clean run's accuracy is the yardstick for the fault runs, and the Worker is killed last.
+ * run in order: the clean run's accuracy is the yardstick for the fault runs, a sweep's driver is killed and the
+ * sweep resumed, and the Worker is killed last.
  * Own ports and state dir, so neither ClusterIT's cluster nor one started by hand is touched.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,6 +74,13 @@ class FaultsIT {
             }
             """;
 
+    /** Six short trials, two at a time on the two one-core executors. */
+    private static final String SWEEP = """
+            base = mlp.conf
+            strategy = trial-parallel
+            grid { "training.learning-rate" = [0.001, 0.002, 0.003, 0.005, 0.01, 0.02] }
+            """;
+
     private static double cleanAccuracy = Double.NaN;
     private static double cleanSeconds = Double.NaN;
 
@@ -83,6 +91,7 @@ class FaultsIT {
         deleteRecursively(RUNS);
         Files.createDirectories(TMP);
         Files.writeString(RUNS.resolve("mlp.conf"), JOB.formatted(TestData.FASHION_MNIST));
+        Files.writeString(RUNS.resolve("sweep.conf"), SWEEP);
         Files.writeString(RUNS.resolve("oom.conf"), OOM_JOB.formatted(TestData.FASHION_MNIST));
         Result started = run("faults-cluster-start", 8, "scripts/cluster", "start", "--workers", "2",
                 "--port", String.valueOf(MASTER_PORT), "--webui-port", String.valueOf(MASTER_UI_PORT));
@@ -199,6 +208,50 @@ class FaultsIT {
     @Test
     @Order(4)
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void aSweepWhoseDriverIsKilledIsFinishedByResume() throws Exception {
+        Path out = RUNS.resolve("sweep");
+        String[] trialSettings = {"--set", "training.epochs=2", "--set", "data.train-limit=4000", "--set", "data.test-limit=1000"};
+        long t0 = System.nanoTime();
+        Process sweep = start("faults-sweep-killed", concat(new String[]{"scripts/submit", "sweep",
+                RUNS.resolve("sweep.conf").toString(), "--output", out.toString(), "--master", MASTER}, trialSettings));
+        while (sweep.isAlive() && trialRows(out).size() < 2 && System.nanoTime() - t0 < TimeUnit.MINUTES.toNanos(8)) {
+            Thread.sleep(50);
+        }
+        assertTrue(trialRows(out).size() >= 2, "two trials finished before the kill: "
+                + Files.readString(LOGS.resolve("faults-sweep-killed.log")));
+        sweep.descendants().forEach(ProcessHandle::destroyForcibly); // the driver JVM; scripts/submit then exits
+        assertTrue(sweep.waitFor(1, TimeUnit.MINUTES), "scripts/submit did not end after its driver was killed");
+        double killedAfter = (System.nanoTime() - t0) / 1e9;
+        List<String> before = trialRows(out);
+        assertTrue(before.size() < 6, "killed before the end: " + before);
+        java.util.Map<String, String> finishedTrials = new java.util.TreeMap<>();
+        for (String row : before) {
+            Path trialJson = out.resolve("trials").resolve(row.substring(0, row.indexOf(','))).resolve("trial.json");
+            finishedTrials.put(trialJson.toString(), Files.readString(trialJson) + "@" + Files.getLastModifiedTime(trialJson));
+        }
+
+        long t1 = System.nanoTime();
+        Result resumed = run("faults-sweep-resumed", 10, "scripts/submit", "sweep", "--resume", out.toString(), "--master", MASTER);
+        double resumeSeconds = (System.nanoTime() - t1) / 1e9;
+        assertEquals(0, resumed.exit(), resumed.output());
+        List<String> after = trialRows(out);
+        System.out.printf("sweep driver kill -9'd at %.0f s with %d of 6 trials finished; --resume finished the rest in %.0f s;"
+                + " %d rows after%n", killedAfter, before.size(), resumeSeconds, after.size());
+        assertEquals(6, after.size(), after.toString());
+        assertEquals(before, after.subList(0, before.size()), "rows of trials finished before the kill never change");
+        for (var finished : finishedTrials.entrySet()) {
+            Path trialJson = Path.of(finished.getKey());
+            assertEquals(finished.getValue(), Files.readString(trialJson) + "@" + Files.getLastModifiedTime(trialJson),
+                    "a trial finished before the kill was not trained again");
+        }
+        after.forEach(row -> assertTrue(row.contains(",done,"), row));
+        JsonNode best = new ObjectMapper().readTree(out.resolve("sweep.json").toFile()).path("best");
+        assertTrue(best.at("/test/accuracy").asDouble() > 0.7, "the best trial's test metrics: " + best);
+    }
+
+    @Test
+    @Order(5)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void averagingGoesOnWhenAWorkerIsKilledForGood() throws Exception {
         Path out = RUNS.resolve("worker-killed");
         long t0 = System.nanoTime();
@@ -271,6 +324,20 @@ class FaultsIT {
             Thread.sleep(250);
         }
         fail("epoch " + epochs + " not done in 6 minutes");
+    }
+
+    /** The rows of a sweep's trials.csv, without its header; none while it is being replaced. */
+    private static List<String> trialRows(Path sweep) {
+        Path trials = sweep.resolve("trials.csv");
+        try {
+            return Files.isRegularFile(trials) ? Files.readAllLines(trials).stream().skip(1).toList() : List.of();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        return Stream.concat(Arrays.stream(a), Arrays.stream(b)).toArray(String[]::new);
     }
 
     private static int historyRows(Path run) {
