@@ -15,6 +15,7 @@ import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.core.SparktrainException;
@@ -72,7 +73,7 @@ public final class GradientSharing extends SparkStrategy {
                 : workers + " workers") + ", batch " + training.batchSize()
                 + " per worker, " + s.threshold() + " threshold " + s.initialThreshold()
                 + (s.threshold().equals("adaptive") ? " (sparsity " + s.minSparsity() + " to " + s.maxSparsity() + ")" : "")
-                + ", port " + s.unicastPort() + ", controller " + controller;
+                + ", port " + s.unicastPort() + ", controller " + controller + ":" + s.controllerPort();
     }
 
     /**
@@ -99,7 +100,11 @@ public final class GradientSharing extends SparkStrategy {
         } else {
             requireAeronTimeouts(unblock, System.getProperty(AERON_LIVENESS_PROPERTY));
         }
-        requirePortFree(s.unicastPort());
+        requirePortFree("training.sharing.unicast-port", s.unicastPort());
+        if (!ModelParameterServer.getInstance().isInitialized()) {
+            // once started, DL4J's parameter server keeps the controller port for the life of the JVM
+            requirePortFree("training.sharing.controller-port", s.controllerPort());
+        }
         return s;
     }
 
@@ -123,14 +128,13 @@ public final class GradientSharing extends SparkStrategy {
         }
     }
 
-    static void requirePortFree(int port) {
+    static void requirePortFree(String key, int port) {
         try (DatagramSocket socket = new DatagramSocket(null)) {
             socket.setReuseAddress(false);
             socket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port));
         } catch (IOException e) {
-            throw SparktrainException.usage("training.sharing.unicast-port = " + port
-                    + ": the UDP port is in use on this machine (" + e.getMessage()
-                    + "); set training.sharing.unicast-port to a free port");
+            throw SparktrainException.usage(key + " = " + port + ": the UDP port is in use on this machine ("
+                    + e.getMessage() + "); set " + key + " to a free port");
         }
     }
 
@@ -156,11 +160,13 @@ public final class GradientSharing extends SparkStrategy {
         if (!s.networkMask().isBlank()) {
             network.networkMask(s.networkMask());
         }
+        VoidConfiguration voidConfiguration = network.build();
+        voidConfiguration.setUnicastControllerPort(s.controllerPort()); // the builder's setter throws
         ThresholdAlgorithm threshold = s.threshold().equals("fixed")
                 ? new FixedThresholdAlgorithm(s.initialThreshold())
                 : new AdaptiveThresholdAlgorithm(s.initialThreshold(), s.minSparsity(), s.maxSparsity(),
                         AdaptiveThresholdAlgorithm.DEFAULT_DECAY_RATE);
-        SharedTrainingMaster.Builder master = new SharedTrainingMaster.Builder(network.build(), workers,
+        SharedTrainingMaster.Builder master = new SharedTrainingMaster.Builder(voidConfiguration, workers,
                 new MeteredThreshold(threshold), training.batchSize())
                 .batchSizePerWorker(training.batchSize())
                 .residualPostProcessor(s.residualClip() > 0

@@ -13,6 +13,7 @@ public record SharingConfig(
         int residualClipFrequency,
         int workersPerNode,
         String controllerAddress,
+        int controllerPort,
         int unicastPort,
         String networkMask) implements Serializable {
 
@@ -28,8 +29,12 @@ public record SharingConfig(
                 s.intAtLeast("training.sharing.residual-clip-frequency", 1),
                 s.intAtLeast("training.sharing.workers-per-node", 0),
                 s.string("training.sharing.controller-address"),
+                s.intIn("training.sharing.controller-port", 1024, 65535),
                 s.intIn("training.sharing.unicast-port", 1024, 65535),
                 s.string("training.sharing.network-mask"));
+        if (c.controllerPort == c.unicastPort) {
+            s.problem("training.sharing.controller-port", c.controllerPort, "must differ from training.sharing.unicast-port");
+        }
         if (c.minSparsity > c.maxSparsity) {
             s.problem("training.sharing.min-sparsity", c.minSparsity,
                     "must be <= training.sharing.max-sparsity (" + c.maxSparsity + ")");

@@ -110,6 +110,20 @@ class GradientSharingTest extends SparkTestBase {
     }
 
     @Test
+    void busyControllerPortNamesTheKeyToChange() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(0)) {
+            int port = taken.getLocalPort();
+            JobConfig job = job("training.mode=sharing", "training.sharing.controller-port=" + port);
+            SparktrainException e = assertThrows(SparktrainException.class,
+                    () -> new GradientSharing(sc, NetworkFactory.build(job.model(), job.training(), 1, FashionMnistTask.SHAPE),
+                            sc.parallelize(List.<DataSet>of()), job.training(), 2, 1, 1, null));
+            assertEquals(ExitCode.USAGE, e.exitCode());
+            assertTrue(e.getMessage().contains("training.sharing.controller-port = " + port + ": the UDP port is in use"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void aeronTimeoutBelowTheLivenessTimeoutIsAClearError() {
         SparktrainException e = assertThrows(SparktrainException.class,
                 () -> GradientSharing.requireAeronTimeouts("15000000000", null));
