@@ -326,14 +326,9 @@ class FaultsIT {
         fail("epoch " + epochs + " not done in 6 minutes");
     }
 
-    /** The rows of a sweep's trials.csv, without its header; none while it is being replaced. */
+    /** The rows of a sweep's trials.csv, without its header. */
     private static List<String> trialRows(Path sweep) {
-        Path trials = sweep.resolve("trials.csv");
-        try {
-            return Files.isRegularFile(trials) ? Files.readAllLines(trials).stream().skip(1).toList() : List.of();
-        } catch (IOException e) {
-            return List.of();
-        }
+        return dataRows(sweep.resolve("trials.csv"));
     }
 
     private static String[] concat(String[] a, String[] b) {
@@ -341,11 +336,15 @@ class FaultsIT {
     }
 
     private static int historyRows(Path run) {
-        Path history = run.resolve("history.csv");
+        return dataRows(run.resolve("history.csv")).size();
+    }
+
+    /** A CSV file's rows without its header; none while it is missing or being replaced (temporary name, rename). */
+    private static List<String> dataRows(Path csv) {
         try {
-            return Files.isRegularFile(history) ? (int) Files.readAllLines(history).stream().skip(1).count() : 0;
+            return Files.isRegularFile(csv) ? Files.readAllLines(csv).stream().skip(1).toList() : List.of();
         } catch (IOException e) {
-            return 0; // being replaced (written to a temporary name, then renamed)
+            return List.of();
         }
     }
 

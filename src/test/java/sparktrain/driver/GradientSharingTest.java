@@ -95,31 +95,17 @@ class GradientSharingTest extends SparkTestBase {
         }
     }
 
-    @Test
-    void busyPortNamesTheKeyToChange() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"training.sharing.unicast-port", "training.sharing.controller-port"})
+    void busyPortNamesTheKeyToChange(String key) throws Exception {
         try (DatagramSocket taken = new DatagramSocket(0)) {
             int port = taken.getLocalPort();
-            JobConfig job = job("training.mode=sharing", "training.sharing.unicast-port=" + port);
+            JobConfig job = job("training.mode=sharing", key + "=" + port);
             SparktrainException e = assertThrows(SparktrainException.class,
                     () -> new GradientSharing(sc, NetworkFactory.build(job.model(), job.training(), 1, FashionMnistTask.SHAPE),
                             sc.parallelize(List.<DataSet>of()), job.training(), 2, 1, 1, null));
             assertEquals(ExitCode.USAGE, e.exitCode());
-            assertTrue(e.getMessage().contains("training.sharing.unicast-port = " + port + ": the UDP port is in use"),
-                    e.getMessage());
-        }
-    }
-
-    @Test
-    void busyControllerPortNamesTheKeyToChange() throws Exception {
-        try (DatagramSocket taken = new DatagramSocket(0)) {
-            int port = taken.getLocalPort();
-            JobConfig job = job("training.mode=sharing", "training.sharing.controller-port=" + port);
-            SparktrainException e = assertThrows(SparktrainException.class,
-                    () -> new GradientSharing(sc, NetworkFactory.build(job.model(), job.training(), 1, FashionMnistTask.SHAPE),
-                            sc.parallelize(List.<DataSet>of()), job.training(), 2, 1, 1, null));
-            assertEquals(ExitCode.USAGE, e.exitCode());
-            assertTrue(e.getMessage().contains("training.sharing.controller-port = " + port + ": the UDP port is in use"),
-                    e.getMessage());
+            assertTrue(e.getMessage().contains(key + " = " + port + ": the UDP port is in use"), e.getMessage());
         }
     }
 
