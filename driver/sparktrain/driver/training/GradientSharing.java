@@ -24,6 +24,7 @@ import sparktrain.core.config.TrainingConfig;
 import sparktrain.core.model.BatchNormStats;
 import sparktrain.worker.DrainEncodingCounters;
 import sparktrain.worker.MeteredThreshold;
+import sparktrain.worker.SharingPorts;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -155,13 +156,12 @@ public final class GradientSharing extends SparkStrategy {
     static SharedTrainingMaster master(SharingConfig s, String controllerAddress, TrainingConfig training,
                                        int workers, long seed, String exportDirectory) {
         VoidConfiguration.VoidConfigurationBuilder network = VoidConfiguration.builder()
-                .unicastPort(s.unicastPort())
+                .portSupplier(new SharingPorts(s.controllerPort(), s.unicastPort()))
                 .controllerAddress(controllerAddress);
         if (!s.networkMask().isBlank()) {
             network.networkMask(s.networkMask());
         }
         VoidConfiguration voidConfiguration = network.build();
-        voidConfiguration.setUnicastControllerPort(s.controllerPort()); // the builder's setter throws
         ThresholdAlgorithm threshold = s.threshold().equals("fixed")
                 ? new FixedThresholdAlgorithm(s.initialThreshold())
                 : new AdaptiveThresholdAlgorithm(s.initialThreshold(), s.minSparsity(), s.maxSparsity(),
