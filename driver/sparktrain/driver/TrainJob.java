@@ -161,7 +161,11 @@ public final class TrainJob {
                 try {
                     result = loop.run(strategy, start);
                 } catch (SparktrainException e) {
-                    throw e.exitCode() == ExitCode.DIVERGED ? markLastGood(e, checkpoints, output) : e;
+                    throw switch (e.exitCode()) {
+                        case DIVERGED -> markLastGood(e, checkpoints, output);
+                        case WORKER_LOST -> withLastCheckpoint(e, checkpoints, output);
+                        default -> e;
+                    };
                 }
                 Map<String, Object> test = task.testMetrics(result.network());
                 outputs.writeJson(RunOutputs.METRICS, metrics(test, metric, result));
@@ -206,6 +210,14 @@ public final class TrainJob {
                         + "): continue from it with train --resume " + output + " --set training.learning-rate=LOWER")
                 .orElse("; no checkpoint was written before it");
         return new SparktrainException(ExitCode.DIVERGED, problem + more, diverged);
+    }
+
+    /** A stopped run's error, with the checkpoint it can continue from. */
+    static SparktrainException withLastCheckpoint(SparktrainException stopped, Checkpoints checkpoints, String output) {
+        String more = checkpoints.newest()
+                .map(p -> "; the last checkpoint is " + p + ": continue from it with train --resume " + output)
+                .orElse("; no checkpoint was written before it");
+        return new SparktrainException(stopped.exitCode(), stopped.problems().get(0) + more, stopped);
     }
 
     /** The model and metrics are written by now: a report that cannot be drawn is a warning, not a failed run. */

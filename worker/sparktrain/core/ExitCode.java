@@ -6,7 +6,8 @@ public enum ExitCode {
     FAILURE(1),
     USAGE(2),
     BAD_DATA(3),
-    DIVERGED(4);
+    DIVERGED(4),
+    WORKER_LOST(5);
 
     public final int code;
 

@@ -121,6 +121,17 @@ public final class Checkpoints {
         }
     }
 
+    /** The newest complete checkpoint's directory, if any, without reading it. */
+    public Optional<Path> newest() {
+        try {
+            List<Path> all = complete(HadoopFiles.fileSystem(dir));
+            return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+        } catch (IOException e) {
+            log.warn("cannot list the checkpoints in {}: {}", dir, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
     private static void writeModel(FileSystem fs, Path path, Model network) throws IOException {
         try (OutputStream out = fs.create(path, false)) {
             ModelSerializer.writeModel(network, out, true);

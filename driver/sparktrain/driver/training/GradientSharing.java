@@ -199,7 +199,16 @@ public final class GradientSharing extends SparkStrategy {
     @Override
     public void fitEpoch(int epoch) {
         MeteredThreshold.drain();
-        super.fitEpoch(epoch);
+        try (LostWorkerWatch watch = LostWorkerWatch.start(sc)) {
+            try {
+                super.fitEpoch(epoch);
+            } catch (Exception e) { // Spark's SparkException is a checked exception that Scala throws anyway
+                if (watch.failed()) {
+                    throw watch.error(epoch, e);
+                }
+                throw e;
+            }
+        }
         lastEpoch = sc.isLocal() ? fromCounters(List.of(MeteredThreshold.drain())) : drainExecutors();
         if (BatchNormStats.hasBatchNorm(network())) {
             if (calibration == null) {
