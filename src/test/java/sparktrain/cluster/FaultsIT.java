@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Faults and security on a real two-worker standalone cluster (scripts/cluster, secure defaults), jobs
  * submitted with scripts/submit in client mode: an application without the secret is refused, an executor
- * JVM kill -9'd mid-epoch and a Worker killed for good are survived with averaging, and an executor that
- * runs out of heap gives a one-line message naming spark.executor.memory. The tests share one cluster and
+ * JVM kill -9'd mid-epoch and a Worker killed for good are survived with averaging, gradient sharing stops at once
+ * when its executor is killed and finishes with train --resume, and an executor that runs out of heap gives a
+ * one-line message naming spark.executor.memory. The tests share one cluster and
  * run in order: the clean run's accuracy is the yardstick for the fault runs, a sweep's driver is killed and the
  * sweep resumed, and the Worker is killed last.
  * Own ports and state dir, so neither ClusterIT's cluster nor one started by hand is touched.
@@ -74,6 +75,20 @@ class FaultsIT {
             }
             """;
 
+    /**
+     * Gradient sharing on one executor (spark.cores.max = 1): DL4J binds the unicast port once per host, so two
+     * executors of one host cannot share. 18,000 images make epochs of about 10 s, time to kill in epoch 2.
+     */
+    private static final String SHARING_JOB = """
+            name = faults-sharing
+            data { path = "%s", train-limit = 20000, test-limit = 10000 }
+            model { type = mlp, hidden-layers = [128] }
+            training {
+              mode = sharing, epochs = 3, workers = 1, batch-size = 32, loss-sample = 500
+              sharing { workers-per-node = 1, controller-port = 49941, unicast-port = 40941 }
+            }
+            """;
+
     /** Six short trials, two at a time on the two one-core executors. */
     private static final String SWEEP = """
             base = mlp.conf
@@ -93,6 +108,7 @@ class FaultsIT {
         Files.writeString(RUNS.resolve("mlp.conf"), JOB.formatted(TestData.FASHION_MNIST));
         Files.writeString(RUNS.resolve("sweep.conf"), SWEEP);
         Files.writeString(RUNS.resolve("oom.conf"), OOM_JOB.formatted(TestData.FASHION_MNIST));
+        Files.writeString(RUNS.resolve("sharing.conf"), SHARING_JOB.formatted(TestData.FASHION_MNIST));
         Result started = run("faults-cluster-start", 8, "scripts/cluster", "start", "--workers", "2",
                 "--port", String.valueOf(MASTER_PORT), "--webui-port", String.valueOf(MASTER_UI_PORT));
         assertEquals(0, started.exit(), started.output());
@@ -167,7 +183,7 @@ class FaultsIT {
                 "--output", out.toString(), "--master", MASTER);
         awaitEpochs(out, 1, job);
         Thread.sleep(3000); // into epoch 2
-        long victim = executorOf("worker-1");
+        long victim = executorUnder(STATE.resolve("worker-1"));
         assertTrue(ProcessHandle.of(victim).orElseThrow().destroyForcibly(), "could not kill executor " + victim);
         double killedAfter = (System.nanoTime() - t0) / 1e9;
         Result result = finish("faults-executor-killed", job, 12);
@@ -251,6 +267,41 @@ class FaultsIT {
 
     @Test
     @Order(5)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void sharingStopsAtOnceWhenItsExecutorIsKilledAndResumeFinishesTheRun() throws Exception {
+        Path out = RUNS.resolve("sharing-executor-killed");
+        Process job = start("faults-sharing-killed", "scripts/submit", "train", RUNS.resolve("sharing.conf").toString(),
+                "--output", out.toString(), "--master", MASTER, "--conf", "spark.cores.max=1");
+        awaitEpochs(out, 1, job);
+        Thread.sleep(2000); // into epoch 2
+        long victim = executorUnder(STATE);
+        assertTrue(ProcessHandle.of(victim).orElseThrow().destroyForcibly(), "could not kill executor " + victim);
+        long killedAt = System.nanoTime();
+        Result stopped = finish("faults-sharing-killed", job, 5);
+        double stopSeconds = (System.nanoTime() - killedAt) / 1e9;
+        String error = errorLine(stopped.output());
+        System.out.printf("sharing: executor %d kill -9'd in epoch 2: exit %d %.0f s later: %s%n", victim,
+                stopped.exit(), stopSeconds, error);
+        assertEquals(5, stopped.exit(), stopped.output());
+        assertTrue(error.contains("epoch 2: a worker failed during gradient sharing") && error.contains("ExecutorLostFailure")
+                && error.contains("train --resume " + out), error);
+        assertEquals(1, historyRows(out), "epoch 1 in history.csv");
+        assertTrue(Files.isRegularFile(out.resolve("checkpoints/epoch-0001/state.json")), "epoch 1's checkpoint");
+
+        long t0 = System.nanoTime();
+        Result resumed = run("faults-sharing-resumed", 8, "scripts/submit", "train", "--resume", out.toString(),
+                "--master", MASTER, "--conf", "spark.cores.max=1");
+        assertEquals(0, resumed.exit(), resumed.output());
+        double accuracy = testAccuracy(out);
+        System.out.printf("sharing: train --resume finished epochs 2 and 3 in %.0f s, test accuracy %.4f%n",
+                (System.nanoTime() - t0) / 1e9, accuracy);
+        assertEquals(3, historyRows(out), "all epochs in history.csv");
+        // before SharingPorts the executor took itself for the mesh's root and the driver's model stayed at chance
+        assertTrue(accuracy > 0.7, "gradient sharing on the cluster learns: test accuracy " + accuracy);
+    }
+
+    @Test
+    @Order(6)
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void averagingGoesOnWhenAWorkerIsKilledForGood() throws Exception {
         Path out = RUNS.resolve("worker-killed");
@@ -348,13 +399,13 @@ class FaultsIT {
         }
     }
 
-    /** The executor JVM (CoarseGrainedExecutorBackend) that runs in the given worker's work dir. */
-    private static long executorOf(String worker) {
+    /** An executor JVM (CoarseGrainedExecutorBackend) that runs under the given directory (a worker's, or the cluster's). */
+    private static long executorUnder(Path dir) {
         return ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
-                .filter(p -> cwd(p).startsWith(STATE.resolve(worker).toString()))
+                .filter(p -> cwd(p).startsWith(dir.toString()))
                 .mapToLong(ProcessHandle::pid).findFirst()
-                .orElseThrow(() -> new AssertionError("no executor running under " + STATE.resolve(worker)));
+                .orElseThrow(() -> new AssertionError("no executor running under " + dir));
     }
 
     private static String cwd(ProcessHandle p) {
