@@ -136,7 +136,7 @@ public final class Doctor {
         boolean sharing = job.training().mode().equals("sharing");
         List<Finding> out = new ArrayList<>();
         ProbeReport me = DoctorProbe.probe(new DoctorProbe.Request(dataPath(job), dataFiles(job),
-                sharing ? job.training().sharing().unicastPort() : 0, null, 0,
+                sharing ? job.training().sharing().controllerPort() : 0, null, 0,
                 sharing ? job.training().sharing().networkMask() : ""));
         String where = local ? "driver (and local executors)" : "driver";
         out.add(flags(where, me, OPENS_FIX_DRIVER));
@@ -304,7 +304,7 @@ public final class Doctor {
 
     static List<Finding> sharingOnDriver(SharingConfig s, ProbeReport me, SparkConf conf) {
         List<Finding> out = new ArrayList<>();
-        out.add(port("driver", s, me));
+        out.add(port("driver", "training.sharing.controller-port", s.controllerPort(), me));
         String controller = s.controllerAddress().isBlank() ? conf.get("spark.driver.host", "") : s.controllerAddress();
         String key = s.controllerAddress().isBlank() ? "spark.driver.host" : "training.sharing.controller-address";
         if (controller.isBlank()) {
@@ -335,12 +335,13 @@ public final class Doctor {
         return out;
     }
 
-    static Finding port(String where, SharingConfig s, ProbeReport r) {
+    /** The driver binds the controller port, each executor the unicast port. */
+    static Finding port(String where, String key, int port, ProbeReport r) {
         if (Boolean.FALSE.equals(r.portFree())) {
-            return Finding.error(where, "sharing port", "UDP " + s.unicastPort() + " is in use (" + r.problems().get("port")
-                    + ")", "set training.sharing.unicast-port to a port free on every node");
+            return Finding.error(where, "sharing port", "UDP " + port + " is in use (" + r.problems().get("port")
+                    + ")", "set " + key + " to a free port" + (key.endsWith("unicast-port") ? " on every node" : ""));
         }
-        return Finding.ok(where, "sharing port", "UDP " + s.unicastPort() + " free");
+        return Finding.ok(where, "sharing port", "UDP " + port + " free");
     }
 
     static String dataPath(JobConfig job) {
@@ -509,7 +510,7 @@ public final class Doctor {
             out.add(executorKryo(where, r));
             out.addAll(space(where, r, sharing));
             if (sharing) {
-                out.add(port(where, s, r));
+                out.add(port(where, "training.sharing.unicast-port", s.unicastPort(), r));
                 if (perHost.get(r.host()) > 1) {
                     out.add(Finding.error(where, "sharing port", perHost.get(r.host()) + " executor JVMs on host " + r.host()
                                     + " would each bind UDP " + s.unicastPort(),

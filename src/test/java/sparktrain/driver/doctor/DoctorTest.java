@@ -92,18 +92,18 @@ class DoctorTest {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0))) {
             int port = taken.getLocalPort();
             Run run = sparktrain("doctor", jobFile().toString(), "--set", "training.mode=sharing",
-                    "--set", "training.updater=sgd", "--set", "training.sharing.unicast-port=" + port);
+                    "--set", "training.updater=sgd", "--set", "training.sharing.controller-port=" + port);
             assertEquals(2, run.code(), run.out() + run.err());
-            String row = row(run, "sharing port");
+            String row = row(run, "sharing port"); // local mode: the driver's parameter server serves the local workers
             assertTrue(row.startsWith("error") && row.contains("UDP " + port + " is in use")
-                    && row.contains("set training.sharing.unicast-port to a port free on every node"), row);
+                    && row.contains("set training.sharing.controller-port to a free port"), row);
         }
     }
 
     @Test
     void aFreeSharingPortAndTheControllerAreOk() throws IOException {
         Run run = sparktrain("doctor", jobFile().toString(), "--set", "training.mode=sharing",
-                "--set", "training.updater=sgd", "--set", "training.sharing.unicast-port=" + freeUdpPort());
+                "--set", "training.updater=sgd", "--set", "training.sharing.controller-port=" + freeUdpPort());
         assertEquals(0, run.code(), run.out() + run.err());
         assertTrue(row(run, "sharing port").startsWith("ok"), run.out());
         assertTrue(row(run, "controller address").contains("127.0.0.1"), run.out());
