@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.core.config.JobConfig;
@@ -72,8 +73,22 @@ public final class TrialRunner {
         @Override
         public String call(String segmentJson) throws IOException {
             Segment segment = JSON.readValue(segmentJson, Segment.class);
-            return JSON.writeValueAsString(run(segment, singleJvm(segment.threads())));
+            try {
+                return JSON.writeValueAsString(run(segment, singleJvm(segment.threads())));
+            } finally {
+                releaseNativeMemory();
+            }
         }
+    }
+
+    /**
+     * ND4J's arrays live off the heap and are freed only when the garbage collector finds their small heap
+     * handles, which a large heap seldom does: a trial-parallel LeNet sweep on the full data set grew its JVM
+     * (6 GB heap) to 22.8 GB resident after 70 minutes and 5 finished trials, when the 24 GB machine ran out. Each segment's batches, shuffles and this task thread's workspaces are garbage once it ends.
+     */
+    static void releaseNativeMemory() {
+        Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
+        System.gc();
     }
 
     public static Strategies singleJvm(int threads) {
