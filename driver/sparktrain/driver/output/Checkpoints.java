@@ -102,13 +102,12 @@ public final class Checkpoints {
      * @return the checkpoint marked, if there is one
      */
     public Optional<Path> markLastGood(String reason) {
-        FileSystem fs = HadoopFiles.fileSystem(dir);
+        Optional<Path> newest = newest();
+        if (newest.isEmpty()) {
+            return Optional.empty();
+        }
+        Path last = newest.get();
         try {
-            List<Path> all = complete(fs);
-            if (all.isEmpty()) {
-                return Optional.empty();
-            }
-            Path last = all.get(all.size() - 1);
             java.util.Map<String, Object> mark = new java.util.LinkedHashMap<>();
             mark.put("checkpoint", last.getName());
             mark.put("reason", reason);

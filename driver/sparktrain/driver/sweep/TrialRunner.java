@@ -84,7 +84,8 @@ public final class TrialRunner {
     /**
      * ND4J's arrays live off the heap and are freed only when the garbage collector finds their small heap
      * handles, which a large heap seldom does: a trial-parallel LeNet sweep on the full data set grew its JVM
-     * (6 GB heap) to 22.8 GB resident after 70 minutes and 5 finished trials, when the 24 GB machine ran out. Each segment's batches, shuffles and this task thread's workspaces are garbage once it ends.
+     * (6 GB heap) to 22.8 GB resident after 70 minutes and 5 finished trials, when the 24 GB machine ran out.
+     * Each segment's batches, shuffles and this task thread's workspaces are garbage once it ends.
      */
     static void releaseNativeMemory() {
         Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
