@@ -4,6 +4,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.core.OneDnn;
 import sparktrain.core.config.JobConfig;
 import sparktrain.core.io.HadoopFiles;
 import sparktrain.driver.training.GradientSharing;
@@ -38,6 +39,10 @@ public final class SparkContexts {
                 conf.set("spark.kryo.registrator",
                         registrators.isBlank() ? ND4J_REGISTRATOR : registrators + "," + ND4J_REGISTRATOR);
             }
+        }
+        String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
+        if (!executorOptions.contains(OneDnn.HELPERS_DISABLE)) {
+            conf.set("spark.executor.extraJavaOptions", (executorOptions + " " + OneDnn.JAVA_OPTION).trim());
         }
         if (job.training().mode().equals("sharing")) {
             String aeron = "-D" + GradientSharing.AERON_UNBLOCK_PROPERTY + "=" + GradientSharing.AERON_UNBLOCK_NANOS;

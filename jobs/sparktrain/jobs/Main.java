@@ -3,6 +3,7 @@ package sparktrain.jobs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import sparktrain.core.ExitCode;
+import sparktrain.core.OneDnn;
 import sparktrain.core.SparktrainException;
 
 import java.io.PrintWriter;
@@ -33,6 +34,7 @@ public final class Main implements Callable<Integer> {
     }
 
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        OneDnn.enable();
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);

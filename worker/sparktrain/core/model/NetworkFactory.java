@@ -22,12 +22,18 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+import sparktrain.core.OneDnn;
 import org.nd4j.linalg.schedule.ISchedule;
+import sparktrain.core.OneDnn;
 import sparktrain.core.config.ModelConfig;
 import sparktrain.core.config.TrainingConfig;
 
 /** Builds the network a job file describes. The same seed and config always give the same initial weights. */
 public final class NetworkFactory {
+    static {
+        OneDnn.enable();
+    }
+
     private NetworkFactory() {
     }
 
