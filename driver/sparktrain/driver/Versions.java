@@ -1,6 +1,7 @@
 package sparktrain.driver;
 
 import org.nd4j.linalg.factory.Nd4j;
+import sparktrain.core.OneDnn;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ public final class Versions {
         v.put("nd4jBackend", Nd4j.getBackend().getClass().getSimpleName());
         Object blas = Nd4j.getExecutioner().getEnvironmentInformation().get("blas.vendor");
         v.put("blas", blas == null ? "unknown" : blas.toString());
+        v.put("oneDnn", OneDnn.inUse());
         v.put("java", System.getProperty("java.version"));
         v.put("gitCommit", System.getProperty("sparktrain.git.commit", "unknown"));
         return v;

@@ -10,7 +10,8 @@ import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 /** The {@code sparktrain} command line. Exit codes: README "Exit codes" and {@link ExitCode}. */
-@Command(name = "sparktrain", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+@Command(name = "sparktrain", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = VersionProvider.class,
         description = "Train deep networks data-parallel on Apache Spark with Deeplearning4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, GenerateCommand.class, PredictCommand.class, SweepCommand.class,
                 DoctorCommand.class, CheckEquivalenceCommand.class, BenchOverheadCommand.class, BenchCommand.class})

@@ -14,6 +14,12 @@ public final class OneDnn {
     private OneDnn() {
     }
 
+    /** Whether DL4J's layers in this JVM run through oneDNN: helpers allowed and natives built with it. */
+    public static boolean inUse() {
+        return "false".equals(System.getProperty(HELPERS_DISABLE))
+                && org.nd4j.nativeblas.Nd4jCpu.Environment.getInstance().isUseMKLDNN();
+    }
+
     /** In this JVM; DL4J reads the property whenever it creates a layer. */
     public static void enable() {
         if (System.getProperty(HELPERS_DISABLE) == null) {

@@ -1,5 +1,6 @@
 package sparktrain.driver.bench;
 
+import sparktrain.core.OneDnn;
 import sparktrain.core.SparktrainException;
 import sparktrain.core.io.HadoopFiles;
 
@@ -66,7 +67,8 @@ public final class BenchmarksFile {
     /** The machine block: where and when the last run was, and how to repeat it. */
     public static String machineBlock(Machine m, String command) {
         return "Last run: " + m.date() + ", commit `" + m.shortCommit() + "`, `" + command + "`.\n\n"
-                + "Machine: " + m.describe() + "; ND4J 1.0.0-M2.1 `nd4j-native` (OpenBLAS), Spark 3.5.7, no GPU.";
+                + "Machine: " + m.describe() + "; ND4J 1.0.0-M2.1 `nd4j-native` (OpenBLAS"
+                + (OneDnn.inUse() ? ", DL4J layers through oneDNN" : "") + "), Spark 3.5.7, no GPU.";
     }
 
     /** The line every part's block starts with. */

@@ -22,8 +22,15 @@ public final class Nd4jCpu {
             return INSTANCE;
         }
 
+        /** False on a backend without ND4J's CPU natives (the CUDA build compiles without them). */
         public boolean isUseMKLDNN() {
-            return org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu.Environment.getInstance().isUseONEDNN();
+            try {
+                Class<?> environment = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+                Object instance = environment.getMethod("getInstance").invoke(null);
+                return (Boolean) environment.getMethod("isUseONEDNN").invoke(instance);
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return false;
+            }
         }
     }
 }

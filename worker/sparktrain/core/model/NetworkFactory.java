@@ -171,7 +171,9 @@ public final class NetworkFactory {
             list.layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
                     .kernelSize(2, 2).stride(2, 2).build());
         }
-        list.layer(new DenseLayer.Builder().nOut(model.denseSize()).build());
+        if (model.denseSize() > 0) {
+            list.layer(new DenseLayer.Builder().nOut(model.denseSize()).build());
+        }
         OutputLayer.Builder out = classifierOutput(model, shape);
         if (model.dropout() > 0) {
             out.dropOut(retain(model));

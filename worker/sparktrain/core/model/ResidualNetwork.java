@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -44,12 +45,19 @@ final class ResidualNetwork {
             }
             last = residualBlock(g, "block" + stage, last, channels.get(stage));
         }
-        g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
+        if (model.globalPooling()) {
+            g.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last);
+            last = "pool";
+        }
+        if (model.denseSize() > 0) {
+            g.addLayer("dense", new DenseLayer.Builder().nOut(model.denseSize()).activation(Activation.RELU).build(), last);
+            last = "dense";
+        }
         OutputLayer.Builder out = NetworkFactory.classifierOutput(model, shape);
         if (model.dropout() > 0) {
             out.dropOut(1.0 - model.dropout());
         }
-        g.addLayer("output", out.build(), "pool");
+        g.addLayer("output", out.build(), last);
         return g.setOutputs("output").build();
     }
 

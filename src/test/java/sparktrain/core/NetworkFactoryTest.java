@@ -4,6 +4,8 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -44,6 +46,29 @@ class NetworkFactoryTest {
             assertEquals(conf, ComputationGraphConfiguration.fromJson(conf.toJson()));
         }
         assertArrayEquals(new long[] {3, 10}, Networks.output(network, Nd4j.rand(3, 784)).shape());
+    }
+
+    /** Guards the ND4J natives with oneDNN and the shim that lets DL4J find them (OneDnn, Nd4jCpu). */
+    @Test
+    void convolutionsRunThroughOneDnn() {
+        JobConfig job = job("model.type=lenet5", "model.batch-norm=true");
+        MultiLayerNetwork lenet = (MultiLayerNetwork) NetworkFactory.build(job.model(), job.training(), job.seed(), SHAPE);
+        assertTrue(lenet.getLayer(0).getHelper() instanceof MKLDNNConvHelper,
+                "conv layer helper: " + lenet.getLayer(0).getHelper() + " (the linux-x86_64-onednn natives missing?)");
+        assertTrue(lenet.getLayer(1).getHelper() instanceof MKLDNNBatchNormHelper, "" + lenet.getLayer(1).getHelper());
+    }
+
+    @Test
+    void resnetHeadIsGlobalPoolingOrFlattenedDense() {
+        ComputationGraph pooled = (ComputationGraph) NetworkFactory.build(job("model.type=resnet-small",
+                "model.conv-channels=[8, 16]", "model.dense-size=0").model(), job().training(), 1, SHAPE);
+        ComputationGraph flat = (ComputationGraph) NetworkFactory.build(job("model.type=resnet-small",
+                "model.conv-channels=[8, 16]", "model.dense-size=32", "model.global-pooling=false").model(),
+                job().training(), 1, SHAPE);
+        assertEquals(16 * 10 + 10, pooled.getLayer("output").numParams());
+        assertEquals(7 * 7 * 16 * 32 + 32, flat.getLayer("dense").numParams());
+        assertEquals(32 * 10 + 10, flat.getLayer("output").numParams());
+        assertArrayEquals(new long[] {2, 10}, Networks.output(flat, Nd4j.rand(2, 784)).shape());
     }
 
     @Test

@@ -61,6 +61,13 @@ class CliTest {
     }
 
     @Test
+    void everyCommandHasHelp() {
+        Run run = sparktrain("train", "--help");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("--resume"), run.out());
+    }
+
+    @Test
     void unknownOption() {
         assertOneLineError(sparktrain("train", "x.conf", "--bogus"), 2, "Unknown option: '--bogus'");
     }
