@@ -7,6 +7,8 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.driver.training.SparkStrategy;
+import sparktrain.worker.AugmentImages;
 import sparktrain.core.ExitCode;
 import sparktrain.core.SparktrainException;
 import sparktrain.core.config.JobConfig;
@@ -242,13 +244,17 @@ public final class TrainJob {
 
     public static TrainingStrategy strategy(JobConfig job, JavaSparkContext sc, Model network,
                                      JavaRDD<DataSet> rdd, int workers, int localThreads, String exportDirectory) {
-        return switch (job.training().mode()) {
+        SparkStrategy strategy = switch (job.training().mode()) {
             case "averaging" -> new ParameterAveraging(sc, network, rdd, job.training(), workers, job.seed(),
                     localThreads, exportDirectory);
             case "sharing" -> new GradientSharing(sc, network, rdd, job.training(), workers, job.seed(),
                     localThreads, exportDirectory);
             default -> throw SparktrainException.usage("training.mode = " + job.training().mode() + ": not supported");
         };
+        if (job.data().augments()) {
+            strategy.augmentEachEpoch(AugmentImages.of(job.data(), FashionMnistTask.SHAPE, job.seed()));
+        }
+        return strategy;
     }
 
     /**

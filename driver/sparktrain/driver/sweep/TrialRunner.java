@@ -7,6 +7,8 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.driver.tasks.FashionMnistTask;
+import sparktrain.worker.AugmentImages;
 import sparktrain.core.config.JobConfig;
 import sparktrain.core.config.JobFiles;
 import sparktrain.core.config.TrainingConfig;
@@ -95,7 +97,9 @@ public final class TrialRunner {
     public static Strategies singleJvm(int threads) {
         return (job, network, batches, epochsDone) -> {
             NativeThreads.limit(threads);
-            return new SingleJvm(network, batches, new Random(job.seed() + epochsDone));
+            SingleJvm strategy = new SingleJvm(network, batches, new Random(job.seed() + epochsDone));
+            return job.data().augments()
+                    ? strategy.augmentEachEpoch(AugmentImages.of(job.data(), FashionMnistTask.SHAPE, job.seed())) : strategy;
         };
     }
 

@@ -3,10 +3,12 @@ package sparktrain.driver.training;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.worker.AugmentImages;
 import sparktrain.core.model.Networks;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 
@@ -15,6 +17,7 @@ public final class SingleJvm implements TrainingStrategy {
     private final Model network;
     private final List<DataSet> batches;
     private final Random shuffle;
+    private AugmentImages augment;
 
     /** @param shuffle reorders the minibatches every epoch; null keeps their order (for exact comparisons) */
     public SingleJvm(Model network, List<DataSet> batches, Random shuffle) {
@@ -23,12 +26,20 @@ public final class SingleJvm implements TrainingStrategy {
         this.shuffle = shuffle;
     }
 
+    /** Trains every epoch on the minibatches changed anew by {@code augment}. */
+    public SingleJvm augmentEachEpoch(AugmentImages augment) {
+        this.augment = augment;
+        return this;
+    }
+
     @Override
     public void fitEpoch(int epoch) {
         if (shuffle != null) {
             Collections.shuffle(batches, shuffle);
         }
-        Networks.fit(network, new ExistingDataSetIterator(batches));
+        Iterator<DataSet> epochBatches = augment == null ? batches.iterator()
+                : augment.forEpoch(epoch).call(0, batches.iterator());
+        Networks.fit(network, new ExistingDataSetIterator(epochBatches));
     }
 
     @Override

@@ -13,6 +13,7 @@ import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.driver.progress.JobNames;
+import sparktrain.worker.AugmentImages;
 import sparktrain.worker.NativeThreads;
 import sparktrain.worker.PinTaskGpu;
 
@@ -33,6 +34,7 @@ public abstract class SparkStrategy implements TrainingStrategy {
     private SparkDl4jMultiLayer multiLayer;
     private SparkComputationGraph graph;
     private Consumer<SparkTrainingStats> statsSink;
+    private AugmentImages augment;
 
     /**
      * @param data minibatches of {@code training.batch-size} examples each (the training master caches it)
@@ -45,6 +47,11 @@ public abstract class SparkStrategy implements TrainingStrategy {
                 ? data.mapPartitions(new PinTaskGpu(), true) : data;
         this.localThreads = localThreads;
         this.network = network;
+    }
+
+    /** Trains every epoch on the images changed anew by {@code augment} (DL4J caches the data it is given). */
+    public void augmentEachEpoch(AugmentImages augment) {
+        this.augment = augment;
     }
 
     /** The training master for {@code epoch}: a new one, or the same one as before to keep its state. */
@@ -67,12 +74,14 @@ public abstract class SparkStrategy implements TrainingStrategy {
         if (localThreads > 0) {
             NativeThreads.limit(localThreads);
         }
+        JavaRDD<DataSet> epochData = augment == null ? data
+                : data.mapPartitionsWithIndex(augment.forEpoch(epoch), true);
         try {
             long begin = System.nanoTime();
             if (multiLayer != null) {
-                network = multiLayer.fit(data);
+                network = multiLayer.fit(epochData);
             } else {
-                network = graph.fit(data);
+                network = graph.fit(epochData);
             }
             SparkTrainingStats stats = master.getTrainingStats();
             if (statsSink != null && stats != null) {
@@ -80,6 +89,9 @@ public abstract class SparkStrategy implements TrainingStrategy {
             }
             afterEpoch(epoch, (System.nanoTime() - begin) / 1e9, stats);
         } finally {
+            if (epochData != data) {
+                epochData.unpersist(false);
+            }
             sc.setJobDescription(null);
             if (localThreads > 0) {
                 NativeThreads.limit(Runtime.getRuntime().availableProcessors());

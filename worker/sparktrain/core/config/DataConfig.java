@@ -17,7 +17,9 @@ public record DataConfig(
         int sequenceLength,
         String csvLayout,
         int sineSeries,
-        double sineNoise) implements Serializable {
+        double sineNoise,
+        boolean augmentFlip,
+        int augmentShift) implements Serializable {
 
     public static final List<String> TYPES = List.of("fashion-mnist", "text", "sine", "csv-sequences");
     public static final List<String> CSV_LAYOUTS = List.of("files", "series");
@@ -33,12 +35,25 @@ public record DataConfig(
                 s.intAtLeast("data.sequence-length", 2),
                 s.choice("data.csv-layout", CSV_LAYOUTS),
                 s.intAtLeast("data.sine.series", 1),
-                s.doubleIn("data.sine.noise", 0.0, Double.MAX_VALUE, false));
+                s.doubleIn("data.sine.noise", 0.0, Double.MAX_VALUE, false),
+                s.bool("data.augment.horizontal-flip"),
+                s.intAtLeast("data.augment.max-shift", 0));
+        if ((c.augmentFlip || c.augmentShift > 0) && c.sequences()) {
+            s.problem("data.augment", c.type, "image augmentation is for data.type = fashion-mnist only");
+        }
+        if (c.augmentShift > 13) {
+            s.problem("data.augment.max-shift", c.augmentShift, "must be at most 13 pixels (half a 28-pixel image)");
+        }
         if (c.validationFraction + c.testFraction >= 1.0) {
             s.problem("data.test-fraction", c.testFraction, "data.validation-fraction + data.test-fraction must be < 1 (now "
                     + c.validationFraction + " + " + c.testFraction + ")");
         }
         return c;
+    }
+
+    /** Whether the training images change every epoch (flipped, shifted). */
+    public boolean augments() {
+        return augmentFlip || augmentShift > 0;
     }
 
     /** The data sets that are cut into sequences, for which model.type must be a recurrent model. */

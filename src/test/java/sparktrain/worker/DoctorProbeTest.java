@@ -3,11 +3,9 @@ package sparktrain.worker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import sparktrain.testing.Serialization;
+
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -27,17 +25,6 @@ class DoctorProbeTest {
     @TempDir
     Path tmp;
 
-    @SuppressWarnings("unchecked")
-    private static <T> T roundTrip(T value) throws IOException, ClassNotFoundException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        }
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (T) in.readObject();
-        }
-    }
-
     @Test
     void probesThisJvmAfterARoundTripAndItsReportRoundTripsToo() throws Exception {
         Path data = Files.createDirectories(tmp.resolve("data"));
@@ -45,10 +32,10 @@ class DoctorProbeTest {
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0));
              DatagramSocket driver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             driver.setSoTimeout(5000);
-            DoctorProbe probe = roundTrip(new DoctorProbe(new DoctorProbe.Request(data.toString(), List.of("a.txt"),
+            DoctorProbe probe = Serialization.roundTrip(new DoctorProbe(new DoctorProbe.Request(data.toString(), List.of("a.txt"),
                     taken.getLocalPort(), "127.0.0.1", driver.getLocalPort(), "127.0.0.0/8")));
             List<ProbeReport> reports = List.of(probe.call(List.of(1).iterator()).next());
-            ProbeReport r = roundTrip(reports.get(0));
+            ProbeReport r = Serialization.roundTrip(reports.get(0));
             assertEquals("driver", r.executorId()); // no SparkEnv here
             assertEquals(List.of(), r.closedPackages(), "surefire starts this JVM with the flags");
             assertEquals("CpuBackend", r.backend());
