@@ -11,6 +11,7 @@ import sparktrain.driver.training.GradientSharing;
 
 /** Starts the SparkContext for a job: spark-submit's settings first, then the job file's. */
 public final class SparkContexts {
+    private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
     private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
     static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
     static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
@@ -40,21 +41,19 @@ public final class SparkContexts {
                         registrators.isBlank() ? ND4J_REGISTRATOR : registrators + "," + ND4J_REGISTRATOR);
             }
         }
-        String executorOptions = conf.get("spark.executor.extraJavaOptions", "");
-        if (!executorOptions.contains(OneDnn.HELPERS_DISABLE)) {
-            conf.set("spark.executor.extraJavaOptions", (executorOptions + " " + OneDnn.JAVA_OPTION).trim());
+        if (!conf.get(EXECUTOR_OPTIONS, "").contains(OneDnn.HELPERS_DISABLE)) {
+            appendJavaOption(conf, EXECUTOR_OPTIONS, OneDnn.JAVA_OPTION);
         }
         if (job.training().mode().equals("sharing")) {
             String aeron = "-D" + GradientSharing.AERON_UNBLOCK_PROPERTY + "=" + GradientSharing.AERON_UNBLOCK_NANOS;
-            for (String key : new String[] {"spark.executor.extraJavaOptions", "spark.driver.extraJavaOptions"}) {
-                String options = conf.get(key, "");
+            for (String key : new String[] {EXECUTOR_OPTIONS, "spark.driver.extraJavaOptions"}) {
                 java.util.regex.Matcher set = java.util.regex.Pattern
                         .compile("-D" + java.util.regex.Pattern.quote(GradientSharing.AERON_UNBLOCK_PROPERTY) + "=(\\S+)")
-                        .matcher(options);
+                        .matcher(conf.get(key, ""));
                 if (set.find()) {
                     GradientSharing.requireAeronTimeouts(set.group(1), null);
                 } else {
-                    conf.set(key, (options + " " + aeron).trim());
+                    appendJavaOption(conf, key, aeron);
                 }
             }
         }
@@ -68,6 +67,10 @@ public final class SparkContexts {
             conf.set("spark.driver.host", "127.0.0.1");
         }
         return conf;
+    }
+
+    private static void appendJavaOption(SparkConf conf, String key, String option) {
+        conf.set(key, (conf.get(key, "") + " " + option).trim());
     }
 
     public static JavaSparkContext start(JobConfig job, String masterOverride) {

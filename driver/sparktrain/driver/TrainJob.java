@@ -7,8 +7,6 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.driver.training.SparkStrategy;
-import sparktrain.worker.AugmentImages;
 import sparktrain.core.ExitCode;
 import sparktrain.core.SparktrainException;
 import sparktrain.core.config.JobConfig;
@@ -32,7 +30,9 @@ import sparktrain.driver.report.RunReport;
 import sparktrain.driver.training.GradientSharing;
 import sparktrain.driver.training.ParameterAveraging;
 import sparktrain.driver.training.Scoring;
+import sparktrain.driver.training.SparkStrategy;
 import sparktrain.driver.training.TrainingStrategy;
+import sparktrain.worker.AugmentImages;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -252,7 +252,7 @@ public final class TrainJob {
             default -> throw SparktrainException.usage("training.mode = " + job.training().mode() + ": not supported");
         };
         if (job.data().augments()) {
-            strategy.augmentEachEpoch(AugmentImages.of(job.data(), FashionMnistTask.SHAPE, job.seed()));
+            strategy.augmentEachEpoch(AugmentImages.of(job.data(), FASHION_MNIST, job.seed()));
         }
         return strategy;
     }

@@ -3,8 +3,8 @@ package sparktrain.driver.training;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
-import sparktrain.worker.AugmentImages;
 import sparktrain.core.model.Networks;
+import sparktrain.worker.AugmentImages;
 
 import java.util.ArrayList;
 import java.util.Collections;

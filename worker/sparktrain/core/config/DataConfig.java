@@ -38,7 +38,7 @@ public record DataConfig(
                 s.doubleIn("data.sine.noise", 0.0, Double.MAX_VALUE, false),
                 s.bool("data.augment.horizontal-flip"),
                 s.intAtLeast("data.augment.max-shift", 0));
-        if ((c.augmentFlip || c.augmentShift > 0) && c.sequences()) {
+        if (c.augments() && c.sequences()) {
             s.problem("data.augment", c.type, "image augmentation is for data.type = fashion-mnist only");
         }
         if (c.augmentShift > 13) {

@@ -22,7 +22,6 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
-import sparktrain.core.OneDnn;
 import org.nd4j.linalg.schedule.ISchedule;
 import sparktrain.core.OneDnn;
 import sparktrain.core.config.ModelConfig;
