@@ -59,11 +59,14 @@ public final class LogView implements ProgressView {
     }
 
     synchronized String line() {
+        double seconds = (System.nanoTime() - started) / 1e9;
+        if (total == 0 && done == 0) { // e.g. gradient sharing: one Spark job per epoch, nothing to count until it ends
+            return String.format(Locale.ROOT, "%s: training, %.0f s", name, seconds);
+        }
         String batches = total > 0
                 ? String.format(Locale.ROOT, "%.0f%% (%d of %d minibatches)", 100.0 * done / total, done, total)
                 : done + " minibatches";
-        return String.format(Locale.ROOT, "%s: %s, %.0f s, %.0f samples/s%s", name, batches,
-                (System.nanoTime() - started) / 1e9, samplesPerSecond,
+        return String.format(Locale.ROOT, "%s: %s, %.0f s, %.0f samples/s%s", name, batches, seconds, samplesPerSecond,
                 Double.isFinite(loss) ? String.format(Locale.ROOT, ", loss %.4f", loss) : "");
     }
 

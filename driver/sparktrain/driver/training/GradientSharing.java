@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.NoOpResidualPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.ResidualClippingPostProcessor;
@@ -14,6 +15,7 @@ import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
 import org.slf4j.Logger;
@@ -22,9 +24,12 @@ import sparktrain.core.SparktrainException;
 import sparktrain.core.config.SharingConfig;
 import sparktrain.core.config.TrainingConfig;
 import sparktrain.core.model.BatchNormStats;
+import sparktrain.core.model.EpochSchedules;
 import sparktrain.worker.DrainEncodingCounters;
+import sparktrain.worker.LearningRateScaledThreshold;
 import sparktrain.worker.MeteredThreshold;
 import sparktrain.worker.SharingPorts;
+import sparktrain.worker.WorkerEpoch;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -74,6 +79,8 @@ public final class GradientSharing extends SparkStrategy {
                 : workers + " workers") + ", batch " + training.batchSize()
                 + " per worker, " + s.threshold() + " threshold " + s.initialThreshold()
                 + (s.threshold().equals("adaptive") ? " (sparsity " + s.minSparsity() + " to " + s.maxSparsity() + ")" : "")
+                + (s.scaleWithLearningRate() && !training.schedule().type().equals("constant")
+                        ? " scaled with the learning rate" : "")
                 + ", port " + s.unicastPort() + ", controller " + controller + ":" + s.controllerPort();
     }
 
@@ -166,6 +173,10 @@ public final class GradientSharing extends SparkStrategy {
                 ? new FixedThresholdAlgorithm(s.initialThreshold())
                 : new AdaptiveThresholdAlgorithm(s.initialThreshold(), s.minSparsity(), s.maxSparsity(),
                         AdaptiveThresholdAlgorithm.DEFAULT_DECAY_RATE);
+        ISchedule schedule = EpochSchedules.of(training.schedule(), training.learningRate(), training.epochs());
+        if (s.scaleWithLearningRate() && schedule != null) {
+            threshold = new LearningRateScaledThreshold(threshold, schedule, training.learningRate());
+        }
         SharedTrainingMaster.Builder master = new SharedTrainingMaster.Builder(voidConfiguration, workers,
                 new MeteredThreshold(threshold), training.batchSize())
                 .batchSizePerWorker(training.batchSize())
@@ -188,6 +199,17 @@ public final class GradientSharing extends SparkStrategy {
             master.exportDirectory(exportDirectory);
         }
         return master.build();
+    }
+
+    /** Each epoch's partitions tell their executor the epoch (see {@link WorkerEpoch}). */
+    @Override
+    JavaRDD<DataSet> forEpoch(JavaRDD<DataSet> minibatches, int epoch) {
+        return minibatches.mapPartitions(new WorkerEpoch.Marker(epoch - 1), true);
+    }
+
+    @Override
+    List<TrainingListener> workerListeners() {
+        return List.of(new WorkerEpoch());
     }
 
     /** One master for the whole run: it owns the Aeron mesh the workers joined. */

@@ -3,6 +3,7 @@ package sparktrain.driver.training;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.TrainingMaster;
@@ -17,6 +18,7 @@ import sparktrain.worker.AugmentImages;
 import sparktrain.worker.NativeThreads;
 import sparktrain.worker.PinTaskGpu;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -58,6 +60,16 @@ public abstract class SparkStrategy implements TrainingStrategy {
     @SuppressWarnings("rawtypes")
     abstract TrainingMaster masterFor(int epoch);
 
+    /** The data DL4J trains in {@code epoch}, from the epoch's (possibly augmented) minibatches. */
+    JavaRDD<DataSet> forEpoch(JavaRDD<DataSet> minibatches, int epoch) {
+        return minibatches;
+    }
+
+    /** Listeners DL4J attaches to the networks the workers train. */
+    List<TrainingListener> workerListeners() {
+        return List.of();
+    }
+
     /** Whether {@link #afterEpoch} needs DL4J's training stats even when the job does not collect them. */
     boolean needsStats() {
         return false;
@@ -74,8 +86,8 @@ public abstract class SparkStrategy implements TrainingStrategy {
         if (localThreads > 0) {
             NativeThreads.limit(localThreads);
         }
-        JavaRDD<DataSet> epochData = augment == null ? data
-                : data.mapPartitionsWithIndex(augment.forEpoch(epoch), true);
+        JavaRDD<DataSet> epochData = forEpoch(augment == null ? data
+                : data.mapPartitionsWithIndex(augment.forEpoch(epoch), true), epoch);
         try {
             long begin = System.nanoTime();
             if (multiLayer != null) {
@@ -110,6 +122,9 @@ public abstract class SparkStrategy implements TrainingStrategy {
             multiLayer = new SparkDl4jMultiLayer(sc, mln, next);
         } else {
             graph = new SparkComputationGraph(sc, (ComputationGraph) network, next);
+        }
+        if (!workerListeners().isEmpty()) {
+            next.setListeners(workerListeners());
         }
     }
 

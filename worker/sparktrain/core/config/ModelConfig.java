@@ -14,6 +14,7 @@ public record ModelConfig(
         int embeddingSize,
         boolean batchNorm,
         double dropout,
+        double featureDropout,
         String activation,
         String weightInit,
         String loss) implements Serializable {
@@ -60,6 +61,7 @@ public record ModelConfig(
                 s.intAtLeast("model.embedding-size", 1),
                 s.bool("model.batch-norm"),
                 s.doubleIn("model.dropout", 0.0, 1.0, true),
+                s.doubleIn("model.feature-dropout", 0.0, 1.0, true),
                 s.choice("model.activation", ACTIVATIONS),
                 s.choice("model.weight-init", WEIGHT_INITS),
                 loss);

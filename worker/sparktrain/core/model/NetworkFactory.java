@@ -134,6 +134,15 @@ public final class NetworkFactory {
         return 1.0 - model.dropout();
     }
 
+    /** The dense layer (model.activation) over a CNN's feature maps, with model.feature-dropout on its input. */
+    static DenseLayer.Builder denseOverFeatures(ModelConfig model) {
+        DenseLayer.Builder dense = new DenseLayer.Builder().nOut(model.denseSize());
+        if (model.featureDropout() > 0) {
+            dense.dropOut(1.0 - model.featureDropout());
+        }
+        return dense;
+    }
+
     private static MultiLayerConfiguration mlp(ModelConfig model, TrainingConfig training, long seed, InputShape shape) {
         NeuralNetConfiguration.ListBuilder list = common(model, training, seed).list();
         boolean first = true;
@@ -171,7 +180,7 @@ public final class NetworkFactory {
                     .kernelSize(2, 2).stride(2, 2).build());
         }
         if (model.denseSize() > 0) {
-            list.layer(new DenseLayer.Builder().nOut(model.denseSize()).build());
+            list.layer(denseOverFeatures(model).build());
         }
         OutputLayer.Builder out = classifierOutput(model, shape);
         if (model.dropout() > 0) {

@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -21,7 +20,8 @@ import java.util.List;
 /**
  * resnet-small (He et al. 2016, "pre-activation" left out for brevity): a 3x3 stem, then one stage per
  * entry of model.conv-channels, each a residual block of two 3x3 convolutions with batch norm; every
- * stage after the first halves the image with a strided convolution. Global average pooling, softmax.
+ * stage after the first halves the image with a strided convolution. Global average pooling or the flattened
+ * maps, an optional dense layer, softmax.
  */
 final class ResidualNetwork {
     private ResidualNetwork() {
@@ -50,7 +50,7 @@ final class ResidualNetwork {
             last = "pool";
         }
         if (model.denseSize() > 0) {
-            g.addLayer("dense", new DenseLayer.Builder().nOut(model.denseSize()).activation(Activation.RELU).build(), last);
+            g.addLayer("dense", NetworkFactory.denseOverFeatures(model).build(), last);
             last = "dense";
         }
         OutputLayer.Builder out = NetworkFactory.classifierOutput(model, shape);

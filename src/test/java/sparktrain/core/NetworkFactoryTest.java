@@ -1,8 +1,10 @@
 package sparktrain.core;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
@@ -22,6 +24,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class NetworkFactoryTest {
@@ -69,6 +72,20 @@ class NetworkFactoryTest {
         assertEquals(7 * 7 * 16 * 32 + 32, flat.getLayer("dense").numParams());
         assertEquals(32 * 10 + 10, flat.getLayer("output").numParams());
         assertArrayEquals(new long[] {2, 10}, Networks.output(flat, Nd4j.rand(2, 784)).shape());
+        assertNull(flat.getLayer("dense").conf().getLayer().getIDropout());
+    }
+
+    @Test
+    void featureDropoutDropsTheConvolutionalFeaturesBeforeTheDenseLayer() {
+        ComputationGraph resnet = (ComputationGraph) NetworkFactory.build(job("model.type=resnet-small",
+                "model.conv-channels=[8, 16]", "model.dense-size=32", "model.global-pooling=false",
+                "model.feature-dropout=0.25").model(), job().training(), 1, SHAPE);
+        assertEquals(0.75, ((Dropout) resnet.getLayer("dense").conf().getLayer().getIDropout()).getP());
+        MultiLayerNetwork lenet = (MultiLayerNetwork) NetworkFactory.build(
+                job("model.feature-dropout=0.25").model(), job().training(), 1, SHAPE);
+        Layer dense = lenet.getLayer(lenet.getnLayers() - 2);
+        assertTrue(dense.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.DenseLayer);
+        assertEquals(0.75, ((Dropout) dense.conf().getLayer().getIDropout()).getP());
     }
 
     @Test
