@@ -41,7 +41,7 @@ public final class CommunicationPart {
         List<List<String>> rows = List.of(
                 List.of("averaging, frequency " + frequency + ", Adam", Markdown.bytes(a.traffic().bytes()),
                         Markdown.bytes(avgBytes), Markdown.bytes(a.traffic().denseBytes() * scale), "100%", "1"),
-                List.of("sharing, adaptive threshold, SGD", Markdown.bytes(s.traffic().bytes()), Markdown.bytes(shareBytes),
+                List.of("sharing, adaptive threshold, Adam", Markdown.bytes(s.traffic().bytes()), Markdown.bytes(shareBytes),
                         Markdown.bytes(shareDense), Markdown.f("%.2f%%", 100.0 * s.traffic().bytes() / s.traffic().denseBytes()),
                         Markdown.f("%.0f", s.traffic().compressionRatio())));
         return ctx.header("Communication: bytes per LeNet epoch", Markdown.f("%,d training images per measured epoch,"

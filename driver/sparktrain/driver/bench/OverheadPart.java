@@ -51,7 +51,7 @@ public final class OverheadPart {
                     Markdown.f("%.2f", m.samplesPerSecond() / base)));
         }
         return ctx.header("Overhead: one LeNet epoch, five ways", Markdown.f("%,d training images, one epoch each", images))
-                + "\nLeNet-5 (conf/lenet-fashion-mnist.conf; sharing: conf/lenet-fashion-mnist-sharing.conf, SGD), the same"
+                + "\nLeNet-5 (conf/lenet-fashion-mnist.conf; sharing: conf/lenet-fashion-mnist-sharing.conf, the same model and updater), the same"
                 + " images, batch 32 per worker, timed from the first minibatch to the last (data loading and Spark start-up"
                 + " excluded). Cluster: " + cluster + ".\n\n"
                 + Markdown.table(List.of("run", "setup", "samples/s", "ratio to one JVM"), rows);
