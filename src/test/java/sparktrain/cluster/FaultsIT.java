@@ -197,8 +197,8 @@ class FaultsIT {
         System.out.printf("executor %d kill -9'd at %.0f s (epoch 2): finished, test accuracy %.4f (clean %.4f) in %.0f s"
                 + " (clean %.0f s)%n", victim, killedAfter, accuracy, cleanAccuracy, seconds, cleanSeconds);
         assertEquals(3, historyRows(out), "all epochs in history.csv");
-        // all 10,000 test images. After the kill the run goes on with one worker, a different training path: seen
-        // 0.0, 0.47 and 1.04 points below the clean run, which itself moved 0.26 points between runs
+        // all 10,000 test images. After the kill one executor trains both partitions, its lost tasks rerun: a different
+        // training path, seen 0.0, 0.47 and 1.04 points below the clean run, which itself moved 0.26 points between runs
         assertEquals(cleanAccuracy, accuracy, 0.015 + 1e-9, "test accuracy within 1.5 points of the clean run");
     }
 
@@ -321,8 +321,8 @@ class FaultsIT {
         System.out.printf("worker %d kill -9'd at %.0f s (epoch 2): finished on one worker, test accuracy %.4f"
                 + " (clean %.4f) in %.0f s (clean %.0f s)%n", worker, killedAfter, accuracy, cleanAccuracy, seconds, cleanSeconds);
         assertEquals(3, historyRows(out), "all epochs in history.csv");
-        // all 10,000 test images. After the kill the run goes on with one worker, a different training path: seen
-        // 0.0, 0.47 and 1.04 points below the clean run, which itself moved 0.26 points between runs
+        // all 10,000 test images. After the kill one executor trains both partitions, its lost tasks rerun: a different
+        // training path, seen 0.0, 0.47 and 1.04 points below the clean run, which itself moved 0.26 points between runs
         assertEquals(cleanAccuracy, accuracy, 0.015 + 1e-9, "test accuracy within 1.5 points of the clean run");
     }
 
