@@ -29,7 +29,7 @@ public final class LearningRateScaledThreshold implements ThresholdAlgorithm {
         this.initialLearningRate = initialLearningRate;
     }
 
-    public double scale(int iteration, int epoch) {
+    private double scale(int iteration, int epoch) {
         return schedule.valueAt(iteration, epoch) / initialLearningRate;
     }
 

@@ -43,15 +43,16 @@ public final class WorkerEpoch extends BaseTrainingListener implements Serializa
     @Override
     public void onEpochStart(Model model) {
         int epoch = current;
-        if (epoch < 0) {
+        int count = model instanceof ComputationGraph graph ? graph.getEpochCount()
+                : ((MultiLayerNetwork) model).getEpochCount();
+        if (epoch < 0 || count == epoch) {
             return;
         }
-        if (model instanceof MultiLayerNetwork network && network.getEpochCount() != epoch) {
-            log.info("sharing worker: the network's epoch count was {}, set to the driver's {}", network.getEpochCount(), epoch);
-            network.setEpochCount(epoch);
-        } else if (model instanceof ComputationGraph graph && graph.getEpochCount() != epoch) {
-            log.info("sharing worker: the network's epoch count was {}, set to the driver's {}", graph.getEpochCount(), epoch);
+        log.info("sharing worker: the network's epoch count was {}, set to the driver's {}", count, epoch);
+        if (model instanceof ComputationGraph graph) {
             graph.getConfiguration().setEpochCount(epoch);
+        } else {
+            ((MultiLayerNetwork) model).setEpochCount(epoch);
         }
     }
 }

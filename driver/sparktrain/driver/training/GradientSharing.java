@@ -79,8 +79,7 @@ public final class GradientSharing extends SparkStrategy {
                 : workers + " workers") + ", batch " + training.batchSize()
                 + " per worker, " + s.threshold() + " threshold " + s.initialThreshold()
                 + (s.threshold().equals("adaptive") ? " (sparsity " + s.minSparsity() + " to " + s.maxSparsity() + ")" : "")
-                + (s.scaleWithLearningRate() && !training.schedule().type().equals("constant")
-                        ? " scaled with the learning rate" : "")
+                + (thresholdSchedule(training) != null ? " scaled with the learning rate" : "")
                 + ", port " + s.unicastPort() + ", controller " + controller + ":" + s.controllerPort();
     }
 
@@ -173,8 +172,8 @@ public final class GradientSharing extends SparkStrategy {
                 ? new FixedThresholdAlgorithm(s.initialThreshold())
                 : new AdaptiveThresholdAlgorithm(s.initialThreshold(), s.minSparsity(), s.maxSparsity(),
                         AdaptiveThresholdAlgorithm.DEFAULT_DECAY_RATE);
-        ISchedule schedule = EpochSchedules.of(training.schedule(), training.learningRate(), training.epochs());
-        if (s.scaleWithLearningRate() && schedule != null) {
+        ISchedule schedule = thresholdSchedule(training);
+        if (schedule != null) {
             threshold = new LearningRateScaledThreshold(threshold, schedule, training.learningRate());
         }
         SharedTrainingMaster.Builder master = new SharedTrainingMaster.Builder(voidConfiguration, workers,
@@ -199,6 +198,12 @@ public final class GradientSharing extends SparkStrategy {
             master.exportDirectory(exportDirectory);
         }
         return master.build();
+    }
+
+    /** The learning-rate schedule the threshold is scaled with, or null when it is not scaled. */
+    private static ISchedule thresholdSchedule(TrainingConfig training) {
+        return training.sharing().scaleWithLearningRate()
+                ? EpochSchedules.of(training.schedule(), training.learningRate(), training.epochs()) : null;
     }
 
     /** Each epoch's partitions tell their executor the epoch (see {@link WorkerEpoch}). */

@@ -123,8 +123,9 @@ public abstract class SparkStrategy implements TrainingStrategy {
         } else {
             graph = new SparkComputationGraph(sc, (ComputationGraph) network, next);
         }
-        if (!workerListeners().isEmpty()) {
-            next.setListeners(workerListeners());
+        List<TrainingListener> listeners = workerListeners();
+        if (!listeners.isEmpty()) {
+            next.setListeners(listeners);
         }
     }
 
