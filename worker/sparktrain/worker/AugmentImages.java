@@ -7,24 +7,28 @@ import org.nd4j.linalg.factory.Nd4j;
 import sparktrain.core.config.DataConfig;
 import sparktrain.core.model.InputShape;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.SplittableRandom;
 
 /**
  * Changes every training image of a partition for one epoch: a mirror image with probability 1/2
- * ({@code flip}) and a shift of up to {@code maxShift} pixels each way, the uncovered border black.
- * Images are rows of {@code height * width} pixels, one channel. Seeded by job seed, epoch and partition.
+ * ({@code flip}), a shift of up to {@code maxShift} pixels each way, the uncovered border black, then a black
+ * {@code cutout} x {@code cutout} square centred anywhere on the image (DeVries and Taylor 2017), which may hang
+ * over its edge. Images are rows of {@code height * width} pixels, one channel. Seeded by job seed, epoch and
+ * partition.
  */
-public record AugmentImages(int height, int width, boolean flip, int maxShift, long seed, int epoch)
+public record AugmentImages(int height, int width, boolean flip, int maxShift, int cutout, long seed, int epoch)
         implements Function2<Integer, Iterator<DataSet>, Iterator<DataSet>> {
 
     /** What {@code data.augment} asks for, on images of {@code shape}. Check {@link DataConfig#augments()} first. */
     public static AugmentImages of(DataConfig data, InputShape shape, long seed) {
-        return new AugmentImages(shape.height(), shape.width(), data.augmentFlip(), data.augmentShift(), seed, 0);
+        return new AugmentImages(shape.height(), shape.width(), data.augmentFlip(), data.augmentShift(),
+                data.augmentCutout(), seed, 0);
     }
 
     public AugmentImages forEpoch(int nextEpoch) {
-        return new AugmentImages(height, width, flip, maxShift, seed, nextEpoch);
+        return new AugmentImages(height, width, flip, maxShift, cutout, seed, nextEpoch);
     }
 
     @Override
@@ -63,7 +67,18 @@ public record AugmentImages(int height, int width, boolean flip, int maxShift, l
                     }
                 }
             }
+            if (cutout > 0) {
+                blackSquare(out[i], random.nextInt(height), random.nextInt(width));
+            }
         }
         return Nd4j.create(out);
+    }
+
+    private void blackSquare(float[] image, int centreY, int centreX) {
+        int top = centreY - cutout / 2;
+        int left = centreX - cutout / 2;
+        for (int y = Math.max(0, top); y < Math.min(height, top + cutout); y++) {
+            Arrays.fill(image, y * width + Math.max(0, left), y * width + Math.min(width, left + cutout), 0f);
+        }
     }
 }

@@ -19,7 +19,8 @@ public record DataConfig(
         int sineSeries,
         double sineNoise,
         boolean augmentFlip,
-        int augmentShift) implements Serializable {
+        int augmentShift,
+        int augmentCutout) implements Serializable {
 
     public static final List<String> TYPES = List.of("fashion-mnist", "text", "sine", "csv-sequences");
     public static final List<String> CSV_LAYOUTS = List.of("files", "series");
@@ -37,12 +38,16 @@ public record DataConfig(
                 s.intAtLeast("data.sine.series", 1),
                 s.doubleIn("data.sine.noise", 0.0, Double.MAX_VALUE, false),
                 s.bool("data.augment.horizontal-flip"),
-                s.intAtLeast("data.augment.max-shift", 0));
+                s.intAtLeast("data.augment.max-shift", 0),
+                s.intAtLeast("data.augment.cutout", 0));
         if (c.augments() && c.sequences()) {
             s.problem("data.augment", c.type, "image augmentation is for data.type = fashion-mnist only");
         }
         if (c.augmentShift > 13) {
             s.problem("data.augment.max-shift", c.augmentShift, "must be at most 13 pixels (half a 28-pixel image)");
+        }
+        if (c.augmentCutout > 28) {
+            s.problem("data.augment.cutout", c.augmentCutout, "must be at most 28 pixels (a whole 28-pixel image)");
         }
         if (c.validationFraction + c.testFraction >= 1.0) {
             s.problem("data.test-fraction", c.testFraction, "data.validation-fraction + data.test-fraction must be < 1 (now "
@@ -51,9 +56,9 @@ public record DataConfig(
         return c;
     }
 
-    /** Whether the training images change every epoch (flipped, shifted). */
+    /** Whether the training images change every epoch (flipped, shifted, cut out). */
     public boolean augments() {
-        return augmentFlip || augmentShift > 0;
+        return augmentFlip || augmentShift > 0 || augmentCutout > 0;
     }
 
     /** The data sets that are cut into sequences, for which model.type must be a recurrent model. */

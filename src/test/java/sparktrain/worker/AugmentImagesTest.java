@@ -27,12 +27,12 @@ class AugmentImagesTest {
 
     @Test
     void nothingToDoLeavesTheImage() {
-        assertArrayEquals(IMAGE, once(new AugmentImages(3, 3, false, 0, 1, 0), 5));
+        assertArrayEquals(IMAGE, once(new AugmentImages(3, 3, false, 0, 0, 1, 0), 5));
     }
 
     @Test
     void flipsMirrorRowsAndShiftsFillTheBorderWithBlack() {
-        AugmentImages flip = new AugmentImages(3, 3, true, 0, 1, 0);
+        AugmentImages flip = new AugmentImages(3, 3, true, 0, 0, 1, 0);
         List<String> seen = new ArrayList<>();
         for (long s = 0; s < 20; s++) {
             seen.add(java.util.Arrays.toString(once(flip, s)));
@@ -40,7 +40,7 @@ class AugmentImagesTest {
         assertTrue(seen.contains(java.util.Arrays.toString(IMAGE)), "unflipped in 20 draws");
         assertTrue(seen.contains(java.util.Arrays.toString(new float[] {3, 2, 1, 6, 5, 4, 9, 8, 7})), "flipped in 20 draws");
 
-        AugmentImages shift = new AugmentImages(3, 3, false, 1, 1, 0);
+        AugmentImages shift = new AugmentImages(3, 3, false, 1, 0, 1, 0);
         List<String> shifts = new ArrayList<>();
         for (int dy = -1; dy <= 1; dy++) {
             for (int dx = -1; dx <= 1; dx++) {
@@ -54,6 +54,23 @@ class AugmentImagesTest {
             drawn.add(out);
         }
         assertTrue(drawn.size() >= 7, drawn.size() + " of the 9 shifts in 60 draws");
+    }
+
+    @Test
+    void cutoutBlackensOneSquareThatMayHangOverTheEdge() {
+        AugmentImages cutout = new AugmentImages(3, 3, false, 0, 2, 1, 0);
+        java.util.Set<Integer> blackCounts = new java.util.HashSet<>();
+        for (long s = 0; s < 60; s++) {
+            float[] out = once(cutout, s);
+            int black = 0;
+            for (int p = 0; p < 9; p++) {
+                assertTrue(out[p] == 0 || out[p] == IMAGE[p], "pixel " + p + " is " + out[p]);
+                black += out[p] == 0 ? 1 : 0;
+            }
+            blackCounts.add(black);
+        }
+        // a 2x2 square centred on a corner, an edge or the middle of 3x3: 1, 2 or 4 pixels
+        assertEquals(java.util.Set.of(1, 2, 4), blackCounts);
     }
 
     /** IMAGE moved down dy and right dx, black where nothing moved in. */
@@ -71,7 +88,7 @@ class AugmentImagesTest {
 
     @Test
     void eachEpochChangesTheImagesDifferentlyAndLabelsStay() throws Exception {
-        AugmentImages augment = Serialization.roundTrip(new AugmentImages(3, 3, true, 1, 7, 0));
+        AugmentImages augment = Serialization.roundTrip(new AugmentImages(3, 3, true, 1, 0, 7, 0));
         DataSet batch = new DataSet(Nd4j.create(new float[][] {IMAGE, IMAGE, IMAGE, IMAGE}), Nd4j.eye(4));
         DataSet first = augment.forEpoch(1).call(0, List.of(batch).iterator()).next();
         DataSet again = augment.forEpoch(1).call(0, List.of(batch).iterator()).next();
