@@ -11,6 +11,7 @@ import sparktrain.core.io.HadoopFiles;
 import sparktrain.driver.data.FashionMnist;
 import sparktrain.driver.data.LabeledImages;
 import sparktrain.driver.output.Metrics;
+import sparktrain.driver.tasks.FashionMnistTask;
 import sparktrain.driver.tasks.Tasks;
 import sparktrain.driver.training.Scoring;
 
@@ -40,7 +41,8 @@ public final class EvaluateJob {
             throw SparktrainException.usage("model " + modelLocation + " takes " + inputs + " inputs but the data at "
                     + job.data().path() + " has " + test.pixelsPerImage() + " pixels per image");
         }
-        Evaluation eval = Scoring.evaluate(network, test.minibatches(500));
+        Evaluation eval = Scoring.evaluate(network, test.minibatches(500),
+                FashionMnistTask.predictor(network, job.data().augmentTestFlip()));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("model", modelLocation);
         metrics.put("test", Metrics.classification(eval, FashionMnist.CLASS_NAMES));

@@ -74,6 +74,20 @@ public record AugmentImages(int height, int width, boolean flip, int maxShift, i
         return Nd4j.create(out);
     }
 
+    /** Every image of {@code images} (rows of {@code height * width} pixels) mirrored left to right. */
+    public static INDArray mirror(INDArray images, int height, int width) {
+        float[][] in = images.toFloatMatrix();
+        float[][] out = new float[in.length][height * width];
+        for (int i = 0; i < in.length; i++) {
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    out[i][y * width + x] = in[i][y * width + width - 1 - x];
+                }
+            }
+        }
+        return Nd4j.create(out);
+    }
+
     private void blackSquare(float[] image, int centreY, int centreX) {
         int top = centreY - cutout / 2;
         int left = centreX - cutout / 2;

@@ -1,18 +1,22 @@
 package sparktrain.driver.tasks;
 
 import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.core.config.JobConfig;
 import sparktrain.core.model.InputShape;
+import sparktrain.core.model.Networks;
 import sparktrain.driver.data.FashionMnist;
 import sparktrain.driver.output.Metrics;
 import sparktrain.driver.report.Charts;
 import sparktrain.driver.report.Report;
 import sparktrain.driver.training.Scoring;
+import sparktrain.worker.AugmentImages;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /** Ten-class image classification on Fashion-MNIST: accuracy, macro F1 and the confusion matrix. */
 public final class FashionMnistTask implements Task {
@@ -21,14 +25,31 @@ public final class FashionMnistTask implements Task {
     private static final int EVAL_BATCH = 500;
 
     private final FashionMnist.Splits data;
+    private final boolean testFlip;
 
     public FashionMnistTask(FashionMnist.Splits data) {
+        this(data, false);
+    }
+
+    /** @param testFlip classify each image and its mirror image and average the two (data.augment.test-flip) */
+    public FashionMnistTask(FashionMnist.Splits data, boolean testFlip) {
         this.data = data;
+        this.testFlip = testFlip;
     }
 
     public static FashionMnistTask load(JobConfig job) {
         return new FashionMnistTask(FashionMnist.load(job.data().path(), job.data().trainLimit(),
-                job.data().testLimit(), job.data().validationFraction(), job.seed()));
+                job.data().testLimit(), job.data().validationFraction(), job.seed()), job.data().augmentTestFlip());
+    }
+
+    /** The network's class probabilities for a batch, with {@code testFlip} their mean over the images and their mirror images. */
+    public static UnaryOperator<INDArray> predictor(Model network, boolean testFlip) {
+        if (!testFlip) {
+            return features -> Networks.output(network, features);
+        }
+        return features -> Networks.output(network, features)
+                .add(Networks.output(network, AugmentImages.mirror(features, FashionMnist.SIDE, FashionMnist.SIDE)))
+                .divi(2);
     }
 
     public FashionMnist.Splits data() {
@@ -62,13 +83,14 @@ public final class FashionMnistTask implements Task {
 
     @Override
     public Measure validate(Model network, List<DataSet> batches) {
-        Scoring.Validation v = Scoring.validate(network, batches);
+        Scoring.Validation v = Scoring.validate(network, batches, predictor(network, testFlip));
         return new Measure(metric(), v.evaluation().accuracy(), true, v.crossEntropy());
     }
 
     @Override
     public Map<String, Object> testMetrics(Model network) {
-        return Metrics.classification(Scoring.evaluate(network, data.test().minibatches(EVAL_BATCH)),
+        return Metrics.classification(Scoring.evaluate(network, data.test().minibatches(EVAL_BATCH),
+                        predictor(network, testFlip)),
                 FashionMnist.CLASS_NAMES);
     }
 

@@ -9,6 +9,7 @@ import sparktrain.core.model.Networks;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** Loss and accuracy of a network on the driver, with dropout off. */
 public final class Scoring {
@@ -31,17 +32,26 @@ public final class Scoring {
         return validate(network, batches).evaluation();
     }
 
+    public static Evaluation evaluate(Model network, List<DataSet> batches, UnaryOperator<INDArray> predict) {
+        return validate(network, batches, predict).evaluation();
+    }
+
     /** Accuracy and mean cross-entropy (without regularisation) from one forward pass over {@code batches}. */
     public record Validation(Evaluation evaluation, double crossEntropy) {
     }
 
     public static Validation validate(Model network, List<DataSet> batches) {
+        return validate(network, batches, features -> Networks.output(network, features));
+    }
+
+    /** As {@link #validate(Model, List)}, with the outputs {@code predict} gives for a batch's features. */
+    public static Validation validate(Model network, List<DataSet> batches, UnaryOperator<INDArray> predict) {
         Evaluation eval = new Evaluation();
         double total = 0;
         long count = 0;
         boolean probabilities = true;
         for (DataSet batch : batches) {
-            INDArray output = Networks.output(network, batch.getFeatures());
+            INDArray output = predict.apply(batch.getFeatures());
             eval.eval(batch.getLabels(), output);
             probabilities &= output.minNumber().doubleValue() >= 0;
             INDArray chosen = output.mul(batch.getLabels()).sum(1);

@@ -20,7 +20,8 @@ public record DataConfig(
         double sineNoise,
         boolean augmentFlip,
         int augmentShift,
-        int augmentCutout) implements Serializable {
+        int augmentCutout,
+        boolean augmentTestFlip) implements Serializable {
 
     public static final List<String> TYPES = List.of("fashion-mnist", "text", "sine", "csv-sequences");
     public static final List<String> CSV_LAYOUTS = List.of("files", "series");
@@ -39,8 +40,9 @@ public record DataConfig(
                 s.doubleIn("data.sine.noise", 0.0, Double.MAX_VALUE, false),
                 s.bool("data.augment.horizontal-flip"),
                 s.intAtLeast("data.augment.max-shift", 0),
-                s.intAtLeast("data.augment.cutout", 0));
-        if (c.augments() && c.sequences()) {
+                s.intAtLeast("data.augment.cutout", 0),
+                s.bool("data.augment.test-flip"));
+        if ((c.augments() || c.augmentTestFlip) && c.sequences()) {
             s.problem("data.augment", c.type, "image augmentation is for data.type = fashion-mnist only");
         }
         if (c.augmentShift > 13) {

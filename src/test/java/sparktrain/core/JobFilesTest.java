@@ -136,6 +136,15 @@ class JobFilesTest {
     }
 
     @Test
+    void imageAugmentationOnlyForImagesAndInsideThem() {
+        assertProblem(invalid("data.augment.cutout = 29"), "data.augment.cutout = 29: must be at most 28 pixels");
+        assertProblem(invalid("data.augment.cutout = -1"), "data.augment.cutout = -1: must be >= 0");
+        SparktrainException e = invalid("data.type = sine\nmodel.type = timeseries-lstm\ndata.augment.test-flip = true");
+        assertProblem(e, "image augmentation is for data.type = fashion-mnist only");
+        assertEquals(10, parse("data.augment.cutout = 10").data().augmentCutout());
+    }
+
+    @Test
     void badHiddenLayers() {
         assertProblem(invalid("model.hidden-layers = [64, 0]"), "model.hidden-layers = [64, 0]: every size must be >= 1");
     }

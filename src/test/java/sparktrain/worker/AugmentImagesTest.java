@@ -73,6 +73,13 @@ class AugmentImagesTest {
         assertEquals(java.util.Set.of(1, 2, 4), blackCounts);
     }
 
+    @Test
+    void mirrorReversesEveryRowOfEveryImage() {
+        INDArray images = Nd4j.create(new float[][] {IMAGE, {9, 8, 7, 6, 5, 4, 3, 2, 1}});
+        assertArrayEquals(new float[][] {{3, 2, 1, 6, 5, 4, 9, 8, 7}, {7, 8, 9, 4, 5, 6, 1, 2, 3}},
+                AugmentImages.mirror(images, 3, 3).toFloatMatrix());
+    }
+
     /** IMAGE moved down dy and right dx, black where nothing moved in. */
     private static float[] shifted(int dy, int dx) {
         float[] out = new float[9];
