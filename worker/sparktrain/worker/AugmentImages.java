@@ -2,6 +2,7 @@ package sparktrain.worker;
 
 import org.apache.spark.api.java.function.Function2;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Reverse;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import sparktrain.core.config.DataConfig;
@@ -76,16 +77,9 @@ public record AugmentImages(int height, int width, boolean flip, int maxShift, i
 
     /** Every image of {@code images} (rows of {@code height * width} pixels) mirrored left to right. */
     public static INDArray mirror(INDArray images, int height, int width) {
-        float[][] in = images.toFloatMatrix();
-        float[][] out = new float[in.length][height * width];
-        for (int i = 0; i < in.length; i++) {
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    out[i][y * width + x] = in[i][y * width + width - 1 - x];
-                }
-            }
-        }
-        return Nd4j.create(out);
+        long count = images.size(0);
+        INDArray rows = images.reshape('c', count, height, width);
+        return Nd4j.exec(new Reverse(rows, 2))[0].reshape('c', count, (long) height * width);
     }
 
     private void blackSquare(float[] image, int centreY, int centreX) {
