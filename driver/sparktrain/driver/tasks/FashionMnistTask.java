@@ -26,20 +26,31 @@ public final class FashionMnistTask implements Task {
 
     private final FashionMnist.Splits data;
     private final boolean testFlip;
+    private final double labelSmoothing;
 
     public FashionMnistTask(FashionMnist.Splits data) {
-        this(data, false);
+        this(data, false, 0.0);
     }
 
-    /** @param testFlip classify each image and its mirror image and average the two (data.augment.test-flip) */
-    public FashionMnistTask(FashionMnist.Splits data, boolean testFlip) {
+    /**
+     * @param testFlip classify each image and its mirror image and average the two (data.augment.test-flip)
+     * @param labelSmoothing the share of each training label spread evenly over all classes (model.label-smoothing)
+     */
+    public FashionMnistTask(FashionMnist.Splits data, boolean testFlip, double labelSmoothing) {
         this.data = data;
         this.testFlip = testFlip;
+        this.labelSmoothing = labelSmoothing;
     }
 
     public static FashionMnistTask load(JobConfig job) {
         return new FashionMnistTask(FashionMnist.load(job.data().path(), job.data().trainLimit(),
-                job.data().testLimit(), job.data().validationFraction(), job.seed()), job.data().augmentTestFlip());
+                job.data().testLimit(), job.data().validationFraction(), job.seed()), job.data().augmentTestFlip(),
+                job.model().labelSmoothing());
+    }
+
+    /** One-hot {@code labels} smoothed (Szegedy et al. 2016): 1 - smoothing + smoothing / classes for the true class, smoothing / classes for the others. */
+    public static INDArray smoothLabels(INDArray labels, double smoothing) {
+        return labels.mul(1.0 - smoothing).addi(smoothing / labels.size(1));
     }
 
     /** The network's class probabilities for a batch, with {@code testFlip} their mean over the images and their mirror images. */
@@ -63,7 +74,13 @@ public final class FashionMnistTask implements Task {
 
     @Override
     public List<DataSet> trainBatches(int batchSize) {
-        return data.train().minibatches(batchSize);
+        List<DataSet> batches = data.train().minibatches(batchSize);
+        if (labelSmoothing == 0) {
+            return batches;
+        }
+        return batches.stream()
+                .map(b -> new DataSet(b.getFeatures(), smoothLabels(b.getLabels(), labelSmoothing)))
+                .toList();
     }
 
     @Override

@@ -17,7 +17,8 @@ public record ModelConfig(
         double featureDropout,
         String activation,
         String weightInit,
-        String loss) implements Serializable {
+        String loss,
+        double labelSmoothing) implements Serializable {
 
     public static final List<String> TYPES = List.of("mlp", "lenet5", "resnet-small", "char-lstm", "timeseries-lstm");
     public static final List<String> ACTIVATIONS = List.of("relu", "leakyrelu", "elu", "tanh", "sigmoid");
@@ -52,6 +53,11 @@ public record ModelConfig(
         } else if (!losses.isEmpty() && !losses.contains(loss)) {
             s.problem("model.loss", loss, "model.type " + type + " takes " + String.join(" or ", losses));
         }
+        double labelSmoothing = s.doubleIn("model.label-smoothing", 0.0, 1.0, true);
+        if (labelSmoothing > 0 && (type.endsWith("-lstm") || !loss.equals("mcxent"))) {
+            s.problem("model.label-smoothing", labelSmoothing, "only the image classifiers (mlp, lenet5, resnet-small)"
+                    + " with model.loss = mcxent take it");
+        }
         return new ModelConfig(
                 type,
                 hidden,
@@ -64,7 +70,8 @@ public record ModelConfig(
                 s.doubleIn("model.feature-dropout", 0.0, 1.0, true),
                 s.choice("model.activation", ACTIVATIONS),
                 s.choice("model.weight-init", WEIGHT_INITS),
-                loss);
+                loss,
+                labelSmoothing);
     }
 
     public boolean recurrent() {

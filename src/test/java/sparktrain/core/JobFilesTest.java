@@ -145,6 +145,16 @@ class JobFilesTest {
     }
 
     @Test
+    void labelSmoothingOnlyForCrossEntropyClassifiers() {
+        assertEquals(0.1, parse("model.label-smoothing = 0.1").model().labelSmoothing());
+        assertProblem(invalid("model.label-smoothing = 1.0"), "model.label-smoothing = 1.0: must be in [0.0, 1.0)");
+        assertProblem(invalid("model.loss = hinge\nmodel.label-smoothing = 0.1"),
+                "model.label-smoothing = 0.1: only the image classifiers");
+        assertProblem(invalid("data.type = sine\nmodel.type = timeseries-lstm\nmodel.label-smoothing = 0.1"),
+                "model.label-smoothing = 0.1: only the image classifiers");
+    }
+
+    @Test
     void badHiddenLayers() {
         assertProblem(invalid("model.hidden-layers = [64, 0]"), "model.hidden-layers = [64, 0]: every size must be >= 1");
     }

@@ -3,11 +3,14 @@ package sparktrain.driver.tasks;
 import org.deeplearning4j.nn.api.Model;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import sparktrain.core.config.JobConfig;
 import sparktrain.core.config.JobFiles;
 import sparktrain.core.model.NetworkFactory;
 import sparktrain.core.model.Networks;
+import sparktrain.driver.data.FashionMnist;
+import sparktrain.testing.TestData;
 import sparktrain.worker.AugmentImages;
 
 import java.util.List;
@@ -36,5 +39,25 @@ class FashionMnistTaskTest {
         // an image and its mirror image get the same averaged output
         INDArray ofMirrorsAveraged = FashionMnistTask.predictor(network, true).apply(mirrored);
         assertEquals(0.0, averaged.sub(ofMirrorsAveraged).amaxNumber().doubleValue(), EPS);
+    }
+
+    @Test
+    void labelSmoothingSpreadsTheGivenShareOverAllClassesOfTheTrainingLabelsOnly() {
+        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 200, 100, 0.1, 5);
+        FashionMnistTask smoothed = new FashionMnistTask(data, false, 0.1);
+        List<DataSet> plain = new FashionMnistTask(data).trainBatches(32);
+        List<DataSet> batches = smoothed.trainBatches(32);
+
+        assertEquals(plain.size(), batches.size());
+        for (int b = 0; b < batches.size(); b++) {
+            INDArray labels = batches.get(b).getLabels();
+            INDArray expected = plain.get(b).getLabels().mul(0.9).add(0.01);
+            assertEquals(0.0, labels.sub(expected).amaxNumber().doubleValue(), EPS);
+            assertEquals(0.0, labels.sum(1).sub(1.0).amaxNumber().doubleValue(), EPS, "rows sum to 1");
+            assertEquals(plain.get(b).getFeatures(), batches.get(b).getFeatures());
+        }
+        assertEquals(0.91, batches.get(0).getLabels().maxNumber().doubleValue(), EPS);
+        // validation labels stay one-hot
+        assertEquals(1.0, smoothed.validationBatches().get(0).getLabels().maxNumber().doubleValue(), EPS);
     }
 }
