@@ -48,11 +48,6 @@ public final class FashionMnistTask implements Task {
                 job.model().labelSmoothing());
     }
 
-    /** One-hot {@code labels} smoothed (Szegedy et al. 2016): 1 - smoothing + smoothing / classes for the true class, smoothing / classes for the others. */
-    public static INDArray smoothLabels(INDArray labels, double smoothing) {
-        return labels.mul(1.0 - smoothing).addi(smoothing / labels.size(1));
-    }
-
     /** The network's class probabilities for a batch, with {@code testFlip} their mean over the images and their mirror images. */
     public static UnaryOperator<INDArray> predictor(Model network, boolean testFlip) {
         if (!testFlip) {
@@ -79,8 +74,13 @@ public final class FashionMnistTask implements Task {
             return batches;
         }
         return batches.stream()
-                .map(b -> new DataSet(b.getFeatures(), smoothLabels(b.getLabels(), labelSmoothing)))
+                .map(b -> new DataSet(b.getFeatures(), smoothed(b.getLabels())))
                 .toList();
+    }
+
+    /** One-hot {@code labels} smoothed (Szegedy et al. 2016): each class gets labelSmoothing / classes on top. */
+    private INDArray smoothed(INDArray labels) {
+        return labels.mul(1.0 - labelSmoothing).addi(labelSmoothing / labels.size(1));
     }
 
     @Override
