@@ -6,8 +6,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import sparktrain.core.SparktrainException;
-import sparktrain.driver.data.Vocabulary;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.data.Vocabulary;
 
 import java.util.Random;
 import java.util.stream.Collectors;

@@ -2,10 +2,10 @@ package sparktrain.driver;
 
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Model;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.config.JobConfig;
-import sparktrain.core.io.HadoopFiles;
-import sparktrain.driver.tasks.TimeSeriesTask;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.io.HadoopFiles;
+import sparktrain.worker.tasks.TimeSeriesTask;
 
 import java.io.IOException;
 import java.util.Locale;

@@ -4,9 +4,9 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.core.OneDnn;
-import sparktrain.core.config.JobConfig;
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.worker.OneDnn;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.io.HadoopFiles;
 import sparktrain.driver.training.GradientSharing;
 
 /** Starts the SparkContext for a job: spark-submit's settings first, then the job file's. */

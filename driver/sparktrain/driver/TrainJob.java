@@ -7,32 +7,32 @@ import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.core.ExitCode;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.config.JobConfig;
-import sparktrain.core.config.TrainingConfig;
-import sparktrain.core.io.HadoopFiles;
-import sparktrain.core.model.InputShape;
-import sparktrain.core.model.NetworkFactory;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.config.TrainingConfig;
+import sparktrain.worker.io.HadoopFiles;
+import sparktrain.worker.model.InputShape;
+import sparktrain.worker.model.NetworkFactory;
 import sparktrain.driver.doctor.Doctor;
-import sparktrain.driver.tasks.FashionMnistTask;
-import sparktrain.driver.tasks.Task;
-import sparktrain.driver.tasks.Tasks;
-import sparktrain.driver.output.Metrics;
-import sparktrain.driver.output.RunOutputs;
-import sparktrain.driver.training.EpochLoop;
-import sparktrain.driver.training.EpochStats;
-import sparktrain.driver.training.LoopState;
-import sparktrain.driver.output.Checkpoints;
+import sparktrain.worker.tasks.FashionMnistTask;
+import sparktrain.worker.tasks.Task;
+import sparktrain.worker.tasks.Tasks;
+import sparktrain.worker.output.Metrics;
+import sparktrain.worker.output.RunOutputs;
+import sparktrain.worker.training.EpochLoop;
+import sparktrain.worker.training.EpochStats;
+import sparktrain.worker.training.LoopState;
+import sparktrain.worker.output.Checkpoints;
 import sparktrain.driver.progress.Progress;
 import sparktrain.driver.report.PhaseTimes;
 import sparktrain.driver.report.RunReport;
 import sparktrain.driver.training.GradientSharing;
 import sparktrain.driver.training.ParameterAveraging;
-import sparktrain.driver.training.Scoring;
+import sparktrain.worker.training.Scoring;
 import sparktrain.driver.training.SparkStrategy;
-import sparktrain.driver.training.TrainingStrategy;
-import sparktrain.worker.AugmentImages;
+import sparktrain.worker.training.TrainingStrategy;
+import sparktrain.worker.data.AugmentImages;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -187,7 +187,7 @@ public final class TrainJob {
      * its last good checkpoint with {@code --set training.learning-rate=LOWER}; the same rate changes nothing.
      */
     static void applyLearningRate(Model network, TrainingConfig t) {
-        org.nd4j.linalg.schedule.ISchedule schedule = sparktrain.core.model.EpochSchedules.of(t.schedule(),
+        org.nd4j.linalg.schedule.ISchedule schedule = sparktrain.worker.model.EpochSchedules.of(t.schedule(),
                 t.learningRate(), t.epochs());
         if (network instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork m) {
             if (schedule != null) {

@@ -1,7 +1,7 @@
 package sparktrain.driver;
 
 import org.nd4j.linalg.factory.Nd4j;
-import sparktrain.core.OneDnn;
+import sparktrain.worker.OneDnn;
 
 import java.io.IOException;
 import java.io.InputStream;

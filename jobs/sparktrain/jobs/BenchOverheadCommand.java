@@ -7,10 +7,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sparktrain.core.ExitCode;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.io.HadoopFiles;
-import sparktrain.driver.OverheadBenchmark;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.io.HadoopFiles;
+import sparktrain.driver.bench.OverheadBenchmark;
 
 import java.io.IOException;
 import java.io.PrintWriter;

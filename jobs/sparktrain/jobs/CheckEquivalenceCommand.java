@@ -5,7 +5,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sparktrain.core.ExitCode;
+import sparktrain.worker.ExitCode;
 import sparktrain.driver.doctor.Equivalence;
 
 import java.util.concurrent.Callable;

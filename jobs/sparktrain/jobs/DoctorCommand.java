@@ -5,7 +5,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sparktrain.core.ExitCode;
+import sparktrain.worker.ExitCode;
 import sparktrain.driver.doctor.Doctor;
 import sparktrain.driver.doctor.Report;
 

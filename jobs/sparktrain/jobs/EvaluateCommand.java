@@ -8,8 +8,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sparktrain.core.ExitCode;
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.io.HadoopFiles;
 import sparktrain.driver.EvaluateJob;
 
 import java.util.Map;

@@ -4,8 +4,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sparktrain.core.ExitCode;
-import sparktrain.core.SparktrainException;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
 import sparktrain.driver.GenerateJob;
 
 import java.util.concurrent.Callable;

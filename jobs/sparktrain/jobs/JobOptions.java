@@ -2,10 +2,10 @@ package sparktrain.jobs;
 
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import sparktrain.core.config.JobConfig;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.config.JobFiles;
-import sparktrain.driver.output.RunOutputs;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.config.JobFiles;
+import sparktrain.worker.output.RunOutputs;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,9 @@ package sparktrain.jobs;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import sparktrain.core.ExitCode;
-import sparktrain.core.OneDnn;
-import sparktrain.core.SparktrainException;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.OneDnn;
+import sparktrain.worker.SparktrainException;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -6,8 +6,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sparktrain.core.ExitCode;
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.io.HadoopFiles;
 import sparktrain.driver.PredictJob;
 
 import java.util.concurrent.Callable;

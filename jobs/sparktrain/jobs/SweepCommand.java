@@ -5,9 +5,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import sparktrain.core.ExitCode;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.config.SweepConfig;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
+import sparktrain.driver.sweep.SweepConfig;
 import sparktrain.driver.sweep.SweepJob;
 
 import java.util.ArrayList;

@@ -5,8 +5,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import sparktrain.core.ExitCode;
-import sparktrain.core.SparktrainException;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
 import sparktrain.driver.TrainJob;
 
 import java.util.concurrent.Callable;

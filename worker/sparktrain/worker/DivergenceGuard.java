@@ -2,8 +2,8 @@ package sparktrain.worker;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import sparktrain.core.ExitCode;
-import sparktrain.core.SparktrainException;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
 
 import java.io.Serializable;
 import java.util.List;

@@ -1,7 +1,7 @@
 package sparktrain.driver.bench;
 
-import sparktrain.core.config.JobConfig;
-import sparktrain.core.config.JobFiles;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.config.JobFiles;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

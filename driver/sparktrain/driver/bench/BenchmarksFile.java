@@ -1,8 +1,8 @@
 package sparktrain.driver.bench;
 
-import sparktrain.core.OneDnn;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.worker.OneDnn;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.io.HadoopFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

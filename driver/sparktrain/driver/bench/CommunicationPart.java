@@ -1,10 +1,10 @@
 package sparktrain.driver.bench;
 
 import org.nd4j.linalg.dataset.DataSet;
-import sparktrain.core.config.JobConfig;
-import sparktrain.core.model.NetworkFactory;
-import sparktrain.driver.OverheadBenchmark;
-import sparktrain.driver.OverheadBenchmark.Measurement;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.model.NetworkFactory;
+import sparktrain.driver.bench.OverheadBenchmark;
+import sparktrain.driver.bench.OverheadBenchmark.Measurement;
 import sparktrain.driver.TrainJob;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package sparktrain.driver.bench;
 
-import sparktrain.core.SparktrainException;
-import sparktrain.driver.training.EpochStats;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.training.EpochStats;
 
 import java.io.IOException;
 import java.nio.file.Files;

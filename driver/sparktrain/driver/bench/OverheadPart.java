@@ -3,10 +3,10 @@ package sparktrain.driver.bench;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.nd4j.linalg.dataset.DataSet;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.config.JobConfig;
-import sparktrain.driver.OverheadBenchmark;
-import sparktrain.driver.OverheadBenchmark.Measurement;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.driver.bench.OverheadBenchmark;
+import sparktrain.driver.bench.OverheadBenchmark.Measurement;
 
 import java.io.IOException;
 import java.nio.file.Files;

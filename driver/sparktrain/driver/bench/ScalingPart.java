@@ -19,10 +19,10 @@ import org.knowm.xchart.style.Styler;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.core.config.JobConfig;
-import sparktrain.core.model.NetworkFactory;
-import sparktrain.driver.OverheadBenchmark;
-import sparktrain.driver.OverheadBenchmark.Measurement;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.model.NetworkFactory;
+import sparktrain.driver.bench.OverheadBenchmark;
+import sparktrain.driver.bench.OverheadBenchmark.Measurement;
 import sparktrain.driver.SparkContexts;
 import sparktrain.driver.TrainJob;
 import sparktrain.driver.bench.CostModel.Calibration;
@@ -258,10 +258,10 @@ public final class ScalingPart {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-            sparktrain.core.io.HadoopFiles.writeAtomically(
-                    sparktrain.core.io.HadoopFiles.path(file.toAbsolutePath().toString()), out -> out.write(png));
+            sparktrain.worker.io.HadoopFiles.writeAtomically(
+                    sparktrain.worker.io.HadoopFiles.path(file.toAbsolutePath().toString()), out -> out.write(png));
         } catch (IOException e) {
-            throw sparktrain.core.SparktrainException.usage(file + ": cannot write the plot (" + e.getMessage() + ")");
+            throw sparktrain.worker.SparktrainException.usage(file + ": cannot write the plot (" + e.getMessage() + ")");
         }
     }
 }

@@ -1,6 +1,6 @@
 package sparktrain.driver.bench;
 
-import sparktrain.core.config.SweepConfig;
+import sparktrain.driver.sweep.SweepConfig;
 import sparktrain.driver.sweep.SweepJob;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package sparktrain.driver.progress;
 
 import org.apache.spark.api.java.JavaSparkContext;
-import sparktrain.core.config.JobConfig;
+import sparktrain.worker.config.JobConfig;
 
 import java.util.function.DoubleSupplier;
 

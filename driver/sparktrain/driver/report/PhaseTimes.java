@@ -1,5 +1,7 @@
 package sparktrain.driver.report;
 
+import sparktrain.worker.report.Charts;
+
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.stats.EventStats;
 import org.knowm.xchart.CategoryChart;

@@ -1,10 +1,13 @@
 package sparktrain.driver.report;
 
+import sparktrain.worker.report.Charts;
+import sparktrain.worker.report.Report;
+
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Model;
-import sparktrain.core.config.JobConfig;
-import sparktrain.driver.tasks.Task;
-import sparktrain.driver.training.EpochStats;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.tasks.Task;
+import sparktrain.worker.training.EpochStats;
 
 import java.util.LinkedHashMap;
 import java.util.List;

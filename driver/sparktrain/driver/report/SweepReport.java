@@ -1,5 +1,8 @@
 package sparktrain.driver.report;
 
+import sparktrain.worker.report.Charts;
+import sparktrain.worker.report.Report;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.fs.Path;
 import org.knowm.xchart.CategoryChart;
@@ -9,8 +12,8 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.io.HadoopFiles;
 
 import java.io.IOException;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
 package sparktrain.driver.sweep;
 
+import sparktrain.worker.sweep.TrialRunner;
+
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
@@ -14,22 +16,22 @@ import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.core.ExitCode;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.config.JobConfig;
-import sparktrain.core.config.JobFiles;
-import sparktrain.core.config.SweepConfig;
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.config.JobFiles;
+import sparktrain.driver.sweep.SweepConfig;
+import sparktrain.worker.io.HadoopFiles;
 import sparktrain.driver.EvaluateJob;
 import sparktrain.driver.SparkContexts;
 import sparktrain.driver.TrainJob;
 import sparktrain.driver.doctor.Doctor;
-import sparktrain.driver.output.RunOutputs;
+import sparktrain.worker.output.RunOutputs;
 import sparktrain.driver.progress.JobNames;
 import sparktrain.driver.report.SweepReport;
-import sparktrain.driver.tasks.Task;
-import sparktrain.driver.tasks.Tasks;
-import sparktrain.driver.training.EpochStats;
+import sparktrain.worker.tasks.Task;
+import sparktrain.worker.tasks.Tasks;
+import sparktrain.worker.training.EpochStats;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package sparktrain.driver.sweep;
 
 import com.typesafe.config.ConfigValue;
-import sparktrain.core.config.SweepConfig;
+import sparktrain.driver.sweep.SweepConfig;
 
 import java.util.List;
 import java.util.Map;

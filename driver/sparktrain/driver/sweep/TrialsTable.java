@@ -1,8 +1,8 @@
 package sparktrain.driver.sweep;
 
 import org.apache.hadoop.fs.Path;
-import sparktrain.core.config.SweepConfig;
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.driver.sweep.SweepConfig;
+import sparktrain.worker.io.HadoopFiles;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package sparktrain.driver.training;
 
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.stats.EventStats;
-import sparktrain.core.config.AutoFrequencyConfig;
+import sparktrain.worker.config.AutoFrequencyConfig;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,5 +1,7 @@
 package sparktrain.driver.training;
 
+import sparktrain.worker.training.Communication;
+
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -20,16 +22,16 @@ import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.config.SharingConfig;
-import sparktrain.core.config.TrainingConfig;
-import sparktrain.core.model.BatchNormStats;
-import sparktrain.core.model.EpochSchedules;
-import sparktrain.worker.DrainEncodingCounters;
-import sparktrain.worker.LearningRateScaledThreshold;
-import sparktrain.worker.MeteredThreshold;
-import sparktrain.worker.SharingPorts;
-import sparktrain.worker.WorkerEpoch;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.config.SharingConfig;
+import sparktrain.worker.config.TrainingConfig;
+import sparktrain.worker.model.BatchNormStats;
+import sparktrain.worker.model.EpochSchedules;
+import sparktrain.worker.sharing.DrainEncodingCounters;
+import sparktrain.worker.sharing.LearningRateScaledThreshold;
+import sparktrain.worker.sharing.MeteredThreshold;
+import sparktrain.worker.sharing.SharingPorts;
+import sparktrain.worker.sharing.WorkerEpoch;
 
 import java.io.IOException;
 import java.net.DatagramSocket;

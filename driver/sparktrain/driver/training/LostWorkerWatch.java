@@ -4,8 +4,8 @@ import org.apache.spark.TaskFailedReason;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
-import sparktrain.core.ExitCode;
-import sparktrain.core.SparktrainException;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
 
 import java.util.Locale;
 

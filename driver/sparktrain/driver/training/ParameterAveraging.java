@@ -1,5 +1,7 @@
 package sparktrain.driver.training;
 
+import sparktrain.worker.training.Communication;
+
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -11,7 +13,7 @@ import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import sparktrain.core.config.TrainingConfig;
+import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.DivergenceGuard;
 
 /**

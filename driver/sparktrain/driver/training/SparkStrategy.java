@@ -1,5 +1,7 @@
 package sparktrain.driver.training;
 
+import sparktrain.worker.training.TrainingStrategy;
+
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
@@ -14,7 +16,7 @@ import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.driver.progress.JobNames;
-import sparktrain.worker.AugmentImages;
+import sparktrain.worker.data.AugmentImages;
 import sparktrain.worker.NativeThreads;
 import sparktrain.worker.PinTaskGpu;
 

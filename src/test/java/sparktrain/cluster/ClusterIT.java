@@ -7,7 +7,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.worker.io.HadoopFiles;
 import sparktrain.testing.TestData;
 
 import java.io.IOException;

@@ -2,8 +2,8 @@ package sparktrain.driver;
 
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
-import sparktrain.core.OneDnn;
-import sparktrain.core.config.JobFiles;
+import sparktrain.worker.OneDnn;
+import sparktrain.worker.config.JobFiles;
 
 import java.util.List;
 

@@ -2,7 +2,7 @@ package sparktrain.jobs;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.driver.data.Vocabulary;
+import sparktrain.worker.data.Vocabulary;
 import sparktrain.testing.TestData;
 
 import java.io.IOException;

@@ -5,7 +5,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.worker.io.HadoopFiles;
 import sparktrain.testing.MiniHdfs;
 
 import java.io.IOException;

@@ -10,11 +10,11 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.apache.hadoop.fs.Path;
-import sparktrain.core.SparktrainException;
-import sparktrain.core.config.JobFiles;
-import sparktrain.driver.data.CsvSequences;
-import sparktrain.driver.data.IdxFile;
-import sparktrain.driver.data.TextCorpus;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.config.JobFiles;
+import sparktrain.worker.data.CsvSequences;
+import sparktrain.worker.data.IdxFile;
+import sparktrain.worker.data.TextCorpus;
 import sparktrain.testing.TestData;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package sparktrain.reliability;
 
-import sparktrain.core.io.HadoopFiles;
+import sparktrain.worker.io.HadoopFiles;
 
 /**
  * Writes {@code MB} megabytes of a repeating pattern to {@code TARGET} through HadoopFiles.writeAtomically,

@@ -2,9 +2,9 @@ package sparktrain.driver.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.core.SparktrainException;
-import sparktrain.driver.OverheadBenchmark.Measurement;
-import sparktrain.driver.training.Communication;
+import sparktrain.worker.SparktrainException;
+import sparktrain.driver.bench.OverheadBenchmark.Measurement;
+import sparktrain.worker.training.Communication;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

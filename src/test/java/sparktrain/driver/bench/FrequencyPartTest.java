@@ -2,8 +2,8 @@ package sparktrain.driver.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.core.SparktrainException;
-import sparktrain.driver.training.EpochStats;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.training.EpochStats;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

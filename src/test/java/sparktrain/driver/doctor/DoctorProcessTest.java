@@ -3,7 +3,7 @@ package sparktrain.driver.doctor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.testing.TestData;
-import sparktrain.worker.DoctorProbe;
+import sparktrain.worker.doctor.DoctorProbe;
 
 import java.io.File;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.jobs.Main;
 import sparktrain.testing.TestData;
-import sparktrain.worker.DoctorProbe;
+import sparktrain.worker.doctor.DoctorProbe;
 
 import java.io.IOException;
 import java.io.PrintWriter;

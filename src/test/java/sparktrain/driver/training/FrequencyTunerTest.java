@@ -1,7 +1,7 @@
 package sparktrain.driver.training;
 
 import org.junit.jupiter.api.Test;
-import sparktrain.core.config.AutoFrequencyConfig;
+import sparktrain.worker.config.AutoFrequencyConfig;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,8 @@
 package sparktrain.driver.training;
 
 import org.junit.jupiter.api.Test;
-import sparktrain.core.ExitCode;
-import sparktrain.core.SparktrainException;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
 import sparktrain.testing.SparkTestBase;
 
 import java.util.List;

@@ -1,0 +1,111 @@
+package sparktrain.driver.progress;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.nn.api.Model;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.config.JobFiles;
+import sparktrain.worker.model.NetworkFactory;
+import sparktrain.driver.TrainJob;
+import sparktrain.worker.data.FashionMnist;
+import sparktrain.driver.progress.JobNames;
+import sparktrain.driver.progress.ProgressListener;
+import sparktrain.driver.progress.ProgressView;
+import sparktrain.driver.training.ParameterAveraging;
+import sparktrain.testing.SparkTestBase;
+import sparktrain.testing.TestData;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The progress listener on real parameter-averaging epochs: one update per averaging round, per epoch and trial. */
+class ProgressListenerTest extends SparkTestBase {
+
+    /** What the listener told its view, as lines. */
+    static final class Recording implements ProgressView {
+        final List<String> events = new ArrayList<>();
+        final List<Double> losses = new ArrayList<>();
+
+        @Override
+        public synchronized void epochStarted(String trial, int epoch, long totalBatches) {
+            events.add("start " + trial + " " + epoch + " " + totalBatches);
+        }
+
+        @Override
+        public synchronized void update(long batchesDone, double samplesPerSecond, double loss) {
+            events.add("update " + batchesDone + (samplesPerSecond > 0 ? "" : " no-rate"));
+            losses.add(loss);
+        }
+
+        @Override
+        public synchronized void epochEnded() {
+            events.add("end");
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void oneUpdatePerAveragingRoundAndOnlyForItsOwnTrial() throws Exception {
+        JobConfig job = JobFiles.parse("", "test", List.of("model.type=mlp", "model.hidden-layers=[32]",
+                "training.batch-size=16", "training.averaging-frequency=5"));
+        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 640, 1, 0.0, 3);
+        List<DataSet> batches = data.train().minibatches(16);
+        assertEquals(40, batches.size());
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+        JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
+
+        Recording plain = new Recording();
+        Recording trial = new Recording();
+        try (ParameterAveraging spark = new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 0, null)) {
+            // 2 workers x frequency 5 = 10 minibatches per averaging round: 4 rounds per epoch
+            ProgressListener forPlain = new ProgressListener(plain, "", 40, 10, 16, spark::lastScore);
+            ProgressListener forTrial = new ProgressListener(trial, "t007", 40, 10, 16, spark::lastScore);
+            sc.sc().addSparkListener(forPlain);
+            sc.sc().addSparkListener(forTrial);
+            try {
+                spark.fitEpoch(1);
+                spark.fitEpoch(2);
+                sc.setLocalProperty(JobNames.TRIAL_PROPERTY, "t007");
+                spark.fitEpoch(3);
+            } finally {
+                sc.setLocalProperty(JobNames.TRIAL_PROPERTY, null);
+                sc.sc().listenerBus().waitUntilEmpty();
+                sc.sc().removeSparkListener(forPlain);
+                sc.sc().removeSparkListener(forTrial);
+            }
+        }
+        List<String> epoch = List.of("update 10", "update 20", "update 30", "update 40", "end");
+        List<String> expected = new ArrayList<>();
+        expected.add("start  1 40");
+        expected.addAll(epoch);
+        expected.add("start  2 40");
+        expected.addAll(epoch);
+        assertEquals(expected, plain.events);
+        List<String> expectedTrial = new ArrayList<>(List.of("start t007 3 40"));
+        expectedTrial.addAll(epoch);
+        assertEquals(expectedTrial, trial.events);
+        // the listener hears of a round's end before DL4J stores its score: each update shows the round before
+        assertTrue(plain.losses.stream().filter(l -> Double.isFinite(l) && l > 0).count() >= 6,
+                "rounds 2 to 4 of each epoch show a loss: " + plain.losses);
+    }
+
+    @Test
+    void jobDescriptionsNameTheTrialAndEpoch() {
+        assertEquals("sparktrain: epoch 3", JobNames.epoch("", 3));
+        assertEquals("sparktrain: trial t003, epoch 2", JobNames.epoch("t003", 2));
+        Properties p = new Properties();
+        p.setProperty(JobNames.DESCRIPTION_PROPERTY, JobNames.epoch("t003", 2));
+        assertEquals(new JobNames.Epoch("t003", 2), JobNames.of(p));
+        p.setProperty(JobNames.DESCRIPTION_PROPERTY, "count at Something.java:12");
+        assertNull(JobNames.of(p));
+    }
+}

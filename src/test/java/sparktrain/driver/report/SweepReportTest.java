@@ -1,0 +1,98 @@
+package sparktrain.driver.report;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparktrain.worker.SparktrainException;
+import sparktrain.driver.report.SweepReport;
+import sparktrain.testing.Chromium;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The sweep report from a hand-written trials.csv and sweep.json (src/test/resources/sweep). */
+class SweepReportTest {
+    @TempDir
+    Path tmp;
+
+    private Path fixture() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("sweep"));
+        for (String f : List.of("trials.csv", "sweep.json")) {
+            Files.copy(Path.of("src/test/resources/sweep", f), dir.resolve(f));
+        }
+        return dir;
+    }
+
+    private static List<String> trialOrder(String html) {
+        List<String> order = new ArrayList<>();
+        Matcher m = Pattern.compile("<tr[^>]*><td class=\"num\">\\d*</td><td>(t\\d+)</td>").matcher(html);
+        while (m.find()) {
+            order.add(m.group(1));
+        }
+        return order;
+    }
+
+    @Test
+    void leaderboardRanksBestFirstAndPlotsTheMetricAgainstEachKey() throws IOException {
+        Path dir = fixture();
+        SweepReport.write(dir.toString());
+        String html = Files.readString(dir.resolve("report.html"));
+        assertEquals(List.of("t003", "t007", "t002", "t006", "t001", "t005", "t004", "t008", "t009"), trialOrder(html),
+                "best validation.accuracy first, trials without a metric last");
+        assertTrue(html.contains("<tr class=\"best\"><td class=\"num\">1</td><td>t003</td>"), "the best trial is marked");
+        assertTrue(html.contains("training diverged in epoch 1: training loss is NaN; lower training.learning-rate (now 1.0)"),
+                "a quoted reason with commas and semicolons survives");
+        assertTrue(html.contains("addEventListener('click'"), "the sort script");
+        for (String image : List.of("report-sweep-1.png", "report-sweep-2.png")) {
+            assertTrue(html.contains("<img src=\"" + image + "\""), image);
+            BufferedImage png = ImageIO.read(dir.resolve(image).toFile());
+            assertNotNull(png, image);
+            assertTrue(RunReportTest.distinctColours(png) > 20, image + " has content");
+        }
+    }
+
+    @Test
+    void chromiumSortsTheLeaderboardOnAClick() throws IOException, InterruptedException {
+        Path dir = fixture();
+        SweepReport.write(dir.toString());
+        String html = Files.readString(dir.resolve("report.html"));
+        // click "training.learning-rate" twice (ascending, then descending) and record the first trial each time
+        Path probe = dir.resolve("probe.html");
+        Files.writeString(probe, html.replace("</body>", "<script>window.addEventListener('load', () => {"
+                + " const th = [...document.querySelectorAll('th')].find(h => h.textContent === 'training.learning-rate');"
+                + " const first = () => document.querySelector('table.sortable tbody tr').cells[1].textContent;"
+                + " th.click(); const asc = first(); th.click(); const desc = first();"
+                + " const all = [...document.images];"
+                + " document.body.setAttribute('data-probe', asc + ',' + desc + ','"
+                + " + all.filter(i => i.complete && i.naturalWidth > 0).length + '/' + all.length); });</script></body>"));
+        String dom = Chromium.dumpDom(probe, tmp.resolve("profile"));
+        Matcher m = Pattern.compile("data-probe=\"([^\"]*)\"").matcher(dom);
+        assertTrue(m.find(), "the probe ran");
+        String[] probeResult = m.group(1).split(",");
+        assertTrue(List.of("t001", "t005").contains(probeResult[0]), "ascending learning rate starts at 0.0001: " + m.group(1));
+        assertEquals("t008", probeResult[1], "descending learning rate starts at 1.0");
+        assertEquals("2/2", probeResult[2], "both charts loaded");
+        Path artifacts = Files.createDirectories(Path.of("target", "report-test"));
+        Chromium.screenshot(dir.resolve("report.html"), artifacts.resolve("sweep-report.png"), 1200, 1600, tmp.resolve("profile"));
+    }
+
+    @Test
+    void aTrialsFileWithoutTheStatusColumnIsBadDataNamingTheFile() throws IOException {
+        Path dir = fixture();
+        Files.writeString(dir.resolve("trials.csv"), "trial,training.learning-rate,metric\nt001,0.1,0.5\n");
+        SparktrainException e = assertThrows(SparktrainException.class, () -> SweepReport.write(dir.toString()));
+        assertTrue(e.getMessage().contains("trials.csv: the header trial,training.learning-rate,metric lacks the column status"),
+                e.getMessage());
+    }
+}

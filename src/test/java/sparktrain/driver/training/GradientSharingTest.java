@@ -1,0 +1,130 @@
+package sparktrain.driver.training;
+
+import sparktrain.driver.SparkContexts;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.config.JobFiles;
+import sparktrain.worker.model.NetworkFactory;
+import sparktrain.worker.data.FashionMnist;
+import sparktrain.worker.tasks.FashionMnistTask;
+import sparktrain.worker.training.EpochLoop;
+import sparktrain.worker.training.EpochStats;
+import sparktrain.driver.training.GradientSharing;
+import sparktrain.driver.training.ParameterAveraging;
+import sparktrain.worker.training.Scoring;
+import sparktrain.worker.training.TrainingStrategy;
+import sparktrain.testing.SparkTestBase;
+import sparktrain.testing.TestData;
+
+import java.net.DatagramSocket;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Both training modes learn, for both network kinds; gradient sharing's traps become clear messages. */
+class GradientSharingTest extends SparkTestBase {
+
+    private static JobConfig job(String... sets) {
+        return JobFiles.parse("", "test", List.of(sets));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"averaging,mlp", "averaging,resnet-small"})
+    void learnsASmallProblem(String mode, String model) {
+        learns(mode, model);
+    }
+
+    /**
+     * Both network kinds, MultiLayerNetwork and ComputationGraph, learn with gradient sharing. Before local mode
+     * trained one partition per epoch, DL4J's SharedTrainingWrapper could leave a task waiting forever
+     * (BlockingObserver.waitTillDone) when it attached its data just as the other task finished: see
+     * GradientSharing.tasksAtOnce.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"mlp", "resnet-small"})
+    @Tag("sharing-training")
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void gradientSharingLearnsASmallProblem(String model) {
+        learns("sharing", model);
+    }
+
+    private void learns(String mode, String model) {
+        boolean sharing = mode.equals("sharing");
+        JobConfig job = job("training.mode=" + mode, "model.type=" + model, "model.hidden-layers=[64]",
+                "model.conv-channels=[8, 16]", "training.batch-size=32", "training.averaging-frequency=5",
+                "training.updater=" + (sharing ? "sgd" : "adam"), "training.learning-rate=" + (sharing ? "0.1" : "0.003"),
+                "training.sharing.unicast-port=" + (sharing ? 40200 + model.length() : 40123));
+        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 3000, 1000, 0.1, 11);
+        FashionMnistTask task = new FashionMnistTask(data);
+        List<DataSet> batches = task.trainBatches(32);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), task.shape());
+        if (model.equals("resnet-small")) {
+            assertInstanceOf(ComputationGraph.class, network);
+        }
+        double before = Scoring.meanLoss(network, batches);
+        JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
+        try (TrainingStrategy strategy = sharing
+                ? new GradientSharing(sc, network, rdd, job.training(), 2, job.seed(), 1, null)
+                : new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 1, null)) {
+            EpochLoop.Result result = new EpochLoop(2, 0, task.trainExamples(), batches, task.validationBatches(),
+                    task::validate, "").run(strategy);
+            List<EpochStats> h = result.history();
+            double fall = model.equals("mlp") ? 0.7 : 0.5;
+            assertTrue(h.get(1).trainLoss() < before - fall, mode + " " + model + ": loss should fall from " + before + ": " + h);
+            double accuracy = (Double) task.testMetrics(result.network()).get("accuracy");
+            assertTrue(accuracy > (model.equals("mlp") ? 0.65 : 0.4), mode + " " + model + ": test accuracy " + accuracy);
+            if (sharing) {
+                EpochStats last = h.get(1);
+                assertTrue(last.updateBytes() > 0 && last.updateBytes() * 50 < last.denseUpdateBytes(),
+                        "encoded updates should be far smaller than dense: " + last);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"training.sharing.unicast-port", "training.sharing.controller-port"})
+    void busyPortNamesTheKeyToChange(String key) throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(0)) {
+            int port = taken.getLocalPort();
+            JobConfig job = job("training.mode=sharing", key + "=" + port);
+            SparktrainException e = assertThrows(SparktrainException.class,
+                    () -> new GradientSharing(sc, NetworkFactory.build(job.model(), job.training(), 1, FashionMnistTask.SHAPE),
+                            sc.parallelize(List.<DataSet>of()), job.training(), 2, 1, 1, null));
+            assertEquals(ExitCode.USAGE, e.exitCode());
+            assertTrue(e.getMessage().contains(key + " = " + port + ": the UDP port is in use"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aeronTimeoutBelowTheLivenessTimeoutIsAClearError() {
+        SparktrainException e = assertThrows(SparktrainException.class,
+                () -> GradientSharing.requireAeronTimeouts("15000000000", null));
+        assertTrue(e.getMessage().contains("aeron.publication.unblock.timeout = 15000000000 ns: must exceed Aeron's client"
+                + " liveness timeout (30000000000 ns)"), e.getMessage());
+        GradientSharing.requireAeronTimeouts("60000000000", null);
+    }
+
+    @Test
+    void aeronMisconfigurationInTheExecutorOptionsIsCaughtBeforeSparkStarts() {
+        JobConfig job = job("training.mode=sharing",
+                "spark.conf.\"spark.executor.extraJavaOptions\"=\"-Daeron.publication.unblock.timeout=1000\"");
+        SparktrainException e = assertThrows(SparktrainException.class, () -> SparkContexts.conf(job, null));
+        assertTrue(e.getMessage().contains("aeron.publication.unblock.timeout = 1000 ns"), e.getMessage());
+    }
+}

@@ -1,0 +1,102 @@
+package sparktrain.driver.training;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.nn.api.Model;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.config.JobFiles;
+import sparktrain.worker.model.NetworkFactory;
+import sparktrain.worker.tasks.CharTextTask;
+import sparktrain.worker.tasks.TimeSeriesTask;
+import sparktrain.worker.training.EpochLoop;
+import sparktrain.worker.training.EpochStats;
+import sparktrain.driver.training.ParameterAveraging;
+import sparktrain.worker.training.Scoring;
+import sparktrain.testing.SparkTestBase;
+import sparktrain.testing.TestData;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Both LSTM tasks learn a small problem with two Spark workers and parameter averaging. */
+class LstmTrainingTest extends SparkTestBase {
+    @TempDir
+    Path tmp;
+
+    private static JobConfig job(List<String> sets) {
+        return JobFiles.parse("", "test", sets);
+    }
+
+    private static EpochLoop.Result train(JobConfig job, Model network, sparktrain.worker.tasks.Task task, int epochs) {
+        List<DataSet> batches = task.trainBatches(job.training().batchSize());
+        JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
+        try (ParameterAveraging spark = new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 1, null)) {
+            return new EpochLoop(epochs, 0, task.trainExamples(), Scoring.head(batches, 200), task.validationBatches(),
+                    task::validate, "").run(spark);
+        }
+    }
+
+    @Test
+    void charLstmLearnsASmallGrammar() throws IOException {
+        Path corpus = tmp.resolve("sentences.txt");
+        Files.writeString(corpus, TestData.sentences(2000, 7));
+        JobConfig job = job(List.of("data.type=text", "data.path=" + corpus.toUri(), "data.sequence-length=50",
+                "data.validation-fraction=0.1", "data.test-fraction=0.1", "model.type=char-lstm",
+                "model.hidden-layers=[64]", "model.embedding-size=16", "model.weight-init=xavier",
+                "training.batch-size=16", "training.learning-rate=0.01", "training.tbptt-length=25",
+                "training.gradient-normalization=clip-element", "training.averaging-frequency=4"));
+        CharTextTask task = CharTextTask.load(job);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), task.shape());
+        double before = task.validate(network, task.validationBatches()).value();
+
+        EpochLoop.Result result = train(job, network, task, 2);
+        List<EpochStats> h = result.history();
+        Map<String, Object> test = task.testMetrics(result.network());
+        double bits = (Double) test.get("bitsPerChar");
+        assertTrue(before > 4.0, "an untrained model is near log2(" + task.vocabulary().size() + ") bits: " + before);
+        assertTrue(h.get(1).trainLoss() < h.get(0).trainLoss(), "training loss should fall: " + h);
+        // the grammar's words cost about 0.25 bits per character, its letters alone (unigram) about 4
+        assertTrue(bits < 1.0, "test bits per character " + bits + " (unigram " + test.get("unigramBitsPerChar") + ")");
+    }
+
+    @Test
+    void timeSeriesLstmBeatsTheNaiveForecast() {
+        JobConfig job = job(List.of("data.type=sine", "data.sequence-length=30", "data.sine.series=800",
+                "data.sine.noise=0.02", "data.validation-fraction=0.1", "data.test-fraction=0.1",
+                "model.type=timeseries-lstm", "model.hidden-layers=[32]", "model.weight-init=xavier",
+                "training.batch-size=16", "training.learning-rate=0.01", "training.averaging-frequency=4",
+                "training.gradient-normalization=clip-l2-layer", "training.gradient-threshold=5"));
+        TimeSeriesTask task = TimeSeriesTask.load(job);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), task.shape());
+
+        EpochLoop.Result result = train(job, network, task, 4);
+        List<EpochStats> h = result.history();
+        Map<String, Object> test = task.testMetrics(result.network());
+        double rmse = (Double) test.get("rmse");
+        double naive = (Double) test.get("naiveRmse");
+        assertEquals(80, test.get("sequences"));
+        assertTrue(h.get(3).trainLoss() < h.get(0).trainLoss(), "training loss should fall: " + h);
+        assertTrue(rmse < 0.5 * naive, "rmse " + rmse + " vs naive " + naive + "; history " + h);
+    }
+
+    @Test
+    void theSineGeneratorIsSeeded() {
+        List<double[][]> a = sparktrain.worker.data.SineSeries.generate(3, 10, 0.1, 5);
+        List<double[][]> b = sparktrain.worker.data.SineSeries.generate(3, 10, 0.1, 5);
+        List<double[][]> c = sparktrain.worker.data.SineSeries.generate(3, 10, 0.1, 6);
+        assertTrue(java.util.Arrays.deepEquals(a.toArray(), b.toArray()));
+        assertTrue(!java.util.Arrays.deepEquals(a.toArray(), c.toArray()));
+        List<Double> values = new ArrayList<>();
+        a.forEach(s -> java.util.Arrays.stream(s).forEach(step -> values.add(step[0])));
+        assertTrue(values.stream().allMatch(v -> Math.abs(v) < 3), "three sines of amplitude < 0.8 plus noise: " + values);
+    }
+}

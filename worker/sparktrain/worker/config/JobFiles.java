@@ -1,0 +1,187 @@
+package sparktrain.worker.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigSyntax;
+import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.io.HadoopFiles;
+
+import java.io.File;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Loads a job file (any Hadoop URI or local path), applies {@code --set} overrides and validates. */
+public final class JobFiles {
+    private static final String DEFAULTS = "sparktrain-defaults.conf";
+
+    private JobFiles() {
+    }
+
+    public static Config defaults() {
+        return ConfigFactory.parseResources(JobFiles.class.getClassLoader(), DEFAULTS,
+                ConfigParseOptions.defaults().setAllowMissing(false));
+    }
+
+    /**
+     * Local job files may {@code include} others by relative path; job files on other file systems are
+     * read as they are.
+     */
+    public static JobConfig load(String location, List<String> overrides) {
+        URI uri = HadoopFiles.path(location).toUri();
+        boolean local = uri.getScheme() == null || uri.getScheme().equals("file");
+        if (!local) {
+            return parse(HadoopFiles.readText(location, "job file"), location, overrides);
+        }
+        File file = new File(uri.getPath());
+        if (!file.isFile()) {
+            throw SparktrainException.usage("job file " + location + ": not found");
+        }
+        Config parsed;
+        try {
+            parsed = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)
+                    .setSyntax(ConfigSyntax.CONF));
+        } catch (ConfigException e) {
+            throw SparktrainException.usage(location + ": not a valid job file: " + e.getMessage());
+        }
+        return validate(parsed, location, overrides);
+    }
+
+    public static JobConfig parse(String text, String origin, List<String> overrides) {
+        Config file;
+        try {
+            file = ConfigFactory.parseString(text, ConfigParseOptions.defaults()
+                    .setOriginDescription(origin).setSyntax(ConfigSyntax.CONF));
+        } catch (ConfigException e) {
+            throw SparktrainException.usage(origin + ": not a valid job file: " + e.getMessage());
+        }
+        return validate(file, origin, overrides);
+    }
+
+    private static JobConfig validate(Config file, String origin, List<String> overrides) {
+        Config sets = parseOverrides(overrides);
+        Config defaults = defaults();
+        List<String> problems = new ArrayList<>();
+        problems.addAll(unknownKeys(file, defaults, origin));
+        problems.addAll(unknownKeys(sets, defaults, "--set"));
+        if (!problems.isEmpty()) {
+            throw new SparktrainException(ExitCode.USAGE, problems);
+        }
+        Config resolved;
+        try {
+            resolved = sets.withFallback(file).withFallback(defaults).resolve();
+        } catch (ConfigException e) {
+            throw SparktrainException.usage(origin + ": " + e.getMessage());
+        }
+        return JobConfig.fromConfig(resolved);
+    }
+
+    /** Each override is {@code key=value}; the value is HOCON when it parses, else a plain string. */
+    public static Config parseOverrides(List<String> overrides) {
+        Config sets = ConfigFactory.empty();
+        for (String override : overrides) {
+            int eq = override.indexOf('=');
+            if (eq <= 0) {
+                throw SparktrainException.usage("--set " + override + ": expected key=value, e.g. --set training.epochs=3");
+            }
+            String key = override.substring(0, eq).trim();
+            String value = override.substring(eq + 1).trim();
+            try {
+                ConfigUtil.splitPath(key);
+            } catch (ConfigException e) {
+                throw SparktrainException.usage("--set " + override + ": '" + key + "' is not a key path");
+            }
+            Config one;
+            if (looksLikeHocon(value)) {
+                try {
+                    one = ConfigFactory.parseString(key + " = " + value,
+                            ConfigParseOptions.defaults().setOriginDescription("--set"));
+                } catch (ConfigException e) {
+                    throw SparktrainException.usage("--set " + override + ": cannot parse the value: " + e.getMessage());
+                }
+            } else {
+                // paths like file:///x would lose everything after '//' (a HOCON comment) if parsed
+                one = ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, "--set"));
+            }
+            sets = one.withFallback(sets);
+        }
+        return sets;
+    }
+
+    private static boolean looksLikeHocon(String value) {
+        return value.startsWith("[") || value.startsWith("{") || value.startsWith("\"")
+                || value.matches("-?[0-9][0-9_]*(\\.[0-9]*)?([eE][-+]?[0-9]+)?|true|false|null");
+    }
+
+    /** Every key of {@code user} must exist in the defaults, except under spark.conf. */
+    public static List<String> unknownKeys(Config user, Config defaults, String origin) {
+        List<String> problems = new ArrayList<>();
+        Set<String> known = leafPaths(defaults);
+        for (Map.Entry<String, ConfigValue> entry : user.entrySet()) {
+            String path = entry.getKey();
+            List<String> parts = ConfigUtil.splitPath(path);
+            if (parts.size() > 2 && parts.get(0).equals("spark") && parts.get(1).equals("conf")) {
+                continue;
+            }
+            if (known.contains(path)) {
+                continue;
+            }
+            if (defaults.hasPathOrNull(path) && defaults.getValue(path).valueType() == ConfigValueType.OBJECT) {
+                problems.add(origin + ": " + path + " is a section, not a value");
+                continue;
+            }
+            String hint = closest(path, known);
+            int line = entry.getValue().origin().lineNumber();
+            problems.add(origin + (line > 0 && !origin.equals("--set") ? ": line " + line : "") + ": " + path + ": unknown key" + (hint == null ? "" : " (did you mean " + hint + "?)"));
+        }
+        return problems;
+    }
+
+    private static Set<String> leafPaths(Config config) {
+        Set<String> paths = new TreeSet<>();
+        config.entrySet().forEach(e -> paths.add(e.getKey()));
+        return paths;
+    }
+
+    private static String closest(String path, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = levenshtein(path, candidate);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
+            }
+        }
+        return bestDistance <= Math.max(2, path.length() / 4) ? best : null;
+    }
+
+    static int levenshtein(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,175 @@
+package sparktrain.worker.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigOrigin;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueType;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads typed values from a resolved job file and collects every problem instead of stopping at the
+ * first, so a user fixes a job file in one round. Each reader names the key, the value and the rule.
+ */
+public final class Settings {
+    private final Config config;
+    private final List<String> problems = new ArrayList<>();
+
+    public Settings(Config config) {
+        this.config = config;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public List<String> problems() {
+        return problems;
+    }
+
+    public void problem(String key, Object value, String rule) {
+        problems.add(where(key) + key + " = " + value + ": " + rule);
+    }
+
+    /**
+     * Where the value of {@code key} was set, as a message prefix: "job.conf: line 7: " for a job file,
+     * "--set: " for an override, nothing for a default.
+     */
+    String where(String key) {
+        ConfigOrigin origin;
+        try {
+            origin = config.hasPath(key) ? config.getValue(key).origin() : null;
+        } catch (ConfigException e) {
+            origin = null;
+        }
+        if (origin == null || origin.resource() != null) {
+            return "";
+        }
+        String line = origin.lineNumber() > 0 ? ": line " + origin.lineNumber() : "";
+        if (origin.filename() != null) {
+            return origin.filename() + line + ": ";
+        }
+        String description = origin.description().replaceFirst(": [0-9]+$", "");
+        return description.startsWith("--set") ? "--set: " : description + line + ": ";
+    }
+
+    public String string(String key) {
+        try {
+            return config.getString(key);
+        } catch (ConfigException e) {
+            problems.add(where(key) + key + ": " + typeProblem(key, "a string"));
+            return "";
+        }
+    }
+
+    /** A lower-case word that must be one of {@code allowed}. */
+    public String choice(String key, Collection<String> allowed) {
+        String value = string(key).toLowerCase(Locale.ROOT);
+        if (!allowed.contains(value) && config.hasPath(key)) {
+            problem(key, config.getValue(key).unwrapped(), "must be one of " + String.join(", ", allowed));
+        }
+        return value;
+    }
+
+    public boolean bool(String key) {
+        try {
+            return config.getBoolean(key);
+        } catch (ConfigException e) {
+            problems.add(where(key) + key + ": " + typeProblem(key, "true or false"));
+            return false;
+        }
+    }
+
+    public int intAtLeast(String key, int min) {
+        return intIn(key, min, Integer.MAX_VALUE);
+    }
+
+    public int intIn(String key, int min, int max) {
+        int value;
+        try {
+            value = config.getInt(key);
+        } catch (ConfigException e) {
+            problems.add(where(key) + key + ": " + typeProblem(key, "a whole number"));
+            return min;
+        }
+        if (value < min || value > max) {
+            problem(key, value, max == Integer.MAX_VALUE ? "must be >= " + min : "must be in [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    public long longValue(String key) {
+        try {
+            return config.getLong(key);
+        } catch (ConfigException e) {
+            problems.add(where(key) + key + ": " + typeProblem(key, "a whole number"));
+            return 0;
+        }
+    }
+
+    /** A finite number in [min, max] (or [min, max) when {@code maxExclusive}). */
+    public double doubleIn(String key, double min, double max, boolean maxExclusive) {
+        double value;
+        try {
+            value = config.getDouble(key);
+        } catch (ConfigException e) {
+            problems.add(where(key) + key + ": " + typeProblem(key, "a number"));
+            return min;
+        }
+        boolean above = maxExclusive ? value >= max : value > max;
+        if (!Double.isFinite(value) || value < min || above) {
+            problem(key, value, "must be in [" + min + ", " + max + (maxExclusive ? ")" : "]"));
+        }
+        return value;
+    }
+
+    public double positive(String key) {
+        double value;
+        try {
+            value = config.getDouble(key);
+        } catch (ConfigException e) {
+            problems.add(where(key) + key + ": " + typeProblem(key, "a number"));
+            return 1;
+        }
+        if (!(value > 0) || !Double.isFinite(value)) {
+            problem(key, value, "must be > 0");
+        }
+        return value;
+    }
+
+    public List<Integer> positiveInts(String key, boolean allowEmpty) {
+        List<Integer> values;
+        try {
+            values = config.getIntList(key);
+        } catch (ConfigException e) {
+            problems.add(where(key) + key + ": " + typeProblem(key, "a list of whole numbers, e.g. [256, 128]"));
+            return List.of();
+        }
+        if (values.isEmpty() && !allowEmpty) {
+            problem(key, "[]", "must list at least one size");
+        }
+        for (int v : values) {
+            if (v < 1) {
+                problem(key, values, "every size must be >= 1");
+                break;
+            }
+        }
+        return values;
+    }
+
+    private String typeProblem(String key, String expected) {
+        if (!config.hasPathOrNull(key)) {
+            return "missing, expected " + expected;
+        }
+        if (config.getIsNull(key)) {
+            return "null, expected " + expected;
+        }
+        ConfigValueType type = config.getValue(key).valueType();
+        return "found " + type.name().toLowerCase(Locale.ROOT) + " " + config.getValue(key).render(ConfigRenderOptions.concise())
+                + ", expected " + expected;
+    }
+}

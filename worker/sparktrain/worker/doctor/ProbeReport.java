@@ -1,0 +1,40 @@
+package sparktrain.worker.doctor;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@link DoctorProbe} found in one JVM (an executor, or the driver). Plain facts; the driver
+ * judges them against the job (sparktrain.driver.doctor.Doctor). A field that could not be measured
+ * holds its error in {@code problems} under the same name.
+ *
+ * @param executorId Spark's executor id ("driver" in local mode)
+ * @param closedPackages the java.base packages of {@link DoctorProbe#OPENS} that are not open to unnamed modules
+ * @param backend ND4J's backend class, or null when ND4J did not load (see problems "backend")
+ * @param maxBytes JavaCPP's off-heap limit (org.bytedeco.javacpp.maxbytes), 0 = none
+ * @param maxPhysicalBytes JavaCPP's limit of the whole process (org.bytedeco.javacpp.maxphysicalbytes), 0 = none
+ * @param freeBytes usable bytes per directory: /dev/shm and the temp dirs (absent when the directory is missing)
+ * @param portFree whether training.sharing.unicast-port could be bound (null: not checked)
+ * @param serializer spark.serializer as the executor sees it
+ * @param gpus the GPU addresses Spark gave the probe's task (empty when none)
+ * @param problems what failed, by the name of the check: "backend", "data", "port", "registrator", "reach", "mask"
+ */
+public record ProbeReport(
+        String executorId,
+        String host,
+        long pid,
+        String javaVersion,
+        List<String> closedPackages,
+        String backend,
+        String blas,
+        long heapMax,
+        long maxBytes,
+        long maxPhysicalBytes,
+        Map<String, Long> freeBytes,
+        Boolean portFree,
+        String serializer,
+        String registrators,
+        List<String> gpus,
+        Map<String, String> problems) implements Serializable {
+}
