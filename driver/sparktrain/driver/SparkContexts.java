@@ -20,11 +20,15 @@ public final class SparkContexts {
     }
 
     /**
-     * The master is, in order: {@code --master}, what spark-submit set, the job file's spark.master.
+     * The master is, in order: {@code --master}, what spark-submit set, the job file's spark.master. Other job-file
+     * settings replace spark-submit's, except Java options, which are appended to them.
      */
     public static SparkConf conf(JobConfig job, String masterOverride) {
         SparkConf conf = new SparkConf(true).setAppName("sparktrain " + job.name());
-        job.spark().conf().forEach(conf::set);
+        // a job file's Java options come after spark-submit's (--add-opens, the cluster's -D), which they may not
+        // repeat (README "Security"); the JVM takes the last of two settings of one option
+        job.spark().conf().forEach((key, value) -> conf.set(key, key.endsWith("JavaOptions") && conf.contains(key)
+                ? conf.get(key) + " " + value : value));
         if (masterOverride != null) {
             conf.set("spark.master", masterOverride);
         } else if (!conf.contains("spark.master")) {

@@ -120,3 +120,15 @@ job_case("job-unknown-model", "model.type = vgg16", ["job.conf: line 9: model.ty
 job_case("job-unknown-updater", "training.updater = adamax2", ["job.conf: line 9: training.updater = adamax2: must be one of"])
 job_case("job-shape-mismatch", "model.type = char-lstm", ["job.conf: line 9: model.type = char-lstm: does not fit data.type fashion-mnist"])
 job_case("job-syntax-error", "training { epochs = 2", ["job.conf: not a valid job file"])
+# Java options outside the allowlist (README "Security"): exit 2 naming the key and the option
+JAVA = 'spark.conf."spark.executor.extraJavaOptions"'
+job_case("job-java-vm-options-file", JAVA + ' = "-Xss4m -XX:VMOptionsFile=/tmp/opts"',
+         ['job.conf: line 9: spark.conf."spark.executor.extraJavaOptions" = "-Xss4m -XX:VMOptionsFile=/tmp/opts": may not hold -XX:VMOptionsFile=/tmp/opts in a job file'])
+job_case("job-java-flags-file", JAVA + ' = "-XX:Flags=/tmp/.hotspotrc"',
+         ['spark.conf."spark.executor.extraJavaOptions" = "-XX:Flags=/tmp/.hotspotrc": may not hold -XX:Flags=/tmp/.hotspotrc in a job file'])
+job_case("job-java-argfile", JAVA + ' = "@/tmp/argfile"',
+         ['spark.conf."spark.executor.extraJavaOptions" = "@/tmp/argfile": may not hold @/tmp/argfile in a job file'])
+job_case("job-java-agent-in-set", "", ['--set: spark.conf."spark.driver.extraJavaOptions" = "-javaagent:/tmp/a.jar": may not hold -javaagent:/tmp/a.jar in a job file'],
+         sets=['spark.conf.\\"spark.driver.extraJavaOptions\\"=\\"-javaagent:/tmp/a.jar\\"'])
+job_case("job-java-on-out-of-memory", 'spark.conf."spark.driver.defaultJavaOptions" = "-XX:OnOutOfMemoryError=/tmp/evil.sh"',
+         ['spark.conf."spark.driver.defaultJavaOptions" = "-XX:OnOutOfMemoryError=/tmp/evil.sh": may not hold -XX:OnOutOfMemoryError=/tmp/evil.sh in a job file'])

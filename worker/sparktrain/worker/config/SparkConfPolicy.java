@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * What a job file's {@code spark.conf} may not set: anything that makes a JVM load or run code the job
  * file names (jars, plugins, listeners, class names, agents, native libraries, shell commands, the
  * executors' environment for the loader). Those belong to whoever runs spark-submit (its --conf and
- * conf/spark-defaults.conf), not to a job file that may come from someone else. Memory, cores, timeouts,
- * -D properties and the like stay allowed.
+ * conf/spark-defaults.conf), not to a job file that may come from someone else. Memory, cores, timeouts
+ * and the like stay allowed. Java options ({@code *JavaOptions}) are an allowlist: {@link JavaOptions}.
  */
 final class SparkConfPolicy {
     private static final String WHERE = "set it with spark-submit --conf or in conf/spark-defaults.conf instead";
@@ -22,14 +22,8 @@ final class SparkConfPolicy {
             ".userClassPathFirst", ".discoveryScript", ".plugins", ".listeners", ".class", ".classes");
     private static final List<String> ENV = List.of("LD_PRELOAD", "LD_LIBRARY_PATH", "JAVA_TOOL_OPTIONS",
             "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "CLASSPATH", "PATH", "SPARK_CLASSPATH", "PYTHONPATH", "PYTHONSTARTUP");
-    /** JVM options that load agents, classes or native code, or run commands. */
-    private static final List<String> JVM_OPTIONS = List.of("-javaagent", "-agentlib", "-agentpath", "-xbootclasspath",
-            "-cp", "-classpath", "--class-path", "-jar", "-xx:onerror", "-xx:onoutofmemoryerror",
-            "-djava.library.path", "-djava.security.manager", "-djava.system.class.loader", "-djava.ext.dirs",
-            "-dorg.bytedeco.javacpp.platform", "-dorg.bytedeco.javacpp.cachedir", "-dorg.bytedeco.javacpp.pathsfirst",
-            "--patch-module", "--upgrade-module-path", "--module-path", "-p");
     /** One or more comma-separated fully qualified class names, e.g. org.example.Plugin. */
-    private static final Pattern CLASS_NAMES = Pattern.compile(
+    static final Pattern CLASS_NAMES = Pattern.compile(
             "\\s*[a-z_$][\\w$]*(\\.[a-zA-Z_$][\\w$]*)*\\.[A-Z][\\w$]*\\s*(,\\s*[a-z_$][\\w$]*(\\.[a-zA-Z_$][\\w$]*)*\\.[A-Z][\\w$]*\\s*)*");
 
     private SparkConfPolicy() {
@@ -47,17 +41,8 @@ final class SparkConfPolicy {
                 return Optional.of("may not be set in a job file: " + name + " makes processes load code; " + WHERE);
             }
         }
-        if (key.endsWith("JavaOptions")) {
-            for (String option : value.trim().split("\\s+")) {
-                String lower = option.toLowerCase(Locale.ROOT);
-                for (String bad : JVM_OPTIONS) {
-                    if (lower.equals(bad) || lower.startsWith(bad + ":") || lower.startsWith(bad + "=")
-                            || (bad.startsWith("-d") && lower.startsWith(bad))) {
-                        return Optional.of("may not hold " + option + " in a job file: it makes the JVM load or run"
-                                + " code; " + WHERE);
-                    }
-                }
-            }
+        if (key.toLowerCase(Locale.ROOT).endsWith("javaoptions")) {
+            return JavaOptions.violation(value).map(why -> why + "; " + WHERE);
         }
         if (CLASS_NAMES.matcher(value).matches()) {
             return Optional.of("names a class, which Spark would load: a job file may not; for Kryo set"

@@ -23,4 +23,19 @@ class SparkContextsTest {
         assertEquals(off, optedOut.get("spark.executor.extraJavaOptions"));
         assertTrue(OneDnn.JAVA_OPTION.endsWith("=false"));
     }
+
+    @Test
+    void aJobFilesJavaOptionsComeAfterSparkSubmitsInsteadOfReplacingThem() {
+        String key = "spark.executor.extraJavaOptions";
+        System.setProperty(key, "--add-opens=java.base/java.lang=ALL-UNNAMED -Dsubmit=1"); // as spark-submit sets it
+        try {
+            SparkConf conf = SparkContexts.conf(JobFiles.parse("", "test",
+                    List.of("spark.conf.\"" + key + "\"=\"-Xss4m -Dsubmit=2\"", "spark.conf.\"spark.executor.memory\"=3g")), null);
+            assertEquals("--add-opens=java.base/java.lang=ALL-UNNAMED -Dsubmit=1 -Xss4m -Dsubmit=2 " + OneDnn.JAVA_OPTION,
+                    conf.get(key));
+            assertEquals("3g", conf.get("spark.executor.memory"));
+        } finally {
+            System.clearProperty(key);
+        }
+    }
 }

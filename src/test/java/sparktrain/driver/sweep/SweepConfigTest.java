@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -152,6 +153,23 @@ class SweepConfigTest {
         String m = error("base = base.conf", "grid { \"training.learning-rate\" = [0.01, -1] }");
         assertTrue(m.contains("trial t002 (training.learning-rate=-1): training.learning-rate = -1"), m);
         assertTrue(m.contains("must be > 0"), m);
+    }
+
+    @Test
+    void javaOptionsOutsideTheAllowlistInASweepAreRefusedBeforeAnyTraining() throws IOException {
+        String m = error("base = base.conf",
+                "grid { \"spark.conf.\\\"spark.executor.extraJavaOptions\\\"\" = [\"-Xss4m\", \"-XX:VMOptionsFile=/tmp/opts\"] }");
+        assertTrue(m.contains("trial t002 (spark.conf.\"spark.executor.extraJavaOptions\"=-XX:VMOptionsFile=/tmp/opts)"), m);
+        assertTrue(m.contains("may not hold -XX:VMOptionsFile=/tmp/opts in a job file"), m);
+        assertFalse(m.contains("t001"), "-Xss4m is allowed: " + m);
+    }
+
+    @Test
+    void theProjectsOwnSweepFilesPlanEveryTrial() {
+        for (String name : List.of("sweep-lenet-fashion-mnist.conf", "sweep-mlp-random.conf")) {
+            SweepConfig sweep = SweepConfig.load(Path.of("conf", name).toAbsolutePath().toString(), List.of());
+            assertEquals(SearchSpace.trials(sweep).size(), SweepJob.plan(sweep).size(), name);
+        }
     }
 
     @Test
