@@ -35,7 +35,7 @@ public final class SweepReport {
     public static final String TRIALS = "trials.csv";
     public static final String SWEEP = "sweep.json";
     static final List<String> FIXED = List.of("trial", "status", "metric", "epochs", "seconds", "reason");
-    static final List<String> STATUSES = List.of("done", "stopped", "running", "failed");
+    static final List<String> STATUSES = List.of("done", "paused", "stopped", "running", "failed");
 
     private static final String SORT_SCRIPT = """
             document.querySelectorAll('table.sortable th').forEach((th, column) => th.addEventListener('click', () => {

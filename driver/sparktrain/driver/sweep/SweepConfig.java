@@ -56,7 +56,7 @@ public record SweepConfig(
     private static final Set<String> SWEEP_KEYS = Set.of("base", "strategy", "metric", "goal", "parallelism", "grid",
             "random", "early-termination", "output");
 
-    /** Successive halving, asynchronously (ASHA): stop the worse trials at epochs grace, grace*factor, ... */
+    /** Asynchronous successive halving ({@link sparktrain.driver.sweep.Asha}): rungs at epochs grace, grace*factor, ... */
     public record Asha(int graceEpochs, int reductionFactor) {
     }
 

@@ -49,6 +49,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -59,8 +61,9 @@ import java.util.concurrent.Executors;
 /**
  * {@code sparktrain sweep}: plans every trial (and rejects a bad sweep before any training), then trains them
  * trial-parallel (one Spark task per trial segment) or distributed (one data-parallel Spark training per
- * segment), stopping the worse ones at ASHA's rungs, writing each finished trial's row to trials.csv. At the
- * end it measures the best trial on the test set and copies it to best/.
+ * segment), with ASHA promoting the better ones from rung to rung ({@link Asha}), writing each finished trial's
+ * row to trials.csv. At the end the trials still waiting at a rung are recorded as paused, and the best trial is
+ * measured on the test set and copied to best/.
  */
 public final class SweepJob {
     private static final Logger log = LoggerFactory.getLogger(SweepJob.class);
@@ -138,8 +141,8 @@ public final class SweepJob {
         Ranking ranking = ranking(sweep, JobFiles.parse(plan.get(0).jobHocon(), "trial", List.of()));
         log.info("sweep: {} trials, {}, best {} is {}, {}; base {}", plan.size(), sweep.strategy(), ranking.name(),
                 ranking.higherIsBetter() ? "highest" : "lowest", sweep.asha() == null ? "no early termination"
-                        : "ASHA from epoch " + sweep.asha().graceEpochs() + ", keeping 1/" + sweep.asha().reductionFactor(),
-                sweep.base());
+                        : "ASHA from epoch " + sweep.asha().graceEpochs() + ", promoting the top 1/"
+                        + sweep.asha().reductionFactor() + " of each rung", sweep.base());
         return execute(sweep, plan, dir, master);
     }
 
@@ -234,66 +237,156 @@ public final class SweepJob {
         }
     }
 
+    /**
+     * The trials of a sweep and what is left to train: trials that were training (resumed, or just promoted) go
+     * first, then ASHA's best promotable trial, then new trials in plan order.
+     */
+    private static final class Queue {
+        final Map<String, Progress> trials = new LinkedHashMap<>();
+        final Deque<Progress> started = new ArrayDeque<>();
+        final Deque<Progress> fresh = new ArrayDeque<>();
+        final Map<String, Final> finals = new TreeMap<>();
+        final Asha asha;
+        final RungsFile rungs;
+
+        Queue(Asha asha, RungsFile rungs) {
+            this.asha = asha;
+            this.rungs = rungs;
+        }
+
+        /** The next trial to train, or null; a promotion is recorded in rungs.csv before its trial trains. */
+        Progress next(Set<String> running) {
+            if (!started.isEmpty()) {
+                return started.pollFirst();
+            }
+            if (asha != null) {
+                Optional<Asha.Event> up = asha.next(id -> !finals.containsKey(id) && !running.contains(id));
+                if (up.isPresent()) {
+                    Asha.Event e = up.get();
+                    log.info("ASHA promotes trial {} from epoch {} ({})", e.trial(), e.rung(), asha.standing(e.trial(), e.rung()));
+                    asha.promote(e.trial(), e.rung());
+                    rungs.write(asha.events());
+                    return trials.get(e.trial());
+                }
+            }
+            return fresh.pollFirst();
+        }
+
+        boolean hasWork() {
+            return !started.isEmpty() || !fresh.isEmpty()
+                    || (asha != null && asha.next(id -> !finals.containsKey(id)).isPresent());
+        }
+    }
+
     private static Outcome execute(SweepConfig sweep, List<Planned> plan, RunOutputs dir, String master) {
         long begin = System.nanoTime();
         JobConfig base = JobFiles.parse(plan.get(0).jobHocon(), "trial " + plan.get(0).trial().id(), List.of());
         Ranking ranking = ranking(sweep, base);
         TrialsTable table = new TrialsTable(dir.directory(), sweep.keys());
         table.load();
-        Map<String, Final> finals = new TreeMap<>();
-        Deque<Progress> ready = new ArrayDeque<>();
         Asha asha = sweep.asha() == null ? null
                 : new Asha(sweep.asha().graceEpochs(), sweep.asha().reductionFactor(), ranking.higherIsBetter());
+        Queue queue = new Queue(asha, new RungsFile(dir.directory()));
+        if (asha != null) {
+            queue.rungs.replay(asha);
+        }
+        int recorded = asha == null ? 0 : asha.events().size();
+        Map<String, Final> earlier = new HashMap<>();
+        for (Planned p : plan) {
+            // every trial.json read before anything is written: an unreadable one stops the sweep here
+            Final done = readFinal(dir, trialDirectory(dir, p.trial().id()));
+            if (done != null) {
+                earlier.put(p.trial().id(), done);
+            }
+        }
         for (Planned p : plan) {
             Path trialDir = trialDirectory(dir, p.trial().id());
-            Final done = readFinal(trialDir);
+            Final done = earlier.get(p.trial().id());
             Progress progress = new Progress(p, readHistoryQuietly(new Path(trialDir, RunOutputs.HISTORY)));
-            if (asha != null) {
-                // the rungs as the earlier run left them; a trial killed right at a rung is judged now
-                for (int rung = 1; rung <= progress.history.size(); rung++) {
-                    if (asha.isRung(rung, p.epochs())) {
-                        boolean on = asha.promote(rung, ranking.best(progress.history, rung));
-                        if (done == null && !on && rung == progress.history.size()) {
-                            done = finish(dir, table, progress, ranking, "stopped", stoppedReason(sweep, rung));
-                        }
-                    }
-                }
-            }
+            queue.trials.put(p.trial().id(), progress);
             if (done != null) {
-                finals.put(p.trial().id(), done);
+                queue.finals.put(p.trial().id(), done);
                 if (!table.has(p.trial().id())) {
                     table.add(p.trial(), done.status(), done.metric(), done.epochs(), done.seconds(), done.reason());
                 }
-            } else {
-                ready.add(progress);
+            } else if (progress.history.isEmpty()) {
+                queue.fresh.add(progress);
+            } else if (asha == null || !waiting(asha, catchUp(asha, progress, ranking), progress)) {
+                queue.started.add(progress);
             }
         }
-        if (finals.size() > 0) {
-            log.info("resuming: {} of {} trials finished earlier; {} to run", finals.size(), plan.size(), ready.size());
+        if (asha != null && asha.events().size() > recorded) {
+            // rungs a trial reached after the last record (killed at a rung, or a sweep from before rungs.csv): in
+            // plan order, after every recorded one
+            queue.rungs.write(asha.events());
         }
-        if (!ready.isEmpty()) {
+        if (!queue.finals.isEmpty()) {
+            log.info("resuming: {} of {} trials finished earlier", queue.finals.size(), plan.size());
+        }
+        if (queue.hasWork()) {
             try (JavaSparkContext sc = SparkContexts.start(base, master)) {
-                train(sweep, dir, sc, ready, asha, ranking, table, finals);
+                train(sweep, dir, sc, queue, ranking, table);
             }
         }
-        return conclude(sweep, plan, dir, ranking, finals, (System.nanoTime() - begin) / 1e9);
+        for (Progress p : queue.trials.values()) {
+            if (!queue.finals.containsKey(p.id())) {
+                if (asha == null) {
+                    throw new IllegalStateException("trial " + p.id() + " neither finished nor waits at a rung");
+                }
+                // the search is over: what waits at a rung was never promoted
+                int rung = p.history.size();
+                queue.finals.put(p.id(), finish(dir, table, p, ranking, "paused", "ASHA: waiting at epoch " + rung
+                        + " (" + asha.standing(p.id(), rung) + ")"));
+            }
+        }
+        return conclude(sweep, plan, dir, ranking, queue.finals, asha, (System.nanoTime() - begin) / 1e9);
     }
 
-    private static void train(SweepConfig sweep, RunOutputs dir, JavaSparkContext sc, Deque<Progress> ready, Asha asha,
-                              Ranking ranking, TrialsTable table, Map<String, Final> finals) {
+    /**
+     * Records the rungs an unfinished trial's history reached that rungs.csv lacks: its metric at each, and a
+     * promotion from each it trained past. Returns the highest rung it reached, 0 if none.
+     */
+    private static int catchUp(Asha asha, Progress p, Ranking ranking) {
+        int highest = 0;
+        for (int rung = 1; rung <= p.history.size(); rung++) {
+            if (asha.isRung(rung, p.planned.epochs())) {
+                if (!asha.arrived(p.id(), rung)) {
+                    asha.arrive(p.id(), rung, ranking.value(p.history.get(rung - 1)));
+                }
+                if (p.history.size() > rung && !asha.promoted(p.id(), rung)) {
+                    asha.promote(p.id(), rung);
+                }
+                highest = rung;
+            }
+        }
+        return highest;
+    }
+
+    /** Whether the trial waits at a rung for a promotion (else it was promoted and is on its way to the next). */
+    private static boolean waiting(Asha asha, int rung, Progress p) {
+        return rung > 0 && rung == p.history.size() && !asha.promoted(p.id(), rung);
+    }
+
+    private static void train(SweepConfig sweep, RunOutputs dir, JavaSparkContext sc, Queue queue, Ranking ranking,
+                              TrialsTable table) {
         boolean trialParallel = sweep.strategy().equals("trial-parallel");
         int parallelism = sweep.parallelism() > 0 ? sweep.parallelism() : trialParallel ? sc.defaultParallelism() : 1;
-        int threads = base(ready).training().threadsPerWorker() > 0 ? base(ready).training().threadsPerWorker()
+        JobConfig base = JobFiles.parse(queue.trials.values().iterator().next().planned.jobHocon(), "trial", List.of());
+        int threads = base.training().threadsPerWorker() > 0 ? base.training().threadsPerWorker()
                 : sc.isLocal() ? Math.max(1, Runtime.getRuntime().availableProcessors() / parallelism) : 1;
-        log.info("sweep: {} trials to run, {} at a time{}", ready.size(), parallelism,
-                trialParallel ? ", " + threads + " ND4J thread(s) each" : "");
+        log.info("sweep: {} trials to start, {} to continue, {} at a time{}", queue.fresh.size(), queue.started.size(),
+                parallelism, trialParallel ? ", " + threads + " ND4J thread(s) each" : "");
+        Asha asha = queue.asha;
         ExecutorService pool = Executors.newFixedThreadPool(parallelism);
         ExecutorCompletionService<TrialRunner.Result> results = new ExecutorCompletionService<>(pool);
         Map<String, Progress> running = new HashMap<>();
         try {
-            while (!ready.isEmpty() || !running.isEmpty()) {
-                while (running.size() < parallelism && !ready.isEmpty()) {
-                    Progress p = ready.pollFirst();
+            while (true) {
+                while (running.size() < parallelism) {
+                    Progress p = queue.next(running.keySet());
+                    if (p == null) {
+                        break;
+                    }
                     int until = asha == null ? p.planned.epochs() : asha.nextStop(p.history.size(), p.planned.epochs());
                     TrialRunner.Segment segment = new TrialRunner.Segment(p.id(), p.planned.jobHocon(),
                             trialDirectory(dir, p.id()).toString(), until, threads);
@@ -302,20 +395,26 @@ public final class SweepJob {
                     running.put(p.id(), p);
                     results.submit(() -> runSegment(sc, segment, description, trialParallel));
                 }
+                if (running.isEmpty()) {
+                    break;
+                }
                 TrialRunner.Result r = results.take().get();
                 Progress p = running.remove(r.trial());
                 p.history = r.history();
                 p.seconds += r.seconds();
                 int epochs = p.history.size();
                 if (r.failure() != null) {
-                    finals.put(p.id(), finish(dir, table, p, ranking, "failed", r.failure()));
+                    queue.finals.put(p.id(), finish(dir, table, p, ranking, "failed", r.failure()));
                 } else if (r.finished()) {
-                    finals.put(p.id(), finish(dir, table, p, ranking, "done", null));
-                } else if (asha != null && asha.isRung(epochs, p.planned.epochs())
-                        && !asha.promote(epochs, ranking.best(p.history, epochs))) {
-                    finals.put(p.id(), finish(dir, table, p, ranking, "stopped", stoppedReason(sweep, epochs)));
+                    queue.finals.put(p.id(), finish(dir, table, p, ranking, "done", null));
+                } else if (asha != null && asha.isRung(epochs, p.planned.epochs())) {
+                    double metric = ranking.value(p.history.get(epochs - 1));
+                    asha.arrive(p.id(), epochs, metric);
+                    queue.rungs.write(asha.events());
+                    log.info("trial {} reached epoch {} with {} {} ({}): waits for a promotion", p.id(), epochs,
+                            ranking.name(), String.format(Locale.ROOT, "%.4f", metric), asha.standing(p.id(), epochs));
                 } else {
-                    ready.addFirst(p);
+                    queue.started.addFirst(p);
                 }
             }
         } catch (InterruptedException e) {
@@ -326,14 +425,6 @@ public final class SweepJob {
         } finally {
             pool.shutdownNow();
         }
-    }
-
-    private static JobConfig base(Deque<Progress> ready) {
-        return JobFiles.parse(ready.peekFirst().planned.jobHocon(), "trial", List.of());
-    }
-
-    private static String stoppedReason(SweepConfig sweep, int epoch) {
-        return "ASHA: not in the best 1/" + sweep.asha().reductionFactor() + " of the trials at epoch " + epoch;
     }
 
     /** One segment, as a one-task Spark job (trial-parallel) or a data-parallel training from this thread. */
@@ -384,7 +475,7 @@ public final class SweepJob {
     }
 
     private static Outcome conclude(SweepConfig sweep, List<Planned> plan, RunOutputs dir, Ranking ranking,
-                                    Map<String, Final> finals, double seconds) {
+                                    Map<String, Final> finals, Asha asha, double seconds) {
         Planned best = null;
         for (Planned p : plan) {
             Final f = finals.get(p.trial().id());
@@ -412,6 +503,12 @@ public final class SweepJob {
         }
         json.put("trials", plan.size());
         json.put("statuses", statuses);
+        if (asha != null) {
+            List<Map<String, Integer>> rungs = new ArrayList<>();
+            asha.summary().forEach((epoch, counts) -> rungs.add(Map.of("epoch", epoch, "reached", counts[0],
+                    "promoted", counts[1])));
+            json.put("rungs", rungs);
+        }
         json.put("epochsRun", epochsRun);
         json.put("epochBudget", budget);
         json.put("seconds", seconds);
@@ -480,15 +577,22 @@ public final class SweepJob {
         return new Path(dir.file(TRIALS), trial);
     }
 
-    private static Final readFinal(Path trialDir) {
+    /** A finished trial's trial.json; null if it has none. One that cannot be read is a usage error naming it. */
+    private static Final readFinal(RunOutputs dir, Path trialDir) {
         Path file = new Path(trialDir, TRIAL_RESULT);
         if (!HadoopFiles.exists(file.toString())) {
             return null;
         }
         try {
-            return TrialRunner.JSON.readValue(HadoopFiles.readText(file.toString(), "trial result"), Final.class);
+            Final f = TrialRunner.JSON.readValue(HadoopFiles.readText(file.toString(), "trial result"), Final.class);
+            if (f == null || f.status() == null) {
+                throw new IOException("no status");
+            }
+            return f;
         } catch (IOException e) {
-            return null;
+            throw SparktrainException.usage(file + ": not a trial result (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); the sweep in " + dir.directory() + " cannot tell whether that trial finished: restore the file,"
+                    + " or delete it to have --resume finish the trial from its checkpoint");
         }
     }
 

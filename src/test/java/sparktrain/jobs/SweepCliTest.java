@@ -10,7 +10,10 @@ import sparktrain.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** sweep end to end on local[2]: trials.csv, best/, failed trials, ASHA, and resume after a kill -9. */
+/** sweep end to end on local[2]: trials.csv, best/, failed trials, ASHA, and resume after a kill -9 (with and without ASHA). */
 class SweepCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,10 +30,14 @@ class SweepCliTest {
     Path tmp;
 
     private Path sweepFile(int epochs, String... lines) throws IOException {
+        return sweepFile(epochs, 2000, lines);
+    }
+
+    private Path sweepFile(int epochs, int images, String... lines) throws IOException {
         Files.write(tmp.resolve("base.conf"), List.of(
                 "name = sweep-test",
                 "data.path = \"" + TestData.fashionMnist() + "\"",
-                "data.train-limit = 2000",
+                "data.train-limit = " + images,
                 "data.test-limit = 1000",
                 "model { type = mlp, hidden-layers = [32] }",
                 "training { epochs = " + epochs + ", batch-size = 32, loss-sample = 500 }",
@@ -111,20 +118,174 @@ class SweepCliTest {
         assertEquals("distributed", JSON.readTree(out.resolve("sweep.json").toFile()).at("/strategy").asText());
     }
 
+    /** A small ASHA sweep: 6 learning rates, 4 epochs, rungs at epochs 1 and 2 (factor 2), ranked by validation loss. */
+    private Path ashaSweep() throws IOException {
+        return sweepFile(4, 500, "base = base.conf", "parallelism = 1", "metric = validation.loss",
+                "random { trials = 6, seed = 11, space { \"training.learning-rate\" = { log-uniform = [1e-4, 1e-1] } } }",
+                "early-termination { type = asha, grace-epochs = 1, reduction-factor = 2 }");
+    }
+
     @Test
-    void ashaStopsTheWorseTrialsAtTheRungs() throws IOException {
-        Path file = sweepFile(4, "base = base.conf", "parallelism = 1",
-                "random { trials = 6, seed = 11, space { \"training.learning-rate\" = { log-uniform = [1e-5, 1e-1] } } }",
-                "early-termination { type = asha, grace-epochs = 1, reduction-factor = 3 }");
+    void ashaPromotesTheTopOfEachRungAndPausesTheRest() throws IOException {
         Path out = tmp.resolve("sweep");
-        CliTest.Run run = CliTest.sparktrain("sweep", file.toString(), "--output", out.toString());
+        CliTest.Run run = CliTest.sparktrain("sweep", ashaSweep().toString(), "--output", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> rows = rows(out);
-        long stopped = rows.stream().filter(r -> r.contains(",stopped,")).count();
-        assertTrue(stopped >= 3, "with 6 trials and factor 3 most stop early: " + rows);
-        int epochs = JSON.readTree(out.resolve("sweep.json").toFile()).at("/epochsRun").asInt();
-        assertTrue(epochs < 24 * 0.6, "ASHA trained " + epochs + " of 24 epochs: " + rows);
-        rows.stream().filter(r -> r.contains(",stopped,")).forEach(r -> assertTrue(r.contains("ASHA: not in the best 1/3"), r));
+        assertEquals(7, rows.size(), rows.toString());
+        Rungs rungs = Rungs.check(out, 2);
+        assertEquals(6, rungs.reached(1), "every trial reaches the first rung: " + rungs.lines);
+        assertTrue(rungs.promoted(1) >= 3, "the top 3 of 6 go on from epoch 1, at least: " + rungs.lines);
+        int epochs = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            String trial = row.substring(0, row.indexOf(','));
+            int trained = Integer.parseInt(row.split(",")[4]);
+            epochs += trained;
+            if (row.contains(",paused,")) {
+                assertTrue(row.contains("ASHA: waiting at epoch " + trained + " (rank "), row);
+                assertTrue(rungs.waits(trial, trained), trial + " waits at epoch " + trained + ": " + rungs.lines);
+            } else {
+                assertTrue(row.contains(",done,") && trained == 4, row);
+            }
+        }
+        assertTrue(rows.stream().anyMatch(r -> r.contains(",paused,")), rows.toString());
+        JsonNode sweep = JSON.readTree(out.resolve("sweep.json").toFile());
+        assertEquals(epochs, sweep.at("/epochsRun").asInt());
+        assertTrue(epochs < 24 * 0.7, "ASHA trained " + epochs + " of 24 epochs: " + rows);
+        assertEquals(6, sweep.at("/rungs/0/reached").asInt(), sweep.toString());
+        assertEquals(rungs.promoted(1), sweep.at("/rungs/0/promoted").asInt(), sweep.toString());
+        assertTrue(sweep.at("/statuses/paused").asInt() >= 1, sweep.toString());
+        assertTrue(Files.readString(out.resolve("report.html")).contains(">paused<"), "the report shows paused trials");
+    }
+
+    @Test
+    void ashaKilledAndResumedNeitherRetrainsAFinishedTrialNorChangesADecision() throws Exception {
+        Path file = ashaSweep();
+        Path out = tmp.resolve("sweep");
+        Path log = tmp.resolve("killed.log");
+        Process p = Processes.sparktrain(log, "sweep", file.toString(), "--output", out.toString());
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
+        while (p.isAlive() && System.nanoTime() < deadline && countRows(out) < 1) {
+            Thread.sleep(50);
+        }
+        p.destroyForcibly().waitFor(); // SIGKILL
+        assertTrue(countRows(out) >= 1, "a trial finished before the kill: " + Files.readString(log));
+        assertFalse(Files.exists(out.resolve("sweep.json")), "killed before the end: " + Files.readString(log));
+        List<String> before = rows(out);
+        List<String> decisions = Files.readAllLines(out.resolve("rungs.csv"));
+        assertTrue(decisions.stream().anyMatch(l -> l.startsWith("promoted,")), decisions.toString());
+        Map<String, String> finishedFiles = new TreeMap<>();
+        List<String> finished = before.subList(1, before.size()).stream().map(r -> r.substring(0, r.indexOf(','))).toList();
+        for (String trial : finished) {
+            finishedFiles.putAll(snapshot(out.resolve("trials").resolve(trial)));
+        }
+
+        Path resumedLog = tmp.resolve("resumed.log");
+        Process resumed = Processes.sparktrain(resumedLog, "sweep", "--resume", out.toString());
+        assertTrue(resumed.waitFor(8, TimeUnit.MINUTES), "resume finished");
+        String resumedText = Files.readString(resumedLog);
+        assertEquals(0, resumed.exitValue(), resumedText);
+        List<String> after = rows(out);
+        assertEquals(7, after.size(), after.toString());
+        for (String row : before.subList(1, before.size())) {
+            assertTrue(after.contains(row), "rows of trials finished before the kill never change: " + row);
+        }
+        Map<String, String> finishedAfter = new TreeMap<>();
+        for (String trial : finished) {
+            finishedAfter.putAll(snapshot(out.resolve("trials").resolve(trial)));
+            assertFalse(resumedText.contains("sweep trial " + trial + " ("), trial + " finished: not trained again");
+        }
+        assertEquals(finishedFiles, finishedAfter, "finished trials are not trained again: their files are untouched");
+        List<String> decisionsAfter = Files.readAllLines(out.resolve("rungs.csv"));
+        assertEquals(decisions, decisionsAfter.subList(0, decisions.size()),
+                "every arrival and promotion recorded before the kill stands, in its order");
+        Rungs rungs = Rungs.check(out, 2);
+        for (String line : decisions) {
+            if (line.startsWith("promoted,")) {
+                String[] f = line.split(",");
+                int trained = Integer.parseInt(after.stream().filter(r -> r.startsWith(f[1] + ",")).findFirst()
+                        .orElseThrow().split(",")[4]);
+                assertTrue(trained > Integer.parseInt(f[2]), f[1] + " was promoted from epoch " + f[2]
+                        + " before the kill and trained past it: " + after);
+            }
+        }
+        assertEquals(6, rungs.reached(1), rungs.lines.toString());
+        System.out.printf("ASHA kill/resume: %d events recorded before the kill (%d promotions), trials %s finished;"
+                        + " the resumed run trained %d segments and recorded %d more events%n", decisions.size() - 1,
+                decisions.stream().filter(l -> l.startsWith("promoted,")).count(), finished,
+                count(resumedText, "sweep trial t\\d+ \\("), decisionsAfter.size() - decisions.size());
+
+        // an unreadable trial.json is an error naming it, not a silent retraining
+        Path result = out.resolve("trials").resolve(finished.get(0)).resolve("trial.json");
+        Files.writeString(result, "{\"status\": ");
+        byte[] table = Files.readAllBytes(out.resolve("trials.csv"));
+        CliTest.Run broken = CliTest.sparktrain("sweep", "--resume", out.toString());
+        assertEquals(2, broken.code(), broken.err());
+        assertTrue(broken.err().startsWith("sparktrain: error: ") && broken.err().contains(result.toString())
+                && broken.err().contains("not a trial result"), broken.err());
+        assertEquals(new String(table), Files.readString(out.resolve("trials.csv")));
+        assertEquals(decisionsAfter, Files.readAllLines(out.resolve("rungs.csv")));
+    }
+
+    /**
+     * rungs.csv replayed against the published rule: each arrival carries the trial's validation loss at that
+     * epoch (history.csv), each promotion is of a trial in the top floor(n/eta) of the n at its rung then, and at
+     * the end no rung has a promotable trial left.
+     */
+    record Rungs(List<String> lines, Map<Integer, List<String>> arrivals, Map<String, Double> metrics,
+                 java.util.Set<String> promotions) {
+        static Rungs check(Path sweep, int eta) throws IOException {
+            List<String> lines = Files.readAllLines(sweep.resolve("rungs.csv"));
+            assertEquals("event,trial,epoch,metric", lines.get(0));
+            Rungs r = new Rungs(lines, new TreeMap<>(), new java.util.HashMap<>(), new java.util.HashSet<>());
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(",", -1);
+                int rung = Integer.parseInt(f[2]);
+                String key = f[1] + "@" + rung;
+                if (f[0].equals("arrived")) {
+                    double metric = Double.parseDouble(f[3]);
+                    List<String> history = Files.readAllLines(sweep.resolve("trials").resolve(f[1]).resolve("history.csv"));
+                    assertEquals(Double.parseDouble(history.get(rung).split(",")[5]), metric, 1e-6,
+                            "judged on its metric at the rung: " + line);
+                    r.arrivals.computeIfAbsent(rung, k -> new ArrayList<>()).add(f[1]);
+                    r.metrics.put(key, metric);
+                } else {
+                    assertEquals("promoted", f[0], line);
+                    assertTrue(r.rank(f[1], rung) < r.arrivals.get(rung).size() / eta, "in the top floor(n/eta) when"
+                            + " promoted: " + line + " in " + lines);
+                    assertTrue(r.promotions.add(key), "promoted once: " + line);
+                }
+            }
+            r.arrivals.forEach((rung, trials) -> trials.forEach(t -> assertFalse(
+                    r.rank(t, rung) < trials.size() / eta && !r.promotions.contains(t + "@" + rung),
+                    t + " was promotable from epoch " + rung + " when the search ended: " + lines)));
+            return r;
+        }
+
+        /** 0 for the lowest loss; an earlier arrival first among equals. */
+        int rank(String trial, int rung) {
+            List<String> at = arrivals.get(rung);
+            double metric = metrics.get(trial + "@" + rung);
+            int rank = 0;
+            for (String other : at) {
+                double m = metrics.get(other + "@" + rung);
+                if (m < metric || (m == metric && at.indexOf(other) < at.indexOf(trial))) {
+                    rank++;
+                }
+            }
+            return rank;
+        }
+
+        int reached(int rung) {
+            return arrivals.getOrDefault(rung, List.of()).size();
+        }
+
+        int promoted(int rung) {
+            return (int) promotions.stream().filter(k -> k.endsWith("@" + rung)).count();
+        }
+
+        boolean waits(String trial, int rung) {
+            return arrivals.getOrDefault(rung, List.of()).contains(trial) && !promotions.contains(trial + "@" + rung);
+        }
     }
 
     @Test
