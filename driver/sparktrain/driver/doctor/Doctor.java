@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.driver.training.TrainingSession;
 import sparktrain.worker.ExitCode;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
@@ -133,7 +134,7 @@ public final class Doctor {
 
     static List<Finding> driver(JobConfig job, SparkConf conf, String output) {
         boolean local = local(conf);
-        boolean sharing = job.training().mode().equals("sharing");
+        boolean sharing = TrainingSession.Mode.of(job.training()) == TrainingSession.Mode.SHARING;
         List<Finding> out = new ArrayList<>();
         ProbeReport me = DoctorProbe.probe(new DoctorProbe.Request(dataPath(job), dataFiles(job),
                 sharing ? job.training().sharing().controllerPort() : 0, null, 0,
@@ -471,7 +472,7 @@ public final class Doctor {
                             + sc.getConf().get("spark.executor.memory", "1g") + " (or lower it)"));
             return out;
         }
-        boolean sharing = job.training().mode().equals("sharing");
+        boolean sharing = TrainingSession.Mode.of(job.training()) == TrainingSession.Mode.SHARING;
         SharingConfig s = job.training().sharing();
         long need = need(job);
         Map<String, ProbeReport> byExecutor = new LinkedHashMap<>();

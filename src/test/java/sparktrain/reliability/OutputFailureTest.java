@@ -102,7 +102,7 @@ class OutputFailureTest {
         DiskSnapshot before = DiskSnapshot.of(run);
         // --skip-doctor: the doctor would stop it before training (exit 2); this is the writers' own handling
         Run full = sparktrain("train", "--resume", run.toString(), "--skip-doctor", "--set", "training.epochs=2");
-        assertOneLine(full, 1, "cannot write file:" + run.resolve("history.csv"), "No space left on device",
+        assertOneLine(full, 1, "cannot write checkpoint file:" + run.resolve("checkpoints/epoch-0002"), "No space left on device",
                 "make room on that file system or choose another --output");
         before.assertUnchanged(DiskSnapshot.of(run));
 
@@ -123,7 +123,7 @@ class OutputFailureTest {
         DiskSnapshot before = DiskSnapshot.of(disk);
 
         Run resumed = sparktrain("train", "--resume", run.toString(), "--skip-doctor", "--set", "training.epochs=2");
-        assertOneLine(resumed, 1, "cannot write file:" + run.resolve("history.csv"), "Read-only file system",
+        assertOneLine(resumed, 1, "cannot write checkpoint file:" + run.resolve("checkpoints/epoch-0002"), "Read-only file system",
                 "make it writable or choose another --output");
         Run fresh = sparktrain("train", job.toString(), "--skip-doctor", "--output", disk.resolve("other").toString());
         assertOneLine(fresh, 1, "cannot write output directory " + disk.resolve("other"), "Read-only file system",
