@@ -187,8 +187,7 @@ public final class TrainJob {
      * its last good checkpoint with {@code --set training.learning-rate=LOWER}; the same rate changes nothing.
      */
     static void applyLearningRate(Model network, TrainingConfig t) {
-        org.nd4j.linalg.schedule.ISchedule schedule = sparktrain.worker.model.EpochSchedules.of(t.schedule(),
-                t.learningRate(), t.epochs());
+        org.nd4j.linalg.schedule.ISchedule schedule = sparktrain.worker.model.EpochSchedules.of(t);
         if (network instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork m) {
             if (schedule != null) {
                 m.setLearningRate(schedule);
