@@ -205,7 +205,7 @@ public final class GradientSharing extends SparkStrategy {
     /** The learning-rate schedule the threshold is scaled with, or null when it is not scaled. */
     private static ISchedule thresholdSchedule(TrainingConfig training) {
         return training.sharing().scaleWithLearningRate()
-                ? EpochSchedules.of(training.schedule(), training.learningRate(), training.epochs()) : null;
+                ? EpochSchedules.of(training) : null;
     }
 
     /** Each epoch's partitions tell their executor the epoch (see {@link WorkerEpoch}). */

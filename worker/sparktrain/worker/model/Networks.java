@@ -58,7 +58,7 @@ public final class Networks {
      * its last good checkpoint with {@code --set training.learning-rate=LOWER}; the same rate changes nothing.
      */
     public static void setLearningRate(Model network, TrainingConfig t) {
-        ISchedule schedule = EpochSchedules.of(t.schedule(), t.learningRate(), t.epochs());
+        ISchedule schedule = EpochSchedules.of(t);
         if (network instanceof MultiLayerNetwork m) {
             if (schedule != null) {
                 m.setLearningRate(schedule);
