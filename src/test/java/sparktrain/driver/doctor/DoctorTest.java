@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.jobs.Main;
 import sparktrain.testing.TestData;
-import sparktrain.worker.doctor.DoctorProbe;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -17,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -199,15 +197,6 @@ class DoctorTest {
         assertTrue(Doctor.kryo(conf).line().contains("Kryo without ND4J's registrator"), Doctor.kryo(conf).line());
         conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
         assertEquals(Finding.Status.OK, Doctor.kryo(conf).status());
-    }
-
-    @Test
-    void theProbeOpensTheLaunchersPackages() throws IOException {
-        String script = Files.readString(Path.of("scripts/lib/java-opts.sh"));
-        Matcher m = Pattern.compile("for pkg in (.*?); do", Pattern.DOTALL).matcher(script);
-        assertTrue(m.find(), script);
-        List<String> launcher = List.of(m.group(1).replace("\\\n", " ").trim().split("\\s+"));
-        assertEquals(launcher, DoctorProbe.OPENS);
     }
 
     private static int freeUdpPort() throws IOException {
