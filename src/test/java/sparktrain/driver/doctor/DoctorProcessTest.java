@@ -3,7 +3,7 @@ package sparktrain.driver.doctor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.testing.Processes;
-import sparktrain.testing.TestData;
+import sparktrain.testing.JobFile;
 import sparktrain.worker.JavaOpens;
 
 import java.io.IOException;
@@ -34,13 +34,8 @@ class DoctorProcessTest {
     }
 
     private Path jobFile() throws IOException {
-        Path file = tmp.resolve("job.conf");
-        Files.write(file, List.of(
-                "name = doctor-process-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
-                "model { type = mlp, hidden-layers = [32] }",
-                "spark.conf { \"spark.ui.enabled\" = false }"));
-        return file;
+        return JobFile.write(tmp.resolve("job.conf"), "name = doctor-process-test", JobFile.fashionMnist(),
+                "model { type = mlp, hidden-layers = [32] }");
     }
 
     /** The CLI in a child JVM: {@code opens} false leaves out every --add-opens flag. */

@@ -3,24 +3,22 @@ package sparktrain.driver.doctor;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.jobs.Main;
-import sparktrain.testing.TestData;
+import sparktrain.testing.Cli.Run;
+import sparktrain.testing.JobFile;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sparktrain.testing.Cli.sparktrain;
 
 /**
  * {@code sparktrain doctor} in this JVM (local mode: the driver is the executor): each broken set-up is
@@ -30,28 +28,13 @@ class DoctorTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run sparktrain(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private Path jobFile(String... lines) throws IOException {
-        List<String> all = new ArrayList<>(List.of(
+        return JobFile.write(tmp.resolve("job.conf"), List.of(
                 "name = doctor-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data { train-limit = 600, test-limit = 200 }",
                 "model { type = mlp, hidden-layers = [32] }",
-                "training { epochs = 1, batch-size = 32 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
-        all.addAll(List.of(lines));
-        Path file = tmp.resolve("job.conf");
-        Files.write(file, all);
-        return file;
+                "training { epochs = 1, batch-size = 32 }"), lines);
     }
 
     /** The table row whose check is {@code check}, e.g. "error  driver  sharing port  UDP ... in use  set ...". */
