@@ -27,11 +27,11 @@ class SparkContextsTest {
     @Test
     void aJobFilesJavaOptionsComeAfterSparkSubmitsInsteadOfReplacingThem() {
         String key = "spark.executor.extraJavaOptions";
-        System.setProperty(key, "--add-opens=java.base/java.lang=ALL-UNNAMED -Dsubmit=1"); // as spark-submit sets it
+        System.setProperty(key, "--add-opens=java.management/sun.management=ALL-UNNAMED -Dsubmit=1"); // as spark-submit sets it
         try {
             SparkConf conf = SparkContexts.conf(JobFiles.parse("", "test",
                     List.of("spark.conf.\"" + key + "\"=\"-Xss4m -Dsubmit=2\"", "spark.conf.\"spark.executor.memory\"=3g")), null);
-            assertEquals("--add-opens=java.base/java.lang=ALL-UNNAMED -Dsubmit=1 -Xss4m -Dsubmit=2 " + OneDnn.JAVA_OPTION,
+            assertEquals("--add-opens=java.management/sun.management=ALL-UNNAMED -Dsubmit=1 -Xss4m -Dsubmit=2 " + OneDnn.JAVA_OPTION,
                     conf.get(key));
             assertEquals("3g", conf.get("spark.executor.memory"));
         } finally {

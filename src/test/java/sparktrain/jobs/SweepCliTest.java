@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.testing.Cli;
+import sparktrain.testing.JobFile;
 import sparktrain.testing.Processes;
 import sparktrain.testing.TestData;
 
@@ -34,14 +36,13 @@ class SweepCliTest {
     }
 
     private Path sweepFile(int epochs, int images, String... lines) throws IOException {
-        Files.write(tmp.resolve("base.conf"), List.of(
+        JobFile.write(tmp.resolve("base.conf"),
                 "name = sweep-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data.train-limit = " + images,
                 "data.test-limit = 1000",
                 "model { type = mlp, hidden-layers = [32] }",
-                "training { epochs = " + epochs + ", batch-size = 32, loss-sample = 500 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
+                "training { epochs = " + epochs + ", batch-size = 32, loss-sample = 500 }");
         Path file = tmp.resolve("sweep.conf");
         Files.write(file, List.of(lines));
         return file;
@@ -56,7 +57,7 @@ class SweepCliTest {
         Path file = sweepFile(2, "base = base.conf", "strategy = trial-parallel",
                 "grid { \"training.learning-rate\" = [0.001, 0.01], \"training.updater\" = [adam, sgd] }");
         Path out = tmp.resolve("sweep");
-        CliTest.Run run = CliTest.sparktrain("sweep", file.toString(), "--output", out.toString());
+        Cli.Run run = Cli.sparktrain("sweep", file.toString(), "--output", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> rows = rows(out);
         assertEquals("trial,training.learning-rate,training.updater,status,metric,epochs,seconds,reason", rows.get(0));
@@ -83,7 +84,7 @@ class SweepCliTest {
 
         // a finished sweep resumed trains nothing and changes no row
         byte[] before = Files.readAllBytes(out.resolve("trials.csv"));
-        CliTest.Run again = CliTest.sparktrain("sweep", "--resume", out.toString());
+        Cli.Run again = Cli.sparktrain("sweep", "--resume", out.toString());
         assertEquals(0, again.code(), again.err());
         assertEquals(new String(before), new String(Files.readAllBytes(out.resolve("trials.csv"))));
         assertEquals(best, JSON.readTree(out.resolve("sweep.json").toFile()).at("/best/trial").asText());
@@ -95,7 +96,7 @@ class SweepCliTest {
         Path file = sweepFile(1, "base = base.conf", "parallelism = 1",
                 "grid { \"data.path\" = [\"" + missing + "\", \"" + TestData.fashionMnist() + "\"] }");
         Path out = tmp.resolve("sweep");
-        CliTest.Run run = CliTest.sparktrain("sweep", file.toString(), "--output", out.toString());
+        Cli.Run run = Cli.sparktrain("sweep", file.toString(), "--output", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> rows = rows(out);
         assertTrue(rows.get(1).startsWith("t001," + missing + ",failed,,0,"), rows.toString());
@@ -109,7 +110,7 @@ class SweepCliTest {
         Path file = sweepFile(1, "base = base.conf", "strategy = distributed",
                 "grid { \"training.averaging-frequency\" = [2, 8] }");
         Path out = tmp.resolve("sweep");
-        CliTest.Run run = CliTest.sparktrain("sweep", file.toString(), "--output", out.toString());
+        Cli.Run run = Cli.sparktrain("sweep", file.toString(), "--output", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> rows = rows(out);
         assertEquals(3, rows.size(), rows.toString());
@@ -128,7 +129,7 @@ class SweepCliTest {
     @Test
     void ashaPromotesTheTopOfEachRungAndPausesTheRest() throws IOException {
         Path out = tmp.resolve("sweep");
-        CliTest.Run run = CliTest.sparktrain("sweep", ashaSweep().toString(), "--output", out.toString());
+        Cli.Run run = Cli.sparktrain("sweep", ashaSweep().toString(), "--output", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> rows = rows(out);
         assertEquals(7, rows.size(), rows.toString());
@@ -218,7 +219,7 @@ class SweepCliTest {
         Path result = out.resolve("trials").resolve(finished.get(0)).resolve("trial.json");
         Files.writeString(result, "{\"status\": ");
         byte[] table = Files.readAllBytes(out.resolve("trials.csv"));
-        CliTest.Run broken = CliTest.sparktrain("sweep", "--resume", out.toString());
+        Cli.Run broken = Cli.sparktrain("sweep", "--resume", out.toString());
         assertEquals(2, broken.code(), broken.err());
         assertTrue(broken.err().startsWith("sparktrain: error: ") && broken.err().contains(result.toString())
                 && broken.err().contains("not a trial result"), broken.err());

@@ -62,7 +62,7 @@ class JobFileCodeTest {
                 "-XX:+UnlockDiagnosticVMOptions",
                 "-XX:+HeapDumpOnOutOfMemoryError",
                 "-Xlog:gc:file=/tmp/overwritten",               // GC logging, but into a file
-                "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                "--add-opens=java.management/sun.management=ALL-UNNAMED",
                 "--patch-module=java.base=/tmp/evil",
                 "-cp",
                 "-Djava.library.path=/tmp",
