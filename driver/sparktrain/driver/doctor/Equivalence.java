@@ -14,9 +14,6 @@ import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.model.Networks;
 import sparktrain.driver.SparkContexts;
 import sparktrain.driver.training.TrainingSession;
-import sparktrain.worker.tasks.Task;
-import sparktrain.worker.tasks.Tasks;
-import sparktrain.worker.training.Scoring;
 import sparktrain.worker.training.TrainingStrategy;
 
 import java.util.ArrayList;
@@ -80,32 +77,33 @@ public final class Equivalence {
             throw SparktrainException.usage("--tolerance = " + tolerance + ": must be > 0");
         }
         TrainingConfig t = job.training();
-        Task task = Tasks.load(job);
-        List<DataSet> all = task.trainBatches(t.batchSize());
-        if (all.size() < steps) {
-            throw SparktrainException.usage("--steps = " + steps + ": the training data gives only " + all.size()
-                    + " minibatches of " + t.batchSize() + "; lower --steps or raise data.train-limit");
-        }
-        List<DataSet> slice = new ArrayList<>(all.subList(0, steps));
-        Model single = NetworkFactory.build(job.model(), t, job.seed(), task.shape());
-        Model spark = Networks.copy(single);
-        INDArray initial = single.params().dup();
-        // one averaging round per comparison point; gradient sharing keeps one master (one Aeron mesh) throughout
         List<Point> curve = new ArrayList<>();
         String setup;
+        Model single;
+        Model spark;
+        INDArray initial;
         try (JavaSparkContext sc = SparkContexts.start(job, masterOverride);
-             TrainingSession session = TrainingSession.open(job, sc, task)) {
+             TrainingSession session = TrainingSession.open(job, sc)) {
+            List<DataSet> slice = session.firstMinibatches(steps);
+            if (slice.size() < steps) {
+                throw SparktrainException.usage("--steps = " + steps + ": the training data gives only " + slice.size()
+                        + " minibatches of " + t.batchSize() + "; lower --steps or raise data.train-limit");
+            }
+            single = NetworkFactory.build(job.model(), t, job.seed(), session.shape());
+            spark = Networks.copy(single);
+            initial = single.params().dup();
+            // one averaging round per comparison point; gradient sharing keeps one master (one Aeron mesh) throughout
             int chunk = session.mode() == TrainingSession.Mode.AVERAGING ? t.averagingFrequency() : steps;
             String described = null;
             for (int from = 0; from < steps; from += chunk) {
                 List<DataSet> part = new ArrayList<>(slice.subList(from, Math.min(steps, from + chunk)));
-                session.singleJvm().strategy(single, part, null).fitEpoch(1);
+                session.singleJvm(single, part).fitEpoch(1);
                 try (TrainingStrategy strategy = session.strategy(spark, part, 1)) {
                     strategy.fitEpoch(1);
                     spark = strategy.network();
                     described = strategy.describe();
                 }
-                Point p = new Point(from + part.size(), Scoring.meanLoss(single, slice), Scoring.meanLoss(spark, slice),
+                Point p = new Point(from + part.size(), meanLoss(single, slice), meanLoss(spark, slice),
                         maxAbs(single.params(), spark.params()));
                 log.info("after {} steps: single JVM loss {}, spark loss {}, max |dparam| {}", p.step(), p.singleLoss(),
                         p.sparkLoss(), p.maxAbsDifference());
@@ -138,6 +136,17 @@ public final class Equivalence {
                 + " set-up or nondeterministic native ops (a looser --tolerance shows how far they drift)."
                 : "On one worker they agree only with training.mode = averaging and either training.updater = sgd or"
                 + " training.average-updaters = true; this job has " + String.join(", ", departures) + ".";
+    }
+
+    /** Mean loss per example over {@code batches}, as DL4J reports it. */
+    static double meanLoss(Model network, List<DataSet> batches) {
+        double total = 0;
+        long count = 0;
+        for (DataSet batch : batches) {
+            total += Networks.score(network, batch) * batch.numExamples();
+            count += batch.numExamples();
+        }
+        return total / count;
     }
 
     static double maxAbs(INDArray a, INDArray b) {
