@@ -131,9 +131,7 @@ public final class Equivalence {
         }
         double difference = maxAbs(single.params(), spark.params());
         double change = maxAbs(single.params(), initial);
-        String off = switchedOff.isEmpty() ? "" : listed(switchedOff) + " for the comparison: dropout masks and"
-                + " augmentations are random, drawn differently in each JVM";
-        return new Result(setup, off, steps, curve, difference, change, change == 0 ? difference : difference / change,
+        return new Result(setup, switchedOffLine(switchedOff), steps, curve, difference, change, change == 0 ? difference : difference / change,
                 tolerance, conditions(t, switchedOff));
     }
 
@@ -172,6 +170,18 @@ public final class Equivalence {
                         new RandomSetting("data.augment.cutout", d.augmentCutout()))
                 .filter(r -> !r.value().equals(false) && !(r.value() instanceof Number n && n.doubleValue() == 0))
                 .toList();
+    }
+
+    /** The report's line on what was switched off and why; empty when nothing was. */
+    static String switchedOffLine(List<RandomSetting> switchedOff) {
+        List<String> why = new ArrayList<>();
+        if (switchedOff.stream().anyMatch(r -> r.key().startsWith("model."))) {
+            why.add("dropout masks are random, drawn differently in each JVM");
+        }
+        if (switchedOff.stream().anyMatch(r -> r.key().startsWith("data."))) {
+            why.add("both sides train the images as they are, unaugmented");
+        }
+        return switchedOff.isEmpty() ? "" : listed(switchedOff) + " for the comparison: " + String.join("; ", why);
     }
 
     /** The job with its {@link #randomSettings} off. */
