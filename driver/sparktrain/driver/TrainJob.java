@@ -152,7 +152,7 @@ public final class TrainJob {
                 EpochLoop loop = new EpochLoop(t.epochs(), t.patience(), task.trainExamples(),
                         Scoring.head(trainBatches, t.lossSample()), validation, task::validate,
                         "lower training.learning-rate (now " + t.learningRate() + ")")
-                        .listener((stats, net, state) -> progress.epochDone())
+                        .summaryTo(progress::epochSummary)
                         .listener((stats, net, state) -> {
                             outputs.writeHistory(state.history(), metric);
                             if (every > 0 && (state.epochsDone() % every == 0 || state.epochsDone() == t.epochs())) {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 
 /**
  * The one epoch loop, whatever the strategy: train an epoch, measure, log one line, tell the listeners,
@@ -38,6 +39,7 @@ public final class EpochLoop {
     private final BiFunction<Model, List<DataSet>, Task.Measure> measure;
     private final String learningRateHint;
     private final List<EpochListener> listeners = new ArrayList<>();
+    private Consumer<String> summaries = log::info;
 
     /**
      * @param lossSample training minibatches on which the training loss is measured after each epoch
@@ -59,6 +61,15 @@ public final class EpochLoop {
 
     public EpochLoop listener(EpochListener listener) {
         listeners.add(listener);
+        return this;
+    }
+
+    /**
+     * Where each epoch's summary line goes (epoch, samples, seconds, samples/s, loss, validation metric, bytes) instead
+     * of the log, e.g. under a terminal's progress bar.
+     */
+    public EpochLoop summaryTo(Consumer<String> summaries) {
+        this.summaries = summaries;
         return this;
     }
 
@@ -108,7 +119,7 @@ public final class EpochLoop {
             Communication traffic = strategy.lastEpochCommunication();
             EpochStats stats = new EpochStats(epoch, samplesPerEpoch, seconds, trainLoss, validationLoss,
                     validationMetric, traffic.bytes(), traffic.denseBytes(), strategy.lastEpochAveragingFrequency());
-            log.info(String.format(Locale.ROOT, "epoch %d/%d: %d samples in %.1f s (%.0f samples/s), loss %.4f, validation %s %.4f%s",
+            summaries.accept(String.format(Locale.ROOT, "epoch %d/%d: %d samples in %.1f s (%.0f samples/s), loss %.4f, validation %s %.4f%s",
                     epoch, epochs, stats.samples(), seconds, stats.samplesPerSecond(), trainLoss,
                     v == null ? "-" : v.metric(), validationMetric,
                     traffic.bytes() == 0 ? "" : String.format(Locale.ROOT, ", sent %.1f MB%s", traffic.bytes() / 1e6,

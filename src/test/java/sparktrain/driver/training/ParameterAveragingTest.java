@@ -66,10 +66,15 @@ class ParameterAveragingTest extends SparkTestBase {
         double before = Scoring.meanLoss(network, batches);
         JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
         try (ParameterAveraging spark = new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 1, null)) {
+            List<String> summaries = new java.util.ArrayList<>();
             EpochLoop.Result result = new EpochLoop(3, 0, data.train().size(), batches,
-                    data.validation().minibatches(500), new FashionMnistTask(data)::validate, "").run(spark);
+                    data.validation().minibatches(500), new FashionMnistTask(data)::validate, "")
+                    .summaryTo(summaries::add).run(spark);
             List<EpochStats> h = result.history();
             assertEquals(3, h.size());
+            assertEquals(3, summaries.size(), summaries.toString());
+            assertTrue(summaries.get(2).matches("epoch 3/3: 3600 samples in [\\d.]+ s \\(\\d+ samples/s\\), loss [\\d.]+,"
+                    + " validation accuracy 0\\.\\d{4}, sent [\\d.]+ MB"), summaries.get(2));
             assertTrue(h.get(0).trainLoss() < before - 1.0, "loss should fall from " + before + ": " + h);
             assertTrue(h.get(2).trainLoss() < h.get(0).trainLoss(), "loss should keep falling: " + h);
             double accuracy = Scoring.evaluate(result.network(), data.test().minibatches(500)).accuracy();
