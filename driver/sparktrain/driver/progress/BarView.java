@@ -59,8 +59,11 @@ public final class BarView implements ProgressView {
             if (bar.getMax() > 0) {
                 bar.stepTo(bar.getMax());
             }
-            bar.close(); // draws the bar a last time and ends its line
-            line.close(); // unless the bar closed before its first scheduled update, when the library leaves it open
+            // the last draw and the line's end here and now: the library's close() draws on its own thread, and
+            // returns without waiting for it when this thread is interrupted; its draws after the end are dropped
+            bar.refresh();
+            line.close();
+            bar.close();
             bar = null;
         }
     }
@@ -77,12 +80,19 @@ public final class BarView implements ProgressView {
         epochEnded();
     }
 
-    /** The bar's line: redrawn after a carriage return, ended once. */
+    /** The bar's line: redrawn after a carriage return until it is ended, once. */
     private static final class LineConsumer extends ConsoleProgressBarConsumer {
         private boolean ended;
 
         LineConsumer(PrintStream out) {
             super(out);
+        }
+
+        @Override
+        public synchronized void accept(String rendered) {
+            if (!ended) {
+                super.accept(rendered);
+            }
         }
 
         @Override

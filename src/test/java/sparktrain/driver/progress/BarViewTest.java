@@ -48,6 +48,14 @@ class BarViewTest {
         return lines;
     }
 
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void eachEpochsSummaryLineIsShownUnderItsFinishedBar() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -61,7 +69,12 @@ class BarViewTest {
         // epoch 2 as gradient sharing goes: no known total, the bar is still open when the summary comes
         view.epochStarted("", 2, 0);
         view.update(1, 0, 0.5230);
+        sleep(600); // the library's scheduled redraws have begun
+        // an interrupted thread: the library's close() returns at once and draws the bar later, on its own thread
+        Thread.currentThread().interrupt();
         view.epochSummary(SECOND);
+        Thread.interrupted();
+        sleep(600);
         view.close();
 
         List<String> screen = screen(bytes.toString(StandardCharsets.UTF_8));
