@@ -15,7 +15,7 @@ import java.util.Locale;
 public final class BarView implements ProgressView {
     private final PrintStream out;
     private ProgressBar bar;
-    private LineConsumer line;
+    private LineConsumer barLine;
 
     /** Bars on stderr, where the log goes too. */
     public BarView() {
@@ -29,7 +29,7 @@ public final class BarView implements ProgressView {
     @Override
     public synchronized void epochStarted(String trial, int epoch, long totalBatches) {
         epochEnded();
-        line = new LineConsumer(out);
+        barLine = new LineConsumer(out);
         bar = new ProgressBarBuilder()
                 .setTaskName((trial.isEmpty() ? "" : trial + " ") + "epoch " + epoch)
                 .setInitialMax(totalBatches > 0 ? totalBatches : -1)
@@ -37,7 +37,7 @@ public final class BarView implements ProgressView {
                 .setStyle(ProgressBarStyle.ASCII)
                 // one bar at a time, redrawn in place after a carriage return: the library's default on a terminal
                 // moves the cursor up a line to redraw, over whatever was printed under the bar since
-                .setConsumer(line)
+                .setConsumer(barLine)
                 .setUpdateIntervalMillis(500)
                 .continuousUpdate()
                 .build();
@@ -62,7 +62,7 @@ public final class BarView implements ProgressView {
             // the last draw and the line's end here and now: the library's close() draws on its own thread, and
             // returns without waiting for it when this thread is interrupted; its draws after the end are dropped
             bar.refresh();
-            line.close();
+            barLine.close();
             bar.close();
             bar = null;
         }
