@@ -131,8 +131,8 @@ public final class Equivalence {
         }
         double difference = maxAbs(single.params(), spark.params());
         double change = maxAbs(single.params(), initial);
-        return new Result(setup, switchedOffLine(switchedOff), steps, curve, difference, change, change == 0 ? difference : difference / change,
-                tolerance, conditions(t, switchedOff));
+        return new Result(setup, switchedOffLine(switchedOff), steps, curve, difference, change,
+                change == 0 ? difference : difference / change, tolerance, conditions(t, switchedOff));
     }
 
     private static TrainingStrategy strategy(JobConfig job, JavaSparkContext sc, Model network, JavaRDD<DataSet> rdd,
