@@ -2,7 +2,6 @@ package sparktrain.driver.doctor;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,12 +17,10 @@ import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.model.Networks;
 import sparktrain.driver.SparkContexts;
+import sparktrain.driver.training.TrainingSession;
 import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.Tasks;
-import sparktrain.driver.training.GradientSharing;
-import sparktrain.driver.training.ParameterAveraging;
 import sparktrain.worker.training.Scoring;
-import sparktrain.worker.training.SingleJvm;
 import sparktrain.worker.training.TrainingStrategy;
 
 import java.util.ArrayList;
@@ -105,17 +102,16 @@ public final class Equivalence {
         Model spark = Networks.copy(single);
         INDArray initial = single.params().dup();
         // one averaging round per comparison point; gradient sharing keeps one master (one Aeron mesh) throughout
-        int chunk = t.mode().equals("averaging") ? t.averagingFrequency() : steps;
         List<Point> curve = new ArrayList<>();
         String setup;
-        try (JavaSparkContext sc = SparkContexts.start(job, masterOverride)) {
-            int threads = sc.isLocal() ? Runtime.getRuntime().availableProcessors() : 0;
+        try (JavaSparkContext sc = SparkContexts.start(job, masterOverride);
+             TrainingSession session = TrainingSession.open(job, sc, task)) {
+            int chunk = session.mode() == TrainingSession.Mode.AVERAGING ? t.averagingFrequency() : steps;
             String described = null;
             for (int from = 0; from < steps; from += chunk) {
-                List<DataSet> part = slice.subList(from, Math.min(steps, from + chunk));
-                new SingleJvm(single, part, null).fitEpoch(1);
-                JavaRDD<DataSet> rdd = sc.parallelize(new ArrayList<>(part), 1);
-                try (TrainingStrategy strategy = strategy(job, sc, spark, rdd, threads)) {
+                List<DataSet> part = new ArrayList<>(slice.subList(from, Math.min(steps, from + chunk)));
+                session.singleJvm().strategy(single, part, null).fitEpoch(1);
+                try (TrainingStrategy strategy = session.strategy(spark, part, 1)) {
                     strategy.fitEpoch(1);
                     spark = strategy.network();
                     described = strategy.describe();
@@ -133,15 +129,6 @@ public final class Equivalence {
         double change = maxAbs(single.params(), initial);
         return new Result(setup, switchedOffLine(switchedOff), steps, curve, difference, change,
                 change == 0 ? difference : difference / change, tolerance, conditions(t, switchedOff));
-    }
-
-    private static TrainingStrategy strategy(JobConfig job, JavaSparkContext sc, Model network, JavaRDD<DataSet> rdd,
-                                             int threads) {
-        return switch (job.training().mode()) {
-            case "averaging" -> new ParameterAveraging(sc, network, rdd, job.training(), 1, job.seed(), threads, null);
-            case "sharing" -> new GradientSharing(sc, network, rdd, job.training(), 1, job.seed(), threads, null);
-            default -> throw SparktrainException.usage("training.mode = " + job.training().mode() + ": not supported");
-        };
     }
 
     /** A job-file key that draws something random at each step, with its value in the job and its off value. */
@@ -199,7 +186,7 @@ public final class Equivalence {
      */
     static String conditions(TrainingConfig t, List<RandomSetting> switchedOff) {
         List<String> departures = new ArrayList<>();
-        if (!t.mode().equals("averaging")) {
+        if (TrainingSession.Mode.of(t) != TrainingSession.Mode.AVERAGING) {
             departures.add("training.mode = " + t.mode() + " (threshold-encoded updates are lossy)");
         }
         if (!t.updater().equals("sgd") && !t.averageUpdaters()) {
