@@ -75,7 +75,7 @@ public final class TrainJob {
             }
             RunOutputs outputs = resume ? RunOutputs.open(output) : RunOutputs.create(output);
             Progress progress = session.startProgress(options.quiet());
-            RunTraining training = new RunTraining(session, outputs).listener((stats, net, state) -> progress.epochDone());
+            RunTraining training = new RunTraining(session, outputs).summaryTo(progress::epochSummary);
             if (resume) {
                 training.resuming();
             } else {

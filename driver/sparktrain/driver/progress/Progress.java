@@ -36,9 +36,10 @@ public final class Progress implements AutoCloseable {
         return new Progress(sc, listener, view);
     }
 
-    /** Called after each epoch's training and measurement. */
-    public void epochDone() {
+    /** The epoch loop's summary line of an epoch (EpochLoop.summaryTo): closes the epoch's bar and shows it below. */
+    public void epochSummary(String line) {
         listener.epochDone();
+        view.epochSummary(line);
     }
 
     @Override

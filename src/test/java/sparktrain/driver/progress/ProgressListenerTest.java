@@ -45,6 +45,11 @@ class ProgressListenerTest extends SparkTestBase {
         }
 
         @Override
+        public synchronized void epochSummary(String line) {
+            events.add("summary " + line);
+        }
+
+        @Override
         public void close() {
         }
     }

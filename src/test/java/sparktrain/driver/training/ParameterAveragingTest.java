@@ -68,9 +68,13 @@ class ParameterAveragingTest extends SparkTestBase {
         try (TrainingSession session = TrainingSession.open(job, sc);
              TrainingStrategy spark = session.strategy(network, 0)) {
             double before = session.trainingLoss(network);
-            EpochLoop.Result result = new EpochLoop(session).run(spark);
+            List<String> summaries = new java.util.ArrayList<>();
+            EpochLoop.Result result = new EpochLoop(session).summaryTo(summaries::add).run(spark);
             List<EpochStats> h = result.history();
             assertEquals(3, h.size());
+            assertEquals(3, summaries.size(), summaries.toString());
+            assertTrue(summaries.get(2).matches("epoch 3/3: 3600 samples in [\\d.]+ s \\(\\d+ samples/s\\), loss [\\d.]+,"
+                    + " validation accuracy 0\\.\\d{4}, sent [\\d.]+ MB"), summaries.get(2));
             assertTrue(h.get(0).trainLoss() < before - 1.0, "loss should fall from " + before + ": " + h);
             assertTrue(h.get(2).trainLoss() < h.get(0).trainLoss(), "loss should keep falling: " + h);
             double accuracy = (Double) session.test(result.network()).get("accuracy");
