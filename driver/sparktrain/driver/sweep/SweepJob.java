@@ -28,9 +28,7 @@ import sparktrain.driver.doctor.Doctor;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.driver.progress.JobNames;
 import sparktrain.driver.report.SweepReport;
-import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.Tasks;
-import sparktrain.worker.training.LocalSession;
 import sparktrain.worker.training.EpochStats;
 
 import java.io.BufferedReader;
@@ -323,23 +321,24 @@ public final class SweepJob {
         if (!queue.finals.isEmpty()) {
             log.info("resuming: {} of {} trials finished earlier", queue.finals.size(), plan.size());
         }
-        if (queue.hasWork()) {
-            try (JavaSparkContext sc = SparkContexts.start(base, master)) {
-                train(sweep, dir, sc, queue, ranking, table);
+        try (JavaSparkContext sc = SparkContexts.start(base, master);
+             SweepData data = new SweepData(sc, dir.directory())) {
+            if (queue.hasWork()) {
+                train(sweep, dir, sc, data, queue, ranking, table);
             }
-        }
-        for (Progress p : queue.trials.values()) {
-            if (!queue.finals.containsKey(p.id())) {
-                if (asha == null) {
-                    throw new IllegalStateException("trial " + p.id() + " neither finished nor waits at a rung");
+            for (Progress p : queue.trials.values()) {
+                if (!queue.finals.containsKey(p.id())) {
+                    if (asha == null) {
+                        throw new IllegalStateException("trial " + p.id() + " neither finished nor waits at a rung");
+                    }
+                    // the search is over: what waits at a rung was never promoted
+                    int rung = p.history.size();
+                    queue.finals.put(p.id(), finish(dir, table, p, ranking, "paused", "ASHA: waiting at epoch " + rung
+                            + " (" + asha.standing(p.id(), rung) + ")"));
                 }
-                // the search is over: what waits at a rung was never promoted
-                int rung = p.history.size();
-                queue.finals.put(p.id(), finish(dir, table, p, ranking, "paused", "ASHA: waiting at epoch " + rung
-                        + " (" + asha.standing(p.id(), rung) + ")"));
             }
+            return conclude(sweep, plan, dir, ranking, queue.finals, asha, (System.nanoTime() - begin) / 1e9, sc, data);
         }
-        return conclude(sweep, plan, dir, ranking, queue.finals, asha, (System.nanoTime() - begin) / 1e9);
     }
 
     /**
@@ -367,8 +366,8 @@ public final class SweepJob {
         return rung > 0 && rung == p.history.size() && !asha.promoted(p.id(), rung);
     }
 
-    private static void train(SweepConfig sweep, RunOutputs dir, JavaSparkContext sc, Queue queue, Ranking ranking,
-                              TrialsTable table) {
+    private static void train(SweepConfig sweep, RunOutputs dir, JavaSparkContext sc, SweepData data, Queue queue,
+                              Ranking ranking, TrialsTable table) {
         boolean trialParallel = sweep.strategy().equals("trial-parallel");
         int parallelism = sweep.parallelism() > 0 ? sweep.parallelism() : trialParallel ? sc.defaultParallelism() : 1;
         JobConfig base = JobFiles.parse(queue.trials.values().iterator().next().planned.jobHocon(), "trial", List.of());
@@ -393,7 +392,7 @@ public final class SweepJob {
                     String description = String.format("sweep trial %s (%s): epochs %d-%d", p.id(),
                             p.planned.trial().describe(), p.history.size() + 1, until);
                     running.put(p.id(), p);
-                    results.submit(() -> runSegment(sc, segment, description, trialParallel));
+                    results.submit(() -> runSegment(sc, data, segment, description, trialParallel));
                 }
                 if (running.isEmpty()) {
                     break;
@@ -428,18 +427,20 @@ public final class SweepJob {
     }
 
     /** One segment, as a one-task Spark job (trial-parallel) or a data-parallel training from this thread. */
-    private static TrialRunner.Result runSegment(JavaSparkContext sc, TrialRunner.Segment segment, String description,
-                                                 boolean trialParallel) {
+    private static TrialRunner.Result runSegment(JavaSparkContext sc, SweepData data, TrialRunner.Segment segment,
+                                                 String description, boolean trialParallel) {
         sc.setJobGroup("sweep-" + segment.trial(), description, true);
         sc.setLocalProperty(JobNames.TRIAL_PROPERTY, segment.trial());
         log.info("{}", description);
         try {
             if (trialParallel) {
-                String json = TrialRunner.JSON.writeValueAsString(segment);
+                JobConfig job = JobFiles.parse(segment.jobHocon(), "trial " + segment.trial(), List.of());
+                String json = TrialRunner.JSON.writeValueAsString(
+                        segment.withData(data.data(job).task(job), data.prepared(job)));
                 String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor()).collect().get(0);
                 return TrialRunner.JSON.readValue(result, TrialRunner.Result.class);
             }
-            return TrialRunner.run(segment, (job, task) -> TrainingSession.open(job, sc, task));
+            return TrialRunner.run(segment, job -> TrainingSession.open(job, sc, data.data(job)));
         } catch (IOException | RuntimeException e) {
             // the executor died (out of memory, killed) more often than Spark retries, or Spark itself failed
             Throwable root = e;
@@ -466,7 +467,8 @@ public final class SweepJob {
     }
 
     private static Outcome conclude(SweepConfig sweep, List<Planned> plan, RunOutputs dir, Ranking ranking,
-                                    Map<String, Final> finals, Asha asha, double seconds) {
+                                    Map<String, Final> finals, Asha asha, double seconds, JavaSparkContext sc,
+                                    SweepData data) {
         Planned best = null;
         for (Planned p : plan) {
             Final f = finals.get(p.trial().id());
@@ -477,7 +479,7 @@ public final class SweepJob {
         }
         Map<String, Object> test = Map.of();
         if (best != null) {
-            test = saveBest(dir, best, finals.get(best.trial().id()), ranking);
+            test = saveBest(dir, best, finals.get(best.trial().id()), ranking, sc, data);
         }
         Map<String, Integer> statuses = new TreeMap<>();
         finals.values().forEach(f -> statuses.merge(f.status(), 1, Integer::sum));
@@ -528,12 +530,15 @@ public final class SweepJob {
     }
 
     /** The best trial's model measured on the test set, with its files, in best/ (replaced whole). */
-    private static Map<String, Object> saveBest(RunOutputs dir, Planned best, Final result, Ranking ranking) {
+    private static Map<String, Object> saveBest(RunOutputs dir, Planned best, Final result, Ranking ranking,
+                                                JavaSparkContext sc, SweepData data) {
         JobConfig job = JobFiles.parse(best.jobHocon(), "trial " + best.trial().id(), List.of());
         Path trialDir = trialDirectory(dir, best.trial().id());
         Model model = RunOutputs.readModel(new Path(trialDir, RunOutputs.MODEL).toString());
-        Task task = TrialRunner.task(job);
-        Map<String, Object> test = new LocalSession(job, task, 0).test(model);
+        Map<String, Object> test;
+        try (TrainingSession session = TrainingSession.open(job, sc, data.data(job))) {
+            test = session.test(model);
+        }
         log.info("best trial {} ({}): {} {}; test {}", best.trial().id(), best.trial().describe(), ranking.name(),
                 String.format(Locale.ROOT, "%.4f", result.metric()), Metrics.summary(test));
         Path target = dir.file(BEST);
@@ -551,7 +556,7 @@ public final class SweepJob {
             metrics.put(ranking.name(), result.metric());
             metrics.put("epochs", result.epochs());
             out.writeJson(RunOutputs.METRICS, metrics);
-            new LocalSession(job, task, 0).saveBeside(out);
+            data.data(job).task(job).besideModel().forEach(out::writeText);
             if (fs.exists(target)) {
                 fs.delete(target, true);
             }
