@@ -143,8 +143,9 @@ public final class TrainJob {
                 }
                 log.info("training: {}; {} parameters; output {}", strategy.describe(), network.numParams(),
                         outputs.directory());
-                if (!resume) {
-                    outputs.writeJson(RunOutputs.RUN, provenance(job, sc, workers, strategy, task));
+                Map<String, Object> run = resume ? null : provenance(job, sc, workers, strategy, task);
+                if (run != null) {
+                    outputs.writeJson(RunOutputs.RUN, run);
                 }
                 int every = t.checkpoint().every();
                 List<DataSet> validation = task.validationBatches();
@@ -154,6 +155,10 @@ public final class TrainJob {
                         "lower training.learning-rate (now " + t.learningRate() + ")")
                         .listener((stats, net, state) -> progress.epochDone())
                         .listener((stats, net, state) -> {
+                            if (run != null && !run.entrySet().containsAll(strategy.provenance().entrySet())) {
+                                run.putAll(strategy.provenance());
+                                outputs.writeJson(RunOutputs.RUN, run);
+                            }
                             outputs.writeHistory(state.history(), metric);
                             if (every > 0 && (state.epochsDone() % every == 0 || state.epochsDone() == t.epochs())) {
                                 checkpoints.save(net, state);

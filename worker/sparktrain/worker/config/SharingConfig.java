@@ -16,6 +16,7 @@ public record SharingConfig(
         String controllerAddress,
         int controllerPort,
         int unicastPort,
+        int unicastPortCount,
         String networkMask) implements Serializable {
 
     public static final List<String> THRESHOLDS = List.of("adaptive", "fixed");
@@ -33,14 +34,24 @@ public record SharingConfig(
                 s.string("training.sharing.controller-address"),
                 s.intIn("training.sharing.controller-port", 1024, 65535),
                 s.intIn("training.sharing.unicast-port", 1024, 65535),
+                s.intIn("training.sharing.unicast-port-count", 1, 1000),
                 s.string("training.sharing.network-mask"));
-        if (c.controllerPort == c.unicastPort) {
-            s.problem("training.sharing.controller-port", c.controllerPort, "must differ from training.sharing.unicast-port");
+        if (c.lastUnicastPort() > 65535) {
+            s.problem("training.sharing.unicast-port-count", c.unicastPortCount, "must end the executors' ports at 65535"
+                    + " or below (training.sharing.unicast-port = " + c.unicastPort + ")");
+        } else if (c.controllerPort >= c.unicastPort && c.controllerPort <= c.lastUnicastPort()) {
+            s.problem("training.sharing.controller-port", c.controllerPort, "must lie outside the executors' ports "
+                    + c.unicastPort + "-" + c.lastUnicastPort() + " (training.sharing.unicast-port, unicast-port-count)");
         }
         if (c.minSparsity > c.maxSparsity) {
             s.problem("training.sharing.min-sparsity", c.minSparsity,
                     "must be <= training.sharing.max-sparsity (" + c.maxSparsity + ")");
         }
         return c;
+    }
+
+    /** The last UDP port an executor may take: each takes the first free one from unicastPort on. */
+    public int lastUnicastPort() {
+        return unicastPort + unicastPortCount - 1;
     }
 }
