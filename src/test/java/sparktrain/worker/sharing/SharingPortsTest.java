@@ -3,6 +3,7 @@ package sparktrain.worker.sharing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.testing.UdpPorts;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -41,7 +41,7 @@ class SharingPortsTest {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void executorJvmsOfOneHostNeverTakeTheSamePort() throws Exception {
-        int first = freeRange(EXECUTORS + 3);
+        int first = UdpPorts.freeRange(EXECUTORS + 3);
         int controller = first + 2;
         try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), first))) {
             List<Process> executors = new ArrayList<>();
@@ -91,7 +91,7 @@ class SharingPortsTest {
     @Test
     void aPortHeldByThisJvmOrBoundIsSkippedWithItsReason() throws Exception {
         Path lock = tmp.resolve("ports.lock");
-        int first = freeRange(6);
+        int first = UdpPorts.freeRange(6);
         try (DatagramSocket bound = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), first + 1))) {
             PortReservation.Reserved a = PortReservation.reserve(lock, first, 4, 0);
             PortReservation.Reserved b = PortReservation.reserve(lock, first, 4, 0);
@@ -107,21 +107,6 @@ class SharingPortsTest {
         }
     }
 
-    /** {@code count} consecutive ports, below Linux's ephemeral ports, that nothing has bound now. */
-    private static int freeRange(int count) {
-        Random random = new Random();
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int first = 20000 + random.nextInt(10000);
-            boolean free = true;
-            for (int p = first; p < first + count && free; p++) {
-                free = PortReservation.bindProblem(p) == null;
-            }
-            if (free) {
-                return first;
-            }
-        }
-        return fail("no " + count + " free consecutive UDP ports found");
-    }
 
     /** One executor JVM: says ready, waits for go, asks its port supplier twice, holds the port until stdin closes. */
     public static final class Executor {
