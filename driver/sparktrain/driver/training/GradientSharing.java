@@ -88,8 +88,8 @@ public final class GradientSharing extends SparkStrategy {
                 + " per worker, " + s.threshold() + " threshold " + s.initialThreshold()
                 + (s.threshold().equals("adaptive") ? " (sparsity " + s.minSparsity() + " to " + s.maxSparsity() + ")" : "")
                 + (thresholdSchedule(training) != null ? " scaled with the learning rate" : "")
-                + ", executor ports " + s.unicastPort() + "-" + s.lastUnicastPort() + ", controller " + controller + ":"
-                + s.controllerPort();
+                + (sc.isLocal() ? "" : ", executor ports " + s.unicastPort() + "-" + s.lastUnicastPort())
+                + ", controller " + controller + ":" + s.controllerPort();
     }
 
     /**
