@@ -1,24 +1,18 @@
 package sparktrain.driver;
 
-import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.evaluation.classification.Evaluation;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
-import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.data.LabeledImages;
 import sparktrain.worker.output.Metrics;
+import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.worker.tasks.Tasks;
 import sparktrain.worker.training.Scoring;
 
-import java.io.ByteArrayInputStream;
-import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,7 +22,7 @@ public final class EvaluateJob {
     }
 
     public static Map<String, Object> run(JobConfig job, String modelLocation) {
-        Model network = load(modelLocation);
+        Model network = RunOutputs.readModel(modelLocation);
         if (job.data().sequences()) {
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("model", modelLocation);
@@ -47,30 +41,5 @@ public final class EvaluateJob {
         metrics.put("model", modelLocation);
         metrics.put("test", Metrics.classification(eval, FashionMnist.CLASS_NAMES));
         return metrics;
-    }
-
-    /** Loads a model written by ModelSerializer; DL4J's format is JSON configuration plus raw arrays. */
-    public static Model load(String modelLocation) {
-        return load(modelLocation, false);
-    }
-
-    /** @param withUpdater also restore the updater state, to continue training */
-    public static Model load(String modelLocation, boolean withUpdater) {
-        Path path = HadoopFiles.path(modelLocation);
-        try {
-            byte[] bytes;
-            try (InputStream in = HadoopFiles.fileSystem(path).open(path)) {
-                bytes = in.readAllBytes();
-            }
-            try {
-                return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), withUpdater);
-            } catch (RuntimeException notAMultiLayerNetwork) {
-                return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), withUpdater);
-            }
-        } catch (FileNotFoundException e) {
-            throw SparktrainException.usage("--model " + modelLocation + ": not found");
-        } catch (IOException | RuntimeException e) {
-            throw SparktrainException.usage("--model " + modelLocation + ": not a DL4J model file (" + e.getMessage() + ")");
-        }
     }
 }

@@ -3,6 +3,7 @@ package sparktrain.driver;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Model;
 import sparktrain.worker.SparktrainException;
+import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.tasks.TimeSeriesTask;
@@ -24,7 +25,7 @@ public final class PredictJob {
             throw SparktrainException.usage("predict: model.type = " + job.model().type()
                     + ": predict takes a timeseries-lstm job (data.type sine or csv-sequences)");
         }
-        Model network = EvaluateJob.load(modelLocation);
+        Model network = RunOutputs.readModel(modelLocation);
         TimeSeriesTask task = TimeSeriesTask.load(job);
         TimeSeriesTask.Forecasts f = TimeSeriesTask.lastStepForecasts(network,
                 TimeSeriesTask.batches(task.data().test(), 256));

@@ -7,7 +7,7 @@ import org.slf4j.LoggerFactory;
 import sparktrain.worker.OneDnn;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.io.HadoopFiles;
-import sparktrain.driver.training.GradientSharing;
+import sparktrain.driver.training.TrainingSession;
 
 /** Starts the SparkContext for a job: spark-submit's settings first, then the job file's. */
 public final class SparkContexts {
@@ -44,19 +44,7 @@ public final class SparkContexts {
         if (!conf.get(EXECUTOR_OPTIONS, "").contains(OneDnn.HELPERS_DISABLE)) {
             appendJavaOption(conf, EXECUTOR_OPTIONS, OneDnn.JAVA_OPTION);
         }
-        if (job.training().mode().equals("sharing")) {
-            String aeron = "-D" + GradientSharing.AERON_UNBLOCK_PROPERTY + "=" + GradientSharing.AERON_UNBLOCK_NANOS;
-            for (String key : new String[] {EXECUTOR_OPTIONS, "spark.driver.extraJavaOptions"}) {
-                java.util.regex.Matcher set = java.util.regex.Pattern
-                        .compile("-D" + java.util.regex.Pattern.quote(GradientSharing.AERON_UNBLOCK_PROPERTY) + "=(\\S+)")
-                        .matcher(conf.get(key, ""));
-                if (set.find()) {
-                    GradientSharing.requireAeronTimeouts(set.group(1), null);
-                } else {
-                    appendJavaOption(conf, key, aeron);
-                }
-            }
-        }
+        TrainingSession.configure(conf, job, (key, option) -> appendJavaOption(conf, key, option));
         // a driver that a standalone worker started (cluster deploy mode) gets the cluster's secret only in
         // its environment, where Spark's executors look; Spark's driver wants it in its configuration
         String secret = System.getenv("_SPARK_AUTH_SECRET");

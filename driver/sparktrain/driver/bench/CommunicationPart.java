@@ -5,7 +5,7 @@ import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.driver.bench.OverheadBenchmark;
 import sparktrain.driver.bench.OverheadBenchmark.Measurement;
-import sparktrain.driver.TrainJob;
+import sparktrain.worker.tasks.FashionMnistTask;
 
 import java.util.List;
 
@@ -25,11 +25,11 @@ public final class CommunicationPart {
         int images = ctx.size(5_000, 640);
         JobConfig averaging = ctx.job("lenet-fashion-mnist.conf");
         JobConfig sharing = ctx.job("lenet-fashion-mnist-sharing.conf");
-        List<DataSet> batches = OverheadBenchmark.batches(averaging, images);
-        Measurement a = OverheadBenchmark.spark(averaging, batches, BenchContext.MASTER);
-        Measurement s = OverheadBenchmark.spark(sharing, batches, BenchContext.MASTER);
+        FashionMnistTask task = OverheadBenchmark.task(averaging, images);
+        Measurement a = OverheadBenchmark.spark(averaging, task, BenchContext.MASTER);
+        Measurement s = OverheadBenchmark.spark(sharing, task, BenchContext.MASTER);
         long parameters = NetworkFactory.build(averaging.model(), averaging.training(), averaging.seed(),
-                TrainJob.FASHION_MNIST).numParams();
+                task.shape()).numParams();
         return render(ctx, images, parameters, averaging.training().averagingFrequency(), a, s);
     }
 

@@ -22,7 +22,8 @@ import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.model.Networks;
 import sparktrain.driver.SparkContexts;
-import sparktrain.driver.TrainJob;
+import sparktrain.driver.training.TrainingSession;
+import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.data.LabeledImages;
 import sparktrain.worker.training.TrainingStrategy;
@@ -72,8 +73,9 @@ public final class MllibPart {
         }
         layers[layers.length - 1] = FashionMnist.CLASSES;
 
-        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER)) {
-            int workers = TrainJob.workers(sc, job.training());
+        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER);
+             TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data))) {
+            int workers = session.workers();
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             Dataset<Row> train = frame(sc, spark, data.train(), workers).cache();
             Dataset<Row> test = frame(sc, spark, data.test(), workers).cache();
@@ -89,14 +91,10 @@ public final class MllibPart {
             train.unpersist();
             test.unpersist();
 
-            List<DataSet> batches = data.train().minibatches(job.training().batchSize());
             List<DataSet> testBatches = data.test().minibatches(1000);
-            int threads = TrainJob.localThreads(sc, job.training(), workers);
-            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
-            JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
-            rdd.cache().count();
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
             List<Epoch> ours = new ArrayList<>();
-            try (TrainingStrategy strategy = TrainJob.strategy(job, sc, network, rdd, workers, threads, null)) {
+            try (TrainingStrategy strategy = session.strategy(network, 0)) {
                 double total = 0;
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     long begin = System.nanoTime();

@@ -1,9 +1,10 @@
 package sparktrain.driver.bench;
 
 import sparktrain.driver.SparkContexts;
-import sparktrain.driver.TrainJob;
+import sparktrain.driver.training.TrainingSession;
+import sparktrain.worker.tasks.FashionMnistTask;
+import sparktrain.worker.training.LocalSession;
 
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
@@ -15,7 +16,6 @@ import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.training.Communication;
-import sparktrain.worker.training.SingleJvm;
 import sparktrain.worker.training.TrainingStrategy;
 import sparktrain.worker.NativeThreads;
 
@@ -60,13 +60,14 @@ public final class OverheadBenchmark {
 
     /** The chosen runs, in the order given, on the same {@code images} training images. */
     public static List<Measurement> measure(JobConfig job, int images, String master, List<String> runs) {
-        List<DataSet> batches = batches(job, images);
+        FashionMnistTask task = task(job, images);
+        List<DataSet> batches = task.trainBatches(job.training().batchSize());
         List<Measurement> results = new ArrayList<>();
         for (String run : runs) {
             Measurement m = switch (run) {
-                case "single" -> singleJvm(job, batches);
+                case "single" -> singleJvm(job, task, batches);
                 case "parallel-wrapper" -> parallelWrapper(job, batches, 2);
-                case "spark" -> spark(job, batches, master);
+                case "spark" -> spark(job, task, master);
                 default -> throw new IllegalArgumentException("unknown run " + run + ": one of " + RUNS);
             };
             log.info("{} ({}): {} samples/s", m.run(), m.setup(), String.format("%.0f", m.samplesPerSecond()));
@@ -75,17 +76,15 @@ public final class OverheadBenchmark {
         return results;
     }
 
-    /** The first {@code images} training images (no validation split) as minibatches of the job's batch size. */
-    public static List<DataSet> batches(JobConfig job, int images) {
-        FashionMnist.Splits data = FashionMnist.load(job.data().path(), images, 1, 0.0, job.seed());
-        return data.train().minibatches(job.training().batchSize());
+    /** The first {@code images} training images, without a validation split (and one test image). */
+    public static FashionMnistTask task(JobConfig job, int images) {
+        return new FashionMnistTask(FashionMnist.load(job.data().path(), images, 1, 0.0, job.seed()));
     }
 
-    public static Measurement singleJvm(JobConfig job, List<DataSet> batches) {
+    public static Measurement singleJvm(JobConfig job, FashionMnistTask task, List<DataSet> batches) {
         int cores = Runtime.getRuntime().availableProcessors();
-        NativeThreads.limit(cores);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
-        SingleJvm strategy = new SingleJvm(network, batches, new Random(job.seed()));
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+        TrainingStrategy strategy = new LocalSession(job, task, cores).strategy(network, batches, new Random(job.seed()));
         return new Measurement("single JVM", "DL4J alone, " + cores + " ND4J threads", samples(batches),
                 timeEpoch(strategy), Communication.NONE);
     }
@@ -98,7 +97,7 @@ public final class OverheadBenchmark {
     public static Measurement parallelWrapper(JobConfig job, List<DataSet> batches, int workers) {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, cores / workers);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
         List<DataSet> shuffled = new ArrayList<>(batches);
         java.util.Collections.shuffle(shuffled, new Random(job.seed()));
         NativeThreads.limit(threads);
@@ -124,19 +123,21 @@ public final class OverheadBenchmark {
     }
 
     /** One epoch with the job's Spark strategy in a SparkContext of its own (started and stopped here). */
-    public static Measurement spark(JobConfig job, List<DataSet> batches, String master) {
-        try (JavaSparkContext sc = SparkContexts.start(job, master)) {
-            int workers = TrainJob.workers(sc, job.training());
-            int threads = TrainJob.localThreads(sc, job.training(), workers);
-            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
-            JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
-            rdd.cache().count();
-            try (TrainingStrategy spark = TrainJob.strategy(job, sc, network, rdd, workers, threads, null)) {
+    public static Measurement spark(JobConfig job, FashionMnistTask task, String master) {
+        return spark(job, task, master, strategy -> { });
+    }
+
+    /** As {@link #spark(JobConfig, FashionMnistTask, String)}, with {@code prepare} applied to the strategy first. */
+    public static Measurement spark(JobConfig job, FashionMnistTask task, String master,
+                                    java.util.function.Consumer<TrainingStrategy> prepare) {
+        try (JavaSparkContext sc = SparkContexts.start(job, master);
+             TrainingSession session = TrainingSession.open(job, sc, task)) {
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), task.shape());
+            try (TrainingStrategy spark = session.strategy(network, 0)) {
+                prepare.accept(spark);
                 double seconds = timeEpoch(spark);
                 return new Measurement("Spark " + sc.master() + " " + job.training().mode(), spark.describe(),
-                        samples(batches), seconds, spark.lastEpochCommunication());
-            } finally {
-                rdd.unpersist(false);
+                        task.trainExamples(), seconds, spark.lastEpochCommunication());
             }
         }
     }

@@ -1,14 +1,6 @@
 package sparktrain.driver.bench;
 
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
-import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
-import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
-import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingMasterStats;
 import org.deeplearning4j.spark.impl.paramavg.stats.ParameterAveragingTrainingWorkerStats;
 import org.deeplearning4j.spark.stats.EventStats;
@@ -16,21 +8,15 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.model.NetworkFactory;
-import sparktrain.driver.bench.OverheadBenchmark;
+import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.driver.bench.OverheadBenchmark.Measurement;
-import sparktrain.driver.SparkContexts;
-import sparktrain.driver.TrainJob;
 import sparktrain.driver.bench.CostModel.Calibration;
 import sparktrain.driver.bench.CostModel.Mode;
 import sparktrain.driver.bench.CostModel.Workload;
-import sparktrain.driver.training.ParameterAveraging;
-import sparktrain.driver.training.SparkStrategy;
-import sparktrain.worker.NativeThreads;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -74,12 +60,12 @@ public final class ScalingPart {
 
     static List<Row> measure(BenchContext ctx, String model, String conf, int images) {
         JobConfig base = ctx.job(conf, "training.threads-per-worker=1");
-        List<DataSet> batches = OverheadBenchmark.batches(base, images);
-        long parameters = NetworkFactory.build(base.model(), base.training(), base.seed(), TrainJob.FASHION_MNIST).numParams();
+        FashionMnistTask task = OverheadBenchmark.task(base, images);
+        long parameters = NetworkFactory.build(base.model(), base.training(), base.seed(), task.shape()).numParams();
         Workload w = new Workload(model, parameters, images, base.training().batchSize(), base.training().averagingFrequency());
 
-        Phases a1 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=1"), batches);
-        Phases a2 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=2"), batches);
+        Phases a1 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=1"), task);
+        Phases a2 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=2"), task);
         double aggregate = Math.max(0, a1.aggregate() + a1.processParams() - a1.workerFit());
         Calibration ca = CostModel.averaging(w, a1.epoch(), a1.workerFit(), aggregate);
 
@@ -87,8 +73,8 @@ public final class ScalingPart {
                 "training.learning-rate=0.05", "training.sharing.threshold=adaptive",
                 "training.sharing.initial-threshold=1e-3", "training.sharing.min-sparsity=1e-3",
                 "training.sharing.max-sparsity=1e-2", "training.sharing.residual-clip=0"};
-        Measurement s1 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=1")), batches, BenchContext.MASTER);
-        Measurement s2 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=2")), batches, BenchContext.MASTER);
+        Measurement s1 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=1")), task, BenchContext.MASTER);
+        Measurement s2 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=2")), task, BenchContext.MASTER);
         Measurement counted = s1.traffic().denseBytes() > 0 ? s1 : s2;
         double fraction = counted.traffic().denseBytes() > 0
                 ? (double) counted.traffic().bytes() / counted.traffic().denseBytes() : 0.01;
@@ -110,40 +96,18 @@ public final class ScalingPart {
      * the system's: DL4J's default asks pool.ntp.org, which fails without Internet access, and in local mode
      * driver and executors share one clock anyway.
      */
-    static Phases averaging(JobConfig job, List<DataSet> batches) {
-        SparkStrategy.useSystemClock();
-        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER)) {
-            int workers = TrainJob.workers(sc, job.training());
-            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
-            JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
-            rdd.cache().count();
-            ParameterAveragingTrainingMaster master = ParameterAveraging.master(job.training(), workers, job.seed(), null);
-            NativeThreads.limit(1);
-            SparkTrainingStats stats;
-            long start = System.nanoTime();
-            try {
-                if (network instanceof MultiLayerNetwork mln) {
-                    SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, mln, master);
-                    spark.setCollectTrainingStats(true);
-                    spark.fit(rdd);
-                    stats = spark.getSparkTrainingStats();
-                } else {
-                    SparkComputationGraph spark = new SparkComputationGraph(sc, (ComputationGraph) network, master);
-                    spark.setCollectTrainingStats(true);
-                    spark.fit(rdd);
-                    stats = spark.getSparkTrainingStats();
-                }
-            } finally {
-                NativeThreads.limit(Runtime.getRuntime().availableProcessors());
-                rdd.unpersist(false);
-            }
-            double epoch = (System.nanoTime() - start) / 1e9;
-            return new Phases(epoch,
-                    seconds(stats, ParameterAveragingTrainingWorkerStats.PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / workers,
-                    seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
-                    seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS),
-                    seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS));
-        }
+    static Phases averaging(JobConfig job, FashionMnistTask task) {
+        SparkTrainingStats[] collected = new SparkTrainingStats[1];
+        Measurement m = OverheadBenchmark.spark(job, task, BenchContext.MASTER,
+                strategy -> strategy.collectStats(stats -> collected[0] = stats));
+        SparkTrainingStats stats = collected[0];
+        int workers = job.training().workers();
+        double epoch = m.seconds();
+        return new Phases(epoch,
+                seconds(stats, ParameterAveragingTrainingWorkerStats.PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / workers,
+                seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
+                seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS),
+                seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS));
     }
 
     /** The summed durations of {@code key} in the stats or the stats nested in them (worker stats), in seconds. */

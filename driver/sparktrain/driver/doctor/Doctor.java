@@ -7,7 +7,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.driver.training.TrainingSession;
 import sparktrain.worker.ExitCode;
+import sparktrain.worker.JavaOpens;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.SharingConfig;
@@ -66,10 +68,10 @@ public final class Doctor {
     static final long SHM_WARNING = 256 * MIB;
     static final long TEMP_ERROR = 100 * MIB;
     static final long TEMP_WARNING = 1024 * MIB;
-    private static final String OPENS_FIX_DRIVER = "start the driver JVM with the --add-opens flags of scripts/lib/java-opts.sh"
+    private static final String OPENS_FIX_DRIVER = "start the driver JVM with the --add-opens flags of " + JavaOpens.FILE
             + " (scripts/sparktrain and scripts/submit do; with spark-submit: spark.driver.extraJavaOptions)";
-    private static final String OPENS_FIX_EXECUTOR = "add the --add-opens flags of scripts/lib/java-opts.sh to"
-            + " spark.executor.extraJavaOptions (conf/spark-defaults.conf has them)";
+    private static final String OPENS_FIX_EXECUTOR = "add the --add-opens flags of " + JavaOpens.FILE + " to"
+            + " spark.executor.extraJavaOptions (scripts/submit does)";
 
     private Doctor() {
     }
@@ -135,7 +137,7 @@ public final class Doctor {
 
     static List<Finding> driver(JobConfig job, SparkConf conf, String output) {
         boolean local = local(conf);
-        boolean sharing = job.training().mode().equals("sharing");
+        boolean sharing = TrainingSession.Mode.of(job.training()) == TrainingSession.Mode.SHARING;
         List<Finding> out = new ArrayList<>();
         ProbeReport me = DoctorProbe.probe(new DoctorProbe.Request(dataPath(job), dataFiles(job),
                 sharing ? ports(job.training().sharing()) : null, null, 0,
@@ -165,12 +167,12 @@ public final class Doctor {
 
     static Finding flags(String where, ProbeReport r, String fix) {
         if (r.closedPackages().isEmpty()) {
-            return Finding.ok(where, "java flags", "Java " + r.javaVersion() + ", all " + DoctorProbe.OPENS.size()
+            return Finding.ok(where, "java flags", "Java " + r.javaVersion() + ", all " + JavaOpens.PACKAGES.size()
                     + " --add-opens in effect");
         }
         return Finding.error(where, "java flags", "Java " + r.javaVersion() + " without --add-opens=java.base/PKG=ALL-UNNAMED"
                 + " for " + String.join(", ", r.closedPackages()) + " (" + r.closedPackages().size() + " of "
-                + DoctorProbe.OPENS.size() + "; Spark and ND4J fail with InaccessibleObjectException)", fix);
+                + JavaOpens.PACKAGES.size() + "; Spark and ND4J fail with InaccessibleObjectException)", fix);
     }
 
     static Finding backend(String where, ProbeReport r) {
@@ -499,7 +501,7 @@ public final class Doctor {
                             + sc.getConf().get("spark.executor.memory", "1g") + " (or lower it)"));
             return out;
         }
-        boolean sharing = job.training().mode().equals("sharing");
+        boolean sharing = TrainingSession.Mode.of(job.training()) == TrainingSession.Mode.SHARING;
         SharingConfig s = job.training().sharing();
         long need = need(job);
         Map<String, ProbeReport> byExecutor = new LinkedHashMap<>();

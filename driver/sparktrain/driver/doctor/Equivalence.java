@@ -1,6 +1,5 @@
 package sparktrain.driver.doctor;
 
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,12 +13,10 @@ import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.model.Networks;
 import sparktrain.driver.SparkContexts;
+import sparktrain.driver.training.TrainingSession;
 import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.Tasks;
-import sparktrain.driver.training.GradientSharing;
-import sparktrain.driver.training.ParameterAveraging;
 import sparktrain.worker.training.Scoring;
-import sparktrain.worker.training.SingleJvm;
 import sparktrain.worker.training.TrainingStrategy;
 
 import java.util.ArrayList;
@@ -94,17 +91,16 @@ public final class Equivalence {
         Model spark = Networks.copy(single);
         INDArray initial = single.params().dup();
         // one averaging round per comparison point; gradient sharing keeps one master (one Aeron mesh) throughout
-        int chunk = t.mode().equals("averaging") ? t.averagingFrequency() : steps;
         List<Point> curve = new ArrayList<>();
         String setup;
-        try (JavaSparkContext sc = SparkContexts.start(job, masterOverride)) {
-            int threads = sc.isLocal() ? Runtime.getRuntime().availableProcessors() : 0;
+        try (JavaSparkContext sc = SparkContexts.start(job, masterOverride);
+             TrainingSession session = TrainingSession.open(job, sc, task)) {
+            int chunk = session.mode() == TrainingSession.Mode.AVERAGING ? t.averagingFrequency() : steps;
             String described = null;
             for (int from = 0; from < steps; from += chunk) {
-                List<DataSet> part = slice.subList(from, Math.min(steps, from + chunk));
-                new SingleJvm(single, part, null).fitEpoch(1);
-                JavaRDD<DataSet> rdd = sc.parallelize(new ArrayList<>(part), 1);
-                try (TrainingStrategy strategy = strategy(job, sc, spark, rdd, threads)) {
+                List<DataSet> part = new ArrayList<>(slice.subList(from, Math.min(steps, from + chunk)));
+                session.singleJvm().strategy(single, part, null).fitEpoch(1);
+                try (TrainingStrategy strategy = session.strategy(spark, part, 1)) {
                     strategy.fitEpoch(1);
                     spark = strategy.network();
                     described = strategy.describe();
@@ -124,22 +120,13 @@ public final class Equivalence {
                 tolerance, conditions(t));
     }
 
-    private static TrainingStrategy strategy(JobConfig job, JavaSparkContext sc, Model network, JavaRDD<DataSet> rdd,
-                                             int threads) {
-        return switch (job.training().mode()) {
-            case "averaging" -> new ParameterAveraging(sc, network, rdd, job.training(), 1, job.seed(), threads, null);
-            case "sharing" -> new GradientSharing(sc, network, rdd, job.training(), 1, job.seed(), threads, null);
-            default -> throw SparktrainException.usage("training.mode = " + job.training().mode() + ": not supported");
-        };
-    }
-
     /**
      * Why the two may differ in this configuration. On one worker an averaging round loses nothing when the
      * updater has no state (sgd) or its state is averaged too; gradient sharing's encoding is lossy.
      */
     static String conditions(TrainingConfig t) {
         List<String> departures = new ArrayList<>();
-        if (!t.mode().equals("averaging")) {
+        if (TrainingSession.Mode.of(t) != TrainingSession.Mode.AVERAGING) {
             departures.add("training.mode = " + t.mode() + " (threshold-encoded updates are lossy)");
         }
         if (!t.updater().equals("sgd") && !t.averageUpdaters()) {

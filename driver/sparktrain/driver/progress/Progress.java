@@ -4,6 +4,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import sparktrain.worker.config.JobConfig;
 
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * A training's progress display for as long as it trains: a progress bar per epoch on an interactive
@@ -23,15 +24,14 @@ public final class Progress implements AutoCloseable {
     /**
      * @param quiet no progress bar even on a terminal
      * @param loss the driver's latest training score of the network
+     * @param batchesPerRound minibatches one training job of the running epoch fits; 0 when unknown
      */
-    public static Progress start(JavaSparkContext sc, JobConfig job, long batchesPerEpoch, int workers, boolean quiet,
-                                 DoubleSupplier loss) {
+    public static Progress start(JavaSparkContext sc, JobConfig job, long batchesPerEpoch, boolean quiet,
+                                 DoubleSupplier loss, LongSupplier batchesPerRound) {
         boolean bar = !quiet && System.console() != null && sc.isLocal();
         ProgressView view = bar ? new BarView() : new LogView(job.monitor().progressSeconds());
-        // parameter averaging: one Spark job per averaging round; gradient sharing's jobs have no fixed size
-        long perRound = job.training().mode().equals("averaging") ? (long) workers * job.training().averagingFrequency() : 0;
         ProgressListener listener = new ProgressListener(view, sc.getLocalProperty(JobNames.TRIAL_PROPERTY),
-                batchesPerEpoch, perRound, job.training().batchSize(), loss);
+                batchesPerEpoch, batchesPerRound, job.training().batchSize(), loss);
         sc.sc().addSparkListener(listener);
         return new Progress(sc, listener, view);
     }

@@ -8,6 +8,7 @@ import org.apache.spark.scheduler.StageInfo;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Training progress from the driver's side of Spark, outside the epoch loop: the epoch starts with the
@@ -20,7 +21,8 @@ public final class ProgressListener extends SparkListener {
     private final ProgressView view;
     private final String trial;
     private final long batchesPerEpoch;
-    private final long batchesPerRound;
+    private final LongSupplier roundSize;
+    private long batchesPerRound;
     private final long batchSize;
     private final DoubleSupplier loss;
     private final Set<Integer> jobs = new HashSet<>();
@@ -30,15 +32,16 @@ public final class ProgressListener extends SparkListener {
 
     /**
      * @param trial only jobs of this sweep trial ("" for a plain run) count
-     * @param batchesPerRound minibatches one training job fits (workers x averaging frequency); 0 when unknown
+     * @param roundSize minibatches one training job of the running epoch fits (workers x the epoch's averaging
+     *                  frequency), asked when an epoch starts; 0 when unknown
      * @param loss the driver's latest score of the network, NaN when none
      */
-    public ProgressListener(ProgressView view, String trial, long batchesPerEpoch, long batchesPerRound, int batchSize,
+    public ProgressListener(ProgressView view, String trial, long batchesPerEpoch, LongSupplier roundSize, int batchSize,
                             DoubleSupplier loss) {
         this.view = view;
         this.trial = trial == null ? "" : trial;
         this.batchesPerEpoch = batchesPerEpoch;
-        this.batchesPerRound = batchesPerRound;
+        this.roundSize = roundSize;
         this.batchSize = batchSize;
         this.loss = loss;
     }
@@ -52,6 +55,7 @@ public final class ProgressListener extends SparkListener {
         if (e.epoch() != epoch) {
             epoch = e.epoch();
             rounds = 0;
+            batchesPerRound = roundSize.getAsLong();
             startNanos = System.nanoTime();
             view.epochStarted(trial, epoch, batchesPerRound > 0 ? batchesPerEpoch : 0);
         }

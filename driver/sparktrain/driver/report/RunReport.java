@@ -6,7 +6,7 @@ import sparktrain.worker.report.Report;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Model;
 import sparktrain.worker.config.JobConfig;
-import sparktrain.worker.tasks.Task;
+import sparktrain.worker.training.Session;
 import sparktrain.worker.training.EpochStats;
 
 import java.util.LinkedHashMap;
@@ -27,7 +27,7 @@ public record RunReport(JobConfig job, String master, int workers, String strate
                         List<EpochStats> history, String metric, int bestEpoch, boolean stoppedEarly,
                         Map<String, Object> test, double wallSeconds, boolean resumed, PhaseTimes phases) {
 
-    public Report build(Task task, Model network) {
+    public Report build(Session session, Model network) {
         Report report = new Report("sparktrain: " + job.name());
         report.facts(facts());
 
@@ -55,7 +55,7 @@ public record RunReport(JobConfig job, String master, int workers, String strate
             report.html(historyTable());
         }
 
-        task.report(report, network, test);
+        session.report(report, network, test);
 
         if (job.monitor().collectStats()) {
             report.section("Where the time went (DL4J training stats)");
@@ -75,8 +75,8 @@ public record RunReport(JobConfig job, String master, int workers, String strate
     }
 
     /** Builds the report and writes it, with its images, into {@code directory}. */
-    public Path write(Path directory, Task task, Model network) {
-        return build(task, network).writeTo(directory);
+    public Path write(Path directory, Session session, Model network) {
+        return build(session, network).writeTo(directory);
     }
 
     private Map<String, Object> facts() {

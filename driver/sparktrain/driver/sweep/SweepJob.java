@@ -10,10 +10,8 @@ import com.typesafe.config.ConfigValue;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.ExitCode;
@@ -24,13 +22,15 @@ import sparktrain.driver.sweep.SweepConfig;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.driver.EvaluateJob;
 import sparktrain.driver.SparkContexts;
-import sparktrain.driver.TrainJob;
+import sparktrain.driver.training.TrainingSession;
+import sparktrain.worker.output.Metrics;
 import sparktrain.driver.doctor.Doctor;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.driver.progress.JobNames;
 import sparktrain.driver.report.SweepReport;
 import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.Tasks;
+import sparktrain.worker.training.LocalSession;
 import sparktrain.worker.training.EpochStats;
 
 import java.io.BufferedReader;
@@ -94,7 +94,7 @@ public final class SweepJob {
                             .collect(java.util.stream.Collectors.joining(", ")), epochsRun, epochBudget));
             if (best != null) {
                 s.append(String.format(Locale.ROOT, "best %s (%s): %s %.4f; test %s%n", best, bestValues, metric,
-                        bestMetric, TrainJob.summary(test)));
+                        bestMetric, Metrics.summary(test)));
             }
             return s.append("outputs ").append(directory).toString();
         }
@@ -348,7 +348,7 @@ public final class SweepJob {
                 String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor()).collect().get(0);
                 return TrialRunner.JSON.readValue(result, TrialRunner.Result.class);
             }
-            return TrialRunner.run(segment, distributed(sc));
+            return TrialRunner.run(segment, (job, task) -> TrainingSession.open(job, sc, task));
         } catch (IOException | RuntimeException e) {
             // the executor died (out of memory, killed) more often than Spark retries, or Spark itself failed
             Throwable root = e;
@@ -358,15 +358,6 @@ public final class SweepJob {
             return new TrialRunner.Result(segment.trial(), readHistoryQuietly(new Path(segment.runDirectory(),
                     RunOutputs.HISTORY)), true, TrialRunner.oneLine(root), 0);
         }
-    }
-
-    private static TrialRunner.Strategies distributed(JavaSparkContext sc) {
-        return (job, network, batches, epochsDone) -> {
-            int workers = TrainJob.workers(sc, job.training());
-            JavaRDD<DataSet> rdd = sc.parallelize(batches, workers).repartition(workers);
-            return TrainJob.strategy(job, sc, network, rdd, workers, TrainJob.localThreads(sc, job.training(), workers),
-                    TrainJob.exportDirectory(job, sc));
-        };
     }
 
     private static Final finish(RunOutputs dir, TrialsTable table, Progress p, Ranking ranking, String status, String reason) {
@@ -443,11 +434,11 @@ public final class SweepJob {
     private static Map<String, Object> saveBest(RunOutputs dir, Planned best, Final result, Ranking ranking) {
         JobConfig job = JobFiles.parse(best.jobHocon(), "trial " + best.trial().id(), List.of());
         Path trialDir = trialDirectory(dir, best.trial().id());
-        Model model = EvaluateJob.load(new Path(trialDir, RunOutputs.MODEL).toString());
+        Model model = RunOutputs.readModel(new Path(trialDir, RunOutputs.MODEL).toString());
         Task task = TrialRunner.task(job);
-        Map<String, Object> test = task.testMetrics(model);
+        Map<String, Object> test = new LocalSession(job, task, 0).test(model);
         log.info("best trial {} ({}): {} {}; test {}", best.trial().id(), best.trial().describe(), ranking.name(),
-                String.format(Locale.ROOT, "%.4f", result.metric()), TrainJob.summary(test));
+                String.format(Locale.ROOT, "%.4f", result.metric()), Metrics.summary(test));
         Path target = dir.file(BEST);
         Path tmp = dir.file(".tmp-best-" + UUID.randomUUID());
         FileSystem fs = HadoopFiles.fileSystem(target);
@@ -463,7 +454,7 @@ public final class SweepJob {
             metrics.put(ranking.name(), result.metric());
             metrics.put("epochs", result.epochs());
             out.writeJson(RunOutputs.METRICS, metrics);
-            task.saveBeside(out);
+            new LocalSession(job, task, 0).saveBeside(out);
             if (fs.exists(target)) {
                 fs.delete(target, true);
             }
@@ -492,23 +483,9 @@ public final class SweepJob {
         }
     }
 
-    /** A trial's history.csv, as its run directory holds it. */
-    public static List<EpochStats> readHistory(Path historyCsv) throws IOException {
-        List<EpochStats> history = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(HadoopFiles.open(historyCsv), StandardCharsets.UTF_8))) {
-            in.readLine();
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (!line.isBlank()) {
-                    history.add(EpochStats.fromCsvRow(line));
-                }
-            }
-        }
-        return history;
-    }
-
     private static List<EpochStats> readHistoryQuietly(Path historyCsv) {
         try {
-            return HadoopFiles.exists(historyCsv.toString()) ? readHistory(historyCsv) : List.of();
+            return HadoopFiles.exists(historyCsv.toString()) ? RunOutputs.readHistory(historyCsv) : List.of();
         } catch (IOException | RuntimeException e) {
             log.warn("cannot read {}: {}", historyCsv, e.getMessage());
             return List.of();

@@ -72,7 +72,7 @@ public final class GradientSharing extends SparkStrategy {
     private final JavaRDD<DataSet> data;
     private List<DataSet> calibration;
 
-    public GradientSharing(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
+    GradientSharing(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
                            int workers, long seed, int localThreads, String exportDirectory) {
         // local mode: one partition, trained by one task with all the local threads (see tasksAtOnce)
         super(sc, network, sc.isLocal() ? data.coalesce(1) : data, sc.isLocal() ? localThreads * workers : localThreads);
@@ -211,7 +211,7 @@ public final class GradientSharing extends SparkStrategy {
     /** The learning-rate schedule the threshold is scaled with, or null when it is not scaled. */
     private static ISchedule thresholdSchedule(TrainingConfig training) {
         return training.sharing().scaleWithLearningRate()
-                ? EpochSchedules.of(training.schedule(), training.learningRate(), training.epochs()) : null;
+                ? EpochSchedules.of(training) : null;
     }
 
     /** Each epoch's partitions tell their executor the epoch (see {@link WorkerEpoch}). */

@@ -39,7 +39,7 @@ public final class ParameterAveraging extends SparkStrategy {
      * @param localThreads in local mode, ND4J threads per worker while training; 0 on a cluster
      * @param exportDirectory where the Export approach writes minibatches; null for DL4J's default
      */
-    public ParameterAveraging(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
+    ParameterAveraging(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
                               int workers, long seed, int localThreads, String exportDirectory) {
         super(sc, network, data, localThreads);
         this.training = training;
@@ -96,6 +96,11 @@ public final class ParameterAveraging extends SparkStrategy {
     @Override
     public int lastEpochAveragingFrequency() {
         return lastEpochFrequency;
+    }
+
+    @Override
+    public long batchesPerRound() {
+        return (long) workers * lastEpochFrequency;
     }
 
     /** The frequency the next epoch trains with. */

@@ -5,66 +5,79 @@ import java.util.List;
 
 /**
  * Where the data comes from and how it is split. {@code path} is a Hadoop URI. The sequence fields
- * matter for text, sine and csv-sequences only.
+ * matter for text, sine and csv-sequences only. The keys and their rules are in {@link JobKeys}.
  */
 public record DataConfig(
-        String type,
-        String path,
-        double validationFraction,
-        double testFraction,
-        int trainLimit,
-        int testLimit,
-        int sequenceLength,
-        String csvLayout,
-        int sineSeries,
-        double sineNoise,
-        boolean augmentFlip,
-        int augmentShift,
-        int augmentCutout,
-        boolean augmentTestFlip) implements Serializable {
+        @From("data.type") String type,
+        @From("data.path") String path,
+        @From("data.format") String format,
+        @From("data.features") List<String> features,
+        @From("data.label") List<String> label,
+        @From("data.task") String task,
+        @From("data.id") String id,
+        @From("data.validation-path") String validationPath,
+        @From("data.test-path") String testPath,
+        @From("data.normalize") String normalize,
+        @From("data.max-classes") int maxClasses,
+        @From("data.skip-bad-files") boolean skipBadFiles,
+        @From("data.csv.header") boolean csvHeader,
+        @From("data.csv.delimiter") String csvDelimiter,
+        @From("data.image.height") int imageHeight,
+        @From("data.image.width") int imageWidth,
+        @From("data.image.channels") int imageChannels,
+        @From("data.validation-fraction") double validationFraction,
+        @From("data.test-fraction") double testFraction,
+        @From("data.train-limit") int trainLimit,
+        @From("data.test-limit") int testLimit,
+        @From("data.sequence-length") int sequenceLength,
+        @From("data.csv-layout") String csvLayout,
+        @From("data.sine.series") int sineSeries,
+        @From("data.sine.noise") double sineNoise,
+        @From("data.augment.horizontal-flip") boolean augmentFlip,
+        @From("data.augment.max-shift") int augmentShift,
+        @From("data.augment.cutout") int augmentCutout,
+        @From("data.augment.test-flip") boolean augmentTestFlip) implements Serializable {
 
-    public static final List<String> TYPES = List.of("fashion-mnist", "text", "sine", "csv-sequences");
+    public static final List<String> TYPES = List.of("fashion-mnist", "table", "images", "text", "sine",
+            "csv-sequences");
+    public static final List<String> FORMATS = List.of("parquet", "orc", "csv", "json");
+    public static final List<String> TASKS = List.of("classification", "regression");
+    public static final List<String> NORMALIZATIONS = List.of("auto", "standard", "minmax", "none");
     public static final List<String> CSV_LAYOUTS = List.of("files", "series");
-
-    static DataConfig from(Settings s) {
-        DataConfig c = new DataConfig(
-                s.choice("data.type", TYPES),
-                s.string("data.path"),
-                s.doubleIn("data.validation-fraction", 0.0, 1.0, true),
-                s.doubleIn("data.test-fraction", 0.0, 1.0, true),
-                s.intAtLeast("data.train-limit", 0),
-                s.intAtLeast("data.test-limit", 0),
-                s.intAtLeast("data.sequence-length", 2),
-                s.choice("data.csv-layout", CSV_LAYOUTS),
-                s.intAtLeast("data.sine.series", 1),
-                s.doubleIn("data.sine.noise", 0.0, Double.MAX_VALUE, false),
-                s.bool("data.augment.horizontal-flip"),
-                s.intAtLeast("data.augment.max-shift", 0),
-                s.intAtLeast("data.augment.cutout", 0),
-                s.bool("data.augment.test-flip"));
-        if ((c.augments() || c.augmentTestFlip) && c.sequences()) {
-            s.problem("data.augment", c.type, "image augmentation is for data.type = fashion-mnist only");
-        }
-        if (c.augmentShift > 13) {
-            s.problem("data.augment.max-shift", c.augmentShift, "must be at most 13 pixels (half a 28-pixel image)");
-        }
-        if (c.augmentCutout > 28) {
-            s.problem("data.augment.cutout", c.augmentCutout, "must be at most 28 pixels (a whole 28-pixel image)");
-        }
-        if (c.validationFraction + c.testFraction >= 1.0) {
-            s.problem("data.test-fraction", c.testFraction, "data.validation-fraction + data.test-fraction must be < 1 (now "
-                    + c.validationFraction + " + " + c.testFraction + ")");
-        }
-        return c;
-    }
 
     /** Whether the training images change every epoch (flipped, shifted, cut out). */
     public boolean augments() {
-        return augmentFlip || augmentShift > 0 || augmentCutout > 0;
+        return augments(augmentFlip, augmentShift, augmentCutout);
+    }
+
+    static boolean augments(boolean flip, int shift, int cutout) {
+        return flip || shift > 0 || cutout > 0;
+    }
+
+    public DataConfig {
+        features = List.copyOf(features);
+        label = List.copyOf(label);
     }
 
     /** The data sets that are cut into sequences, for which model.type must be a recurrent model. */
     public boolean sequences() {
-        return !type.equals("fashion-mnist");
+        return sequences(type);
+    }
+
+    static boolean sequences(String type) {
+        return type.equals("text") || type.equals("sine") || type.equals("csv-sequences");
+    }
+
+    /** Whether the examples are images (fashion-mnist, an image folder, a table with data.image.*). */
+    public boolean images() {
+        return images(type, imageHeight);
+    }
+
+    static boolean images(String type, int imageHeight) {
+        return type.equals("fashion-mnist") || type.equals("images") || (type.equals("table") && imageHeight > 0);
+    }
+
+    public boolean regression() {
+        return task.equals("regression");
     }
 }

@@ -23,14 +23,12 @@ import java.util.TreeSet;
 
 /** Loads a job file (any Hadoop URI or local path), applies {@code --set} overrides and validates. */
 public final class JobFiles {
-    private static final String DEFAULTS = "sparktrain-defaults.conf";
-
     private JobFiles() {
     }
 
+    /** Every key with its default, from the declarations in {@link JobKeys}. */
     public static Config defaults() {
-        return ConfigFactory.parseResources(JobFiles.class.getClassLoader(), DEFAULTS,
-                ConfigParseOptions.defaults().setAllowMissing(false));
+        return JobKeys.ALL.defaults();
     }
 
     /**

@@ -6,18 +6,29 @@ import com.typesafe.config.ConfigOrigin;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValueType;
 
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Reads typed values from a resolved job file and collects every problem instead of stopping at the
  * first, so a user fixes a job file in one round. Each reader names the key, the value and the rule.
+ * The values read by {@link Key} are kept, and {@link #bind} builds the config records from them by name.
  */
 public final class Settings {
+    /** The origin description of the defaults built from the declarations (see {@link Keys#defaults()}). */
+    static final String DEFAULTS_ORIGIN = "sparktrain defaults";
+
     private final Config config;
     private final List<String> problems = new ArrayList<>();
+    private final Map<String, Object> values = new HashMap<>();
 
     public Settings(Config config) {
         this.config = config;
@@ -29,6 +40,58 @@ public final class Settings {
 
     public List<String> problems() {
         return problems;
+    }
+
+    /** Reads {@code key} by its rule and keeps the value for {@link #get} and {@link #bind}. */
+    public <T> T read(Key<T> key) {
+        T value = key.reader().read(this, key.path());
+        values.put(key.path(), value);
+        return value;
+    }
+
+    /** The value of a key read before. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(Key<T> key) {
+        if (!values.containsKey(key.path())) {
+            throw new IllegalStateException(key.path() + " is read after a key that needs it: declare it earlier");
+        }
+        return (T) values.get(key.path());
+    }
+
+    /**
+     * A config record built from the values read: each component takes the value of the key its
+     * {@link From} names; a component that is a record is bound the same way.
+     */
+    public <R extends Record> R bind(Class<R> type) {
+        RecordComponent[] components = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] arguments = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            RecordComponent c = components[i];
+            types[i] = c.getType();
+            From from = c.getAnnotation(From.class);
+            String where = type.getSimpleName() + "." + c.getName();
+            if (from == null && c.getType().isRecord()) {
+                arguments[i] = bind(c.getType().asSubclass(Record.class));
+            } else if (from == null) {
+                throw new IllegalStateException(where + " names no key: annotate it @From(\"the.key\")");
+            } else if (!values.containsKey(from.value())) {
+                throw new IllegalStateException(where + " is @From(\"" + from.value() + "\"), which no declared key holds");
+            } else if (!MethodType.methodType(c.getType()).wrap().returnType().isInstance(values.get(from.value()))) {
+                throw new IllegalStateException(where + " is a " + c.getType().getSimpleName() + " but " + from.value()
+                        + " holds " + values.get(from.value()).getClass().getSimpleName());
+            } else {
+                arguments[i] = values.get(from.value());
+            }
+        }
+        try {
+            Constructor<R> constructor = type.getDeclaredConstructor(types);
+            return constructor.newInstance(arguments);
+        } catch (InvocationTargetException e) {
+            throw new IllegalStateException(type.getSimpleName() + ": " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(type.getSimpleName() + ": " + e, e);
+        }
     }
 
     public void problem(String key, Object value, String rule) {
@@ -46,7 +109,7 @@ public final class Settings {
         } catch (ConfigException e) {
             origin = null;
         }
-        if (origin == null || origin.resource() != null) {
+        if (origin == null || origin.resource() != null || origin.description().equals(DEFAULTS_ORIGIN)) {
             return "";
         }
         String line = origin.lineNumber() > 0 ? ": line " + origin.lineNumber() : "";
@@ -139,6 +202,19 @@ public final class Settings {
             problem(key, value, "must be > 0");
         }
         return value;
+    }
+
+    /** A list of strings; a single string is a list of one. */
+    public List<String> strings(String key) {
+        try {
+            if (config.hasPath(key) && config.getValue(key).valueType() == ConfigValueType.STRING) {
+                return List.of(config.getString(key));
+            }
+            return List.copyOf(config.getStringList(key));
+        } catch (ConfigException e) {
+            problems.add(where(key) + key + ": " + typeProblem(key, "a name or a list of names, e.g. [a, b]"));
+            return List.of();
+        }
     }
 
     public List<Integer> positiveInts(String key, boolean allowEmpty) {

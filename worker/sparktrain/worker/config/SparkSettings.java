@@ -11,16 +11,20 @@ import java.util.TreeMap;
  * Spark settings from the job file; {@code conf} is passed to SparkConf as it is, except settings that
  * would make Spark load code ({@link SparkConfPolicy}).
  */
-public record SparkSettings(String master, boolean kryo, Map<String, String> conf) {
+public record SparkSettings(
+        @From("spark.master") String master,
+        @From("spark.kryo") boolean kryo,
+        @From("spark.conf") Map<String, String> conf) {
 
     public SparkSettings {
         conf = Map.copyOf(conf);
     }
 
-    static SparkSettings from(Settings s) {
+    /** spark.conf: single values, none that {@link SparkConfPolicy} refuses. */
+    static Map<String, String> readConf(Settings s, String path) {
         Map<String, String> conf = new TreeMap<>();
-        if (s.config().hasPath("spark.conf")) {
-            Config section = s.config().getConfig("spark.conf");
+        if (s.config().hasPath(path)) {
+            Config section = s.config().getConfig(path);
             for (Map.Entry<String, ConfigValue> e : section.entrySet()) {
                 String key = stripQuotes(e.getKey());
                 ConfigValue v = e.getValue();
@@ -33,11 +37,7 @@ public record SparkSettings(String master, boolean kryo, Map<String, String> con
                 }
             }
         }
-        String master = s.string("spark.master");
-        if (master.isBlank()) {
-            s.problem("spark.master", "\"\"", "must name a master, e.g. local[*] or spark://host:7077");
-        }
-        return new SparkSettings(master, s.bool("spark.kryo"), conf);
+        return conf;
     }
 
     private static String stripQuotes(String key) {

@@ -3,30 +3,36 @@ package sparktrain.worker.config;
 import java.io.Serializable;
 import java.util.List;
 
-/** How to train: the optimiser, the regularisation, and the distributed training master. */
+/**
+ * How to train: the optimiser, the regularisation, and the distributed training master. The keys and their
+ * rules are in {@link JobKeys}.
+ *
+ * @param averagingFrequency the averaging frequency of the first epoch: the fixed one, or
+ *                           training.auto-frequency.first under auto
+ */
 public record TrainingConfig(
-        String mode,
-        int epochs,
-        int batchSize,
-        String updater,
-        double learningRate,
-        double momentum,
-        double l1,
-        double l2,
-        double weightDecay,
-        int workers,
-        int threadsPerWorker,
-        int averagingFrequency,
+        @From("training.mode") String mode,
+        @From("training.epochs") int epochs,
+        @From("training.batch-size") int batchSize,
+        @From("training.updater") String updater,
+        @From("training.learning-rate") double learningRate,
+        @From("training.momentum") double momentum,
+        @From("training.l1") double l1,
+        @From("training.l2") double l2,
+        @From("training.weight-decay") double weightDecay,
+        @From("training.workers") int workers,
+        @From("training.threads-per-worker") int threadsPerWorker,
+        @From("training.averaging-frequency.first") int averagingFrequency,
         AutoFrequencyConfig autoFrequency,
-        int prefetch,
-        boolean averageUpdaters,
-        String rddApproach,
-        String exportDir,
-        int lossSample,
-        int patience,
-        int tbpttLength,
-        String gradientNormalization,
-        double gradientThreshold,
+        @From("training.prefetch") int prefetch,
+        @From("training.average-updaters") boolean averageUpdaters,
+        @From("training.rdd-approach") String rddApproach,
+        @From("training.export-dir") String exportDir,
+        @From("training.loss-sample") int lossSample,
+        @From("training.early-stopping.patience") int patience,
+        @From("training.tbptt-length") int tbpttLength,
+        @From("training.gradient-normalization") String gradientNormalization,
+        @From("training.gradient-threshold") double gradientThreshold,
         SharingConfig sharing,
         ScheduleConfig schedule,
         CheckpointConfig checkpoint) implements Serializable {
@@ -36,34 +42,4 @@ public record TrainingConfig(
     public static final List<String> RDD_APPROACHES = List.of("direct", "export");
     public static final List<String> GRADIENT_NORMALIZATIONS = List.of("none", "clip-element", "clip-l2-layer",
             "clip-l2-param", "renormalize-l2-layer", "renormalize-l2-param");
-
-    static TrainingConfig from(Settings s) {
-        AutoFrequencyConfig auto = AutoFrequencyConfig.from(s);
-        return new TrainingConfig(
-                s.choice("training.mode", MODES),
-                s.intAtLeast("training.epochs", 1),
-                s.intAtLeast("training.batch-size", 1),
-                s.choice("training.updater", UPDATERS),
-                s.positive("training.learning-rate"),
-                s.doubleIn("training.momentum", 0.0, 1.0, true),
-                s.doubleIn("training.l1", 0.0, Double.MAX_VALUE, false),
-                s.doubleIn("training.l2", 0.0, Double.MAX_VALUE, false),
-                s.doubleIn("training.weight-decay", 0.0, Double.MAX_VALUE, false),
-                s.intAtLeast("training.workers", 0),
-                s.intAtLeast("training.threads-per-worker", 0),
-                AutoFrequencyConfig.frequency(s, auto),
-                auto,
-                s.intAtLeast("training.prefetch", 0),
-                s.bool("training.average-updaters"),
-                s.choice("training.rdd-approach", RDD_APPROACHES),
-                s.string("training.export-dir"),
-                s.intAtLeast("training.loss-sample", 1),
-                s.intAtLeast("training.early-stopping.patience", 0),
-                s.intAtLeast("training.tbptt-length", 0),
-                s.choice("training.gradient-normalization", GRADIENT_NORMALIZATIONS),
-                s.positive("training.gradient-threshold"),
-                SharingConfig.from(s),
-                ScheduleConfig.from(s),
-                CheckpointConfig.from(s));
-    }
 }

@@ -6,6 +6,7 @@ import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 import sparktrain.worker.config.ScheduleConfig;
+import sparktrain.worker.config.TrainingConfig;
 
 /**
  * Learning-rate schedules by epoch. Epochs, not iterations: on Spark every worker counts its own
@@ -15,8 +16,15 @@ public final class EpochSchedules {
     private EpochSchedules() {
     }
 
-    /** The schedule for {@code learningRate}, or null for a constant rate. */
-    public static ISchedule of(ScheduleConfig s, double learningRate, int epochs) {
+    /**
+     * The job's learning-rate schedule (training.schedule over training.epochs from training.learning-rate),
+     * or null for a constant rate: what the network is built with, what a resumed run applies, and what
+     * gradient sharing scales its threshold with.
+     */
+    public static ISchedule of(TrainingConfig training) {
+        ScheduleConfig s = training.schedule();
+        double learningRate = training.learningRate();
+        int epochs = training.epochs();
         return switch (s.type()) {
             case "constant" -> null;
             case "step" -> new StepSchedule(ScheduleType.EPOCH, learningRate, s.decay(), s.stepEpochs());

@@ -57,7 +57,7 @@ public final class NetworkFactory {
     static NeuralNetConfiguration.Builder common(ModelConfig model, TrainingConfig training, long seed) {
         NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(updater(training, EpochSchedules.of(training.schedule(), training.learningRate(), training.epochs())))
+                .updater(updater(training, EpochSchedules.of(training)))
                 .weightInit(model.weightInit().equals("xavier") ? WeightInit.XAVIER : WeightInit.RELU)
                 .activation(activation(model.activation()));
         if (training.l1() > 0) {

@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.schedule.ISchedule;
+import sparktrain.worker.config.TrainingConfig;
 
 /** The few operations we need from both DL4J network kinds, MultiLayerNetwork and ComputationGraph. */
 public final class Networks {
@@ -49,5 +51,26 @@ public final class Networks {
             return g;
         }
         throw new IllegalArgumentException("unsupported network kind " + network.getClass().getName());
+    }
+
+    /**
+     * The job's learning rate and schedule on a restored network, so that a run that diverged continues from
+     * its last good checkpoint with {@code --set training.learning-rate=LOWER}; the same rate changes nothing.
+     */
+    public static void setLearningRate(Model network, TrainingConfig t) {
+        ISchedule schedule = EpochSchedules.of(t);
+        if (network instanceof MultiLayerNetwork m) {
+            if (schedule != null) {
+                m.setLearningRate(schedule);
+            } else {
+                m.setLearningRate(t.learningRate());
+            }
+        } else if (network instanceof ComputationGraph g) {
+            if (schedule != null) {
+                g.setLearningRate(schedule);
+            } else {
+                g.setLearningRate(t.learningRate());
+            }
+        }
     }
 }

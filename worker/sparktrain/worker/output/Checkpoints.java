@@ -12,7 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.io.HadoopFiles;
-import sparktrain.driver.EvaluateJob;
 import sparktrain.worker.training.EpochStats;
 import sparktrain.worker.training.LoopState;
 
@@ -161,8 +160,8 @@ public final class Checkpoints {
         try (java.io.InputStream in = fs.open(new Path(checkpoint, STATE))) {
             s = JSON.readValue(in, State.class);
         }
-        Model network = EvaluateJob.load(new Path(checkpoint, MODEL).toString(), true);
-        Model best = s.hasBest() ? EvaluateJob.load(new Path(checkpoint, BEST).toString(), true) : null;
+        Model network = RunOutputs.readModel(new Path(checkpoint, MODEL).toString(), true);
+        Model best = s.hasBest() ? RunOutputs.readModel(new Path(checkpoint, BEST).toString(), true) : null;
         return new Restored(network, new LoopState(s.epochsDone(), s.history(), s.bestMetric(), s.bestEpoch(), best),
                 checkpoint);
     }
@@ -203,6 +202,23 @@ public final class Checkpoints {
         } catch (IOException ignored) {
             // best effort: a leftover temporary directory is never read
         }
+    }
+
+    /** The divergence error, with the last good checkpoint marked and named, and how to resume from it. */
+    public SparktrainException lastGoodError(SparktrainException diverged, String runDirectory) {
+        String more = markLastGood(diverged.problems().get(0))
+                .map(p -> "; the last good checkpoint is " + p + " (named in checkpoints/" + LAST_GOOD
+                        + "): continue from it with train --resume " + runDirectory + " --set training.learning-rate=LOWER")
+                .orElse("; no checkpoint was written before it");
+        return new SparktrainException(diverged.exitCode(), diverged.problems().get(0) + more, diverged);
+    }
+
+    /** A stopped run's error, with the checkpoint it can continue from. */
+    public SparktrainException resumableError(SparktrainException stopped, String runDirectory) {
+        String more = newest()
+                .map(p -> "; the last checkpoint is " + p + ": continue from it with train --resume " + runDirectory)
+                .orElse("; no checkpoint was written before it");
+        return new SparktrainException(stopped.exitCode(), stopped.problems().get(0) + more, stopped);
     }
 
     public static SparktrainException nothingToResume(String runDirectory) {

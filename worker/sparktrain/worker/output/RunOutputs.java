@@ -12,10 +12,17 @@ import sparktrain.worker.SparktrainException;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.training.EpochStats;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -32,9 +39,11 @@ public final class RunOutputs {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path dir;
+    private final String location;
 
-    private RunOutputs(Path dir) {
+    private RunOutputs(Path dir, String location) {
         this.dir = dir;
+        this.location = location;
     }
 
     public static String defaultDirectory(String jobName) {
@@ -68,7 +77,7 @@ public final class RunOutputs {
         try {
             FileSystem fs = HadoopFiles.fileSystem(dir);
             HadoopFiles.mkdirs(dir);
-            return new RunOutputs(fs.makeQualified(dir));
+            return new RunOutputs(fs.makeQualified(dir), location);
         } catch (IOException | FSError e) {
             throw HadoopFiles.cannotWrite("output directory " + location, e);
         }
@@ -82,7 +91,7 @@ public final class RunOutputs {
             if (!fs.getFileStatus(dir).isDirectory()) {
                 throw SparktrainException.usage("--resume " + location + ": not a run directory");
             }
-            return new RunOutputs(fs.makeQualified(dir));
+            return new RunOutputs(fs.makeQualified(dir), location);
         } catch (java.io.FileNotFoundException e) {
             throw SparktrainException.usage("--resume " + location + ": not found");
         } catch (IOException e) {
@@ -96,6 +105,11 @@ public final class RunOutputs {
 
     public Path directory() {
         return dir;
+    }
+
+    /** The directory as the user named it, for messages (e.g. what to pass to {@code train --resume}). */
+    public String location() {
+        return location;
     }
 
     public Path file(String name) {
@@ -139,5 +153,44 @@ public final class RunOutputs {
         public void close() throws IOException {
             flush();
         }
+    }
+
+    /** Loads a model written by ModelSerializer; DL4J's format is JSON configuration plus raw arrays. */
+    public static Model readModel(String modelLocation) {
+        return readModel(modelLocation, false);
+    }
+
+    /** @param withUpdater also restore the updater state, to continue training */
+    public static Model readModel(String modelLocation, boolean withUpdater) {
+        Path path = HadoopFiles.path(modelLocation);
+        try {
+            byte[] bytes;
+            try (InputStream in = HadoopFiles.fileSystem(path).open(path)) {
+                bytes = in.readAllBytes();
+            }
+            try {
+                return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), withUpdater);
+            } catch (RuntimeException notAMultiLayerNetwork) {
+                return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), withUpdater);
+            }
+        } catch (FileNotFoundException e) {
+            throw SparktrainException.usage("--model " + modelLocation + ": not found");
+        } catch (IOException | RuntimeException e) {
+            throw SparktrainException.usage("--model " + modelLocation + ": not a DL4J model file (" + e.getMessage() + ")");
+        }
+    }
+
+    /** A trial's history.csv, as its run directory holds it. */
+    public static List<EpochStats> readHistory(Path historyCsv) throws IOException {
+        List<EpochStats> history = new ArrayList<>();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(HadoopFiles.open(historyCsv), StandardCharsets.UTF_8))) {
+            in.readLine();
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (!line.isBlank()) {
+                    history.add(EpochStats.fromCsvRow(line));
+                }
+            }
+        }
+        return history;
     }
 }

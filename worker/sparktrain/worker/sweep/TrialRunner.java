@@ -1,44 +1,29 @@
 package sparktrain.worker.sweep;
 
-import sparktrain.driver.sweep.SweepJob;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.deeplearning4j.nn.api.Model;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
-import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.io.HadoopFiles;
-import sparktrain.worker.model.NetworkFactory;
-import sparktrain.driver.TrainJob;
-import sparktrain.worker.output.Checkpoints;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.Tasks;
-import sparktrain.worker.training.EpochLoop;
 import sparktrain.worker.training.EpochStats;
-import sparktrain.worker.training.LoopState;
-import sparktrain.worker.training.Scoring;
-import sparktrain.worker.tasks.FashionMnistTask;
-import sparktrain.worker.training.SingleJvm;
-import sparktrain.worker.training.TrainingStrategy;
-import sparktrain.worker.NativeThreads;
-import sparktrain.worker.data.AugmentImages;
+import sparktrain.worker.training.LocalSession;
+import sparktrain.worker.training.RunTraining;
+import sparktrain.worker.training.Session;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Trains one trial from where its run directory stands up to an epoch: the same epoch loop, checkpoints and
- * run-directory files as {@code train}, without the test set. In a trial-parallel sweep this runs inside a
+ * run-directory files as {@code train} ({@link RunTraining}), without the test set. In a trial-parallel sweep this runs inside a
  * Spark task (a single-JVM fit on one executor); in a distributed sweep it runs on the driver with a Spark
  * strategy. Segments and results cross the wire as JSON, which needs neither Kryo nor Java serialization
  * of records.
@@ -47,7 +32,6 @@ public final class TrialRunner {
     private static final Logger log = LoggerFactory.getLogger(TrialRunner.class);
     public static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    /** One copy of each data set per JVM, shared by the trials that run in it. */
     private static final Map<String, Task> TASKS = new ConcurrentHashMap<>();
 
     private TrialRunner() {
@@ -67,9 +51,9 @@ public final class TrialRunner {
         }
     }
 
-    /** How a segment's epochs are trained: a single-JVM fit, or a Spark strategy on the driver. */
-    public interface Strategies {
-        TrainingStrategy create(JobConfig job, Model network, List<DataSet> batches, int epochsDone);
+    /** The session a segment's epochs are trained in: a single-JVM fit, or a data-parallel one on the driver. */
+    public interface Sessions {
+        Session open(JobConfig job, Task task);
     }
 
     /** The executor side of a trial-parallel sweep: a single-JVM fit with {@code threads} ND4J threads. */
@@ -78,7 +62,7 @@ public final class TrialRunner {
         public String call(String segmentJson) throws IOException {
             Segment segment = JSON.readValue(segmentJson, Segment.class);
             try {
-                return JSON.writeValueAsString(run(segment, singleJvm(segment.threads())));
+                return JSON.writeValueAsString(run(segment, (job, task) -> new LocalSession(job, task, segment.threads())));
             } finally {
                 releaseNativeMemory();
             }
@@ -96,15 +80,7 @@ public final class TrialRunner {
         System.gc();
     }
 
-    public static Strategies singleJvm(int threads) {
-        return (job, network, batches, epochsDone) -> {
-            NativeThreads.limit(threads);
-            SingleJvm strategy = new SingleJvm(network, batches, new Random(job.seed() + epochsDone));
-            return job.data().augments()
-                    ? strategy.augmentEachEpoch(AugmentImages.of(job.data(), FashionMnistTask.SHAPE, job.seed())) : strategy;
-        };
-    }
-
+    /** One copy of each data set per JVM, shared by the trials that run in it. */
     public static Task task(JobConfig job) {
         String key = job.data() + "|" + job.seed();
         Task cached = TASKS.get(key);
@@ -116,44 +92,19 @@ public final class TrialRunner {
         }
     }
 
-    public static Result run(Segment segment, Strategies strategies) {
+    public static Result run(Segment segment, Sessions sessions) {
         long begin = System.nanoTime();
         RunOutputs outputs = null;
         try {
             JobConfig job = JobFiles.parse(segment.jobHocon(), "trial " + segment.trial(), List.of());
-            TrainingConfig t = job.training();
-            Task task = task(job);
             outputs = HadoopFiles.exists(segment.runDirectory()) ? RunOutputs.open(segment.runDirectory())
                     : RunOutputs.create(segment.runDirectory());
-            Checkpoints checkpoints = new Checkpoints(outputs.directory(), Math.max(1, t.checkpoint().keep()));
-            Optional<Checkpoints.Restored> restored = checkpoints.latest();
-            Model network = restored.map(Checkpoints.Restored::network)
-                    .orElseGet(() -> NetworkFactory.build(job.model(), t, job.seed(), task.shape()));
-            LoopState start = restored.map(Checkpoints.Restored::state).orElse(LoopState.START);
-            if (restored.isEmpty()) {
-                outputs.writeText(RunOutputs.JOB, job.resolvedHocon());
-            }
-            List<DataSet> batches = task.trainBatches(t.batchSize());
-            RunOutputs out = outputs;
-            String metric = task.metric();
-            EpochLoop.Result result;
-            try (TrainingStrategy strategy = strategies.create(job, network, batches, start.epochsDone())) {
-                EpochLoop loop = new EpochLoop(t.epochs(), t.patience(), task.trainExamples(),
-                        Scoring.head(batches, t.lossSample()), task.validationBatches(), task::validate,
-                        "lower training.learning-rate (now " + t.learningRate() + ")")
-                        .listener((stats, net, state) -> {
-                            // every epoch, and before history.csv: a resumed sweep never finds history ahead of
-                            // the checkpoint it restarts from
-                            checkpoints.save(net, state);
-                            out.writeHistory(state.history(), metric);
-                        });
-                log.info("trial {}: epochs {} to {}", segment.trial(), start.epochsDone() + 1,
-                        Math.min(t.epochs(), segment.until()));
-                result = loop.run(strategy, start, segment.until());
-                boolean finished = result.stoppedEarly() || result.history().size() >= t.epochs();
-                out.writeModel(result.network());
-                out.writeJson(RunOutputs.METRICS, TrainJob.metrics(null, metric, result));
-                return new Result(segment.trial(), result.history(), finished, null, seconds(begin));
+            log.info("trial {}: up to epoch {}", segment.trial(), Math.min(job.training().epochs(), segment.until()));
+            try (Session session = sessions.open(job, task(job))) {
+                RunTraining.Result result = new RunTraining(session, outputs).until(segment.until()).withoutTest()
+                        .checkpointEveryEpoch().run();
+                boolean finished = result.loop().stoppedEarly() || result.loop().history().size() >= job.training().epochs();
+                return new Result(segment.trial(), result.loop().history(), finished, null, seconds(begin));
             }
         } catch (RuntimeException e) {
             // a trial that fails (diverged, a bad value, bad data) is recorded as failed and the sweep goes on
@@ -167,7 +118,7 @@ public final class TrialRunner {
             return List.of();
         }
         try {
-            return SweepJob.readHistory(outputs.file(RunOutputs.HISTORY));
+            return RunOutputs.readHistory(outputs.file(RunOutputs.HISTORY));
         } catch (IOException | RuntimeException e) {
             return List.of();
         }

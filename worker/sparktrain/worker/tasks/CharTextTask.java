@@ -12,7 +12,7 @@ import sparktrain.worker.model.Networks;
 import sparktrain.worker.data.SequenceSplit;
 import sparktrain.worker.data.TextCorpus;
 import sparktrain.worker.data.Vocabulary;
-import sparktrain.driver.GenerateJob;
+import sparktrain.worker.model.CharSampler;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.report.Report;
 
@@ -144,7 +144,7 @@ public final class CharTextTask implements Task {
             return;
         }
         String prime = vocabulary.index('\n') >= 0 ? "\n" : String.valueOf(vocabulary.character(0));
-        String sample = GenerateJob.sample(lstm, vocabulary, prime, REPORT_SAMPLE, 0.8, new java.util.Random(42));
+        String sample = CharSampler.sample(lstm, vocabulary, prime, REPORT_SAMPLE, 0.8, new java.util.Random(42));
         report.section("Generated sample")
                 .paragraph(REPORT_SAMPLE + " characters after a newline, temperature 0.8, seed 42 (sparktrain generate"
                         + " --model model.zip draws more)")

@@ -1,7 +1,6 @@
 package sparktrain.worker.training;
 
 import org.deeplearning4j.nn.api.Model;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.ExitCode;
@@ -13,7 +12,6 @@ import sparktrain.worker.DivergenceGuard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.BiFunction;
 
 /**
  * The one epoch loop, whatever the strategy: train an epoch, measure, log one line, tell the listeners,
@@ -32,29 +30,16 @@ public final class EpochLoop {
 
     private final int epochs;
     private final int patience;
-    private final long samplesPerEpoch;
-    private final List<DataSet> lossSample;
-    private final List<DataSet> validation;
-    private final BiFunction<Model, List<DataSet>, Task.Measure> measure;
+    private final Session session;
     private final String learningRateHint;
     private final List<EpochListener> listeners = new ArrayList<>();
 
-    /**
-     * @param lossSample training minibatches on which the training loss is measured after each epoch
-     * @param validation validation minibatches; empty for none
-     * @param measure the task's validation metric
-     * @param learningRateHint what to tell the user to change when the loss diverges
-     */
-    public EpochLoop(int epochs, int patience, long samplesPerEpoch, List<DataSet> lossSample,
-                     List<DataSet> validation, BiFunction<Model, List<DataSet>, Task.Measure> measure,
-                     String learningRateHint) {
-        this.measure = measure;
-        this.epochs = epochs;
-        this.patience = patience;
-        this.samplesPerEpoch = samplesPerEpoch;
-        this.lossSample = lossSample;
-        this.validation = validation;
-        this.learningRateHint = learningRateHint;
+    /** The job's epochs and early stopping, measured as {@code session} measures. */
+    public EpochLoop(Session session) {
+        this.session = session;
+        this.epochs = session.job().training().epochs();
+        this.patience = session.job().training().patience();
+        this.learningRateHint = "lower training.learning-rate (now " + session.job().training().learningRate() + ")";
     }
 
     public EpochLoop listener(EpochListener listener) {
@@ -97,16 +82,16 @@ public final class EpochLoop {
             }
             double seconds = (System.nanoTime() - begin) / 1e9;
             Model network = strategy.network();
-            double trainLoss = Scoring.meanLoss(network, lossSample);
+            double trainLoss = session.trainingLoss(network);
             if (!Double.isFinite(trainLoss)) {
                 throw new SparktrainException(ExitCode.DIVERGED, List.of(String.format(Locale.ROOT,
                         "training diverged in epoch %d: training loss is %s; %s", epoch, trainLoss, learningRateHint)));
             }
-            Task.Measure v = validation.isEmpty() ? null : measure.apply(network, validation);
+            Task.Measure v = session.validate(network);
             double validationLoss = v == null ? Double.NaN : v.loss();
             double validationMetric = v == null ? Double.NaN : v.value();
             Communication traffic = strategy.lastEpochCommunication();
-            EpochStats stats = new EpochStats(epoch, samplesPerEpoch, seconds, trainLoss, validationLoss,
+            EpochStats stats = new EpochStats(epoch, session.trainExamples(), seconds, trainLoss, validationLoss,
                     validationMetric, traffic.bytes(), traffic.denseBytes(), strategy.lastEpochAveragingFrequency());
             log.info(String.format(Locale.ROOT, "epoch %d/%d: %d samples in %.1f s (%.0f samples/s), loss %.4f, validation %s %.4f%s",
                     epoch, epochs, stats.samples(), seconds, stats.samplesPerSecond(), trainLoss,
@@ -150,7 +135,7 @@ public final class EpochLoop {
     }
 
     private boolean stopsEarly(LoopState state) {
-        return patience > 0 && !validation.isEmpty() && state.epochsDone() > 0
+        return patience > 0 && state.epochsDone() > 0
                 && state.epochsDone() - state.bestEpoch() >= patience;
     }
 }

@@ -20,7 +20,7 @@ public final class SingleJvm implements TrainingStrategy {
     private AugmentImages augment;
 
     /** @param shuffle reorders the minibatches every epoch; null keeps their order (for exact comparisons) */
-    public SingleJvm(Model network, List<DataSet> batches, Random shuffle) {
+    SingleJvm(Model network, List<DataSet> batches, Random shuffle) {
         this.network = network;
         this.batches = new ArrayList<>(batches);
         this.shuffle = shuffle;

@@ -28,6 +28,14 @@ public interface TrainingStrategy extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Minibatches one Spark job of the running epoch fits (an averaging round: workers x frequency), for the
+     * progress display; 0 when the strategy's jobs have no fixed size.
+     */
+    default long batchesPerRound() {
+        return 0;
+    }
+
     /** The mean minibatch loss the workers reported in the latest round (read while training runs); NaN when none. */
     default double lastScore() {
         return Double.NaN;

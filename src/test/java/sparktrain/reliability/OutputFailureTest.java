@@ -3,13 +3,12 @@ package sparktrain.reliability;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.jobs.Main;
+import sparktrain.testing.Cli.Run;
+import sparktrain.testing.JobFile;
 import sparktrain.testing.TestData;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static sparktrain.testing.Cli.sparktrain;
 
 /**
  * A run directory on a real small tmpfs that fills up or turns read-only: the run stops with exit 1 and one
@@ -31,15 +31,6 @@ class OutputFailureTest {
     Path tmp;
 
     private final List<Path> mounts = new ArrayList<>();
-
-    record Run(int code, String err) {
-    }
-
-    static Run sparktrain(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
 
     private Path mountTmpfs(String name, String size) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -67,15 +58,12 @@ class OutputFailureTest {
 
     private Path jobFile() throws IOException {
         Path data = TestData.smallDataSet(tmp.resolve("data"), 300, 60);
-        Path file = tmp.resolve("job.conf");
-        Files.write(file, List.of(
+        return JobFile.write(tmp.resolve("job.conf"),
                 "name = output-failure",
                 "data.path = \"" + data.toUri() + "\"",
                 "model { type = mlp, hidden-layers = [16] }",
                 "training { epochs = 1, batch-size = 32, averaging-frequency = 2, learning-rate = 0.01 }",
-                "training.checkpoint { every = 1, keep = 2 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
-        return file;
+                "training.checkpoint { every = 1, keep = 2 }");
     }
 
     private static void assertOneLine(Run run, int code, String... expected) {
@@ -102,7 +90,7 @@ class OutputFailureTest {
         DiskSnapshot before = DiskSnapshot.of(run);
         // --skip-doctor: the doctor would stop it before training (exit 2); this is the writers' own handling
         Run full = sparktrain("train", "--resume", run.toString(), "--skip-doctor", "--set", "training.epochs=2");
-        assertOneLine(full, 1, "cannot write file:" + run.resolve("history.csv"), "No space left on device",
+        assertOneLine(full, 1, "cannot write checkpoint file:" + run.resolve("checkpoints/epoch-0002"), "No space left on device",
                 "make room on that file system or choose another --output");
         before.assertUnchanged(DiskSnapshot.of(run));
 
@@ -123,7 +111,7 @@ class OutputFailureTest {
         DiskSnapshot before = DiskSnapshot.of(disk);
 
         Run resumed = sparktrain("train", "--resume", run.toString(), "--skip-doctor", "--set", "training.epochs=2");
-        assertOneLine(resumed, 1, "cannot write file:" + run.resolve("history.csv"), "Read-only file system",
+        assertOneLine(resumed, 1, "cannot write checkpoint file:" + run.resolve("checkpoints/epoch-0002"), "Read-only file system",
                 "make it writable or choose another --output");
         Run fresh = sparktrain("train", job.toString(), "--skip-doctor", "--output", disk.resolve("other").toString());
         assertOneLine(fresh, 1, "cannot write output directory " + disk.resolve("other"), "Read-only file system",

@@ -1,25 +1,31 @@
 package sparktrain.testing;
 
+import sparktrain.worker.JavaOpens;
+
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-/** Runs the sparktrain CLI in its own JVM, so a test can kill it for real. */
+/** Runs the sparktrain CLI in a JVM of its own, so a test can kill it for real or start it broken. */
 public final class Processes {
-    private static final List<String> OPENS = List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
-            "java.net", "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch",
-            "sun.nio.cs", "sun.security.action", "sun.util.calendar");
-
     private Processes() {
     }
 
+    /** With the --add-opens flags, as scripts/sparktrain starts it. */
     public static Process sparktrain(Path log, String... args) throws IOException {
+        List<String> jvm = new ArrayList<>(List.of("-Xmx3g"));
+        jvm.addAll(JavaOpens.OPTIONS);
+        return start(log, jvm, Map.of(), args);
+    }
+
+    /** With exactly {@code jvmOptions} (add {@link JavaOpens#OPTIONS} for a sound JVM); output and errors go to {@code log}. */
+    public static Process start(Path log, List<String> jvmOptions, Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx3g");
-        OPENS.forEach(p -> command.add("--add-opens=java.base/" + p + "=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
         command.add("-Dlog4j2.configurationFile=" + new File("conf/log4j2.properties").getAbsolutePath());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
@@ -27,6 +33,7 @@ public final class Processes {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        pb.environment().putAll(env);
         return pb.start();
     }
 }

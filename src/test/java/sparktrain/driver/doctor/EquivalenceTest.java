@@ -2,52 +2,41 @@ package sparktrain.driver.doctor;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.jobs.Main;
-import sparktrain.testing.TestData;
+import sparktrain.testing.Cli.Run;
+import sparktrain.testing.JobFile;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sparktrain.testing.Cli.sparktrain;
 
 /** {@code sparktrain check-equivalence}: one Spark worker against one JVM, through the CLI. */
 class EquivalenceTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
     private Run checkEquivalence(String... args) throws IOException {
-        Path job = tmp.resolve("job.conf");
-        Files.write(job, List.of(
+        Path job = JobFile.write(tmp.resolve("job.conf"),
                 "name = equivalence-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data { train-limit = 480, test-limit = 100, validation-fraction = 0 }",
                 "model { type = mlp, hidden-layers = [32] }",
-                "training { batch-size = 16, updater = sgd, learning-rate = 0.05, averaging-frequency = 1 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "check-equivalence";
-        all[1] = job.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Run(code, out.toString(), err.toString());
+                "training { batch-size = 16, updater = sgd, learning-rate = 0.05, averaging-frequency = 1 }");
+        List<String> all = new ArrayList<>(List.of("check-equivalence", job.toString()));
+        all.addAll(List.of(args));
+        return sparktrain(all.toArray(String[]::new));
     }
 
     /** The loss curve rows: step, single-JVM loss, spark loss, max |dparam|. */
     private static List<double[]> curve(Run run) {
         Matcher m = Pattern.compile("(?m)^\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)$").matcher(run.out());
-        List<double[]> rows = new java.util.ArrayList<>();
+        List<double[]> rows = new ArrayList<>();
         while (m.find()) {
             rows.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
                     Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4))});

@@ -1,18 +1,15 @@
 package sparktrain.driver.progress;
 
-import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.api.Model;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.driver.training.TrainingSession;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
 import sparktrain.worker.model.NetworkFactory;
-import sparktrain.driver.TrainJob;
 import sparktrain.worker.data.FashionMnist;
-import sparktrain.driver.progress.JobNames;
-import sparktrain.driver.progress.ProgressListener;
-import sparktrain.driver.progress.ProgressView;
-import sparktrain.driver.training.ParameterAveraging;
+import sparktrain.worker.tasks.FashionMnistTask;
+import sparktrain.worker.training.TrainingStrategy;
 import sparktrain.testing.SparkTestBase;
 import sparktrain.testing.TestData;
 
@@ -60,15 +57,15 @@ class ProgressListenerTest extends SparkTestBase {
         FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 640, 1, 0.0, 3);
         List<DataSet> batches = data.train().minibatches(16);
         assertEquals(40, batches.size());
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
-        JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
 
         Recording plain = new Recording();
         Recording trial = new Recording();
-        try (ParameterAveraging spark = new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 0, null)) {
+        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
+             TrainingStrategy spark = session.strategy(network, batches, 2)) {
             // 2 workers x frequency 5 = 10 minibatches per averaging round: 4 rounds per epoch
-            ProgressListener forPlain = new ProgressListener(plain, "", 40, 10, 16, spark::lastScore);
-            ProgressListener forTrial = new ProgressListener(trial, "t007", 40, 10, 16, spark::lastScore);
+            ProgressListener forPlain = new ProgressListener(plain, "", 40, spark::batchesPerRound, 16, spark::lastScore);
+            ProgressListener forTrial = new ProgressListener(trial, "t007", 40, spark::batchesPerRound, 16, spark::lastScore);
             sc.sc().addSparkListener(forPlain);
             sc.sc().addSparkListener(forTrial);
             try {
@@ -96,6 +93,47 @@ class ProgressListenerTest extends SparkTestBase {
         // the listener hears of a round's end before DL4J stores its score: each update shows the round before
         assertTrue(plain.losses.stream().filter(l -> Double.isFinite(l) && l > 0).count() >= 6,
                 "rounds 2 to 4 of each epoch show a loss: " + plain.losses);
+    }
+
+    /**
+     * With training.averaging-frequency = auto the frequency changes after the first epoch: each epoch's updates
+     * advance by that epoch's round (workers x its frequency) and end exactly at the epoch's minibatches.
+     */
+    @Test
+    void roundsFollowTheAutoFrequencyOfTheRunningEpoch() throws Exception {
+        JobConfig job = JobFiles.parse("", "test", List.of("model.type=mlp", "model.hidden-layers=[32]",
+                "training.batch-size=16", "training.averaging-frequency=auto", "training.auto-frequency.first=2",
+                "training.auto-frequency.max=8", "training.workers=2", "training.epochs=2"));
+        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 1280, 1, 0.0, 3);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+        Recording view = new Recording();
+        List<Integer> frequencies = new ArrayList<>();
+        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
+             TrainingStrategy spark = session.strategy(network, 0)) {
+            ProgressListener listener = new ProgressListener(view, "", 80, spark::batchesPerRound, 16, spark::lastScore);
+            sc.sc().addSparkListener(listener);
+            try {
+                for (int epoch = 1; epoch <= 2; epoch++) {
+                    spark.fitEpoch(epoch);
+                    frequencies.add(spark.lastEpochAveragingFrequency());
+                    sc.sc().listenerBus().waitUntilEmpty();
+                }
+            } finally {
+                sc.sc().removeSparkListener(listener);
+            }
+        }
+        assertEquals(2, frequencies.get(0));
+        assertTrue(frequencies.get(1) != 2, "auto should move a tiny MLP's frequency after epoch 1: " + frequencies);
+        List<String> expected = new ArrayList<>();
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            long round = 2L * frequencies.get(epoch - 1);
+            expected.add("start  " + epoch + " 80");
+            for (long done = round; done < 80 + round; done += round) {
+                expected.add("update " + Math.min(80, done));
+            }
+            expected.add("end");
+        }
+        assertEquals(expected, view.events);
     }
 
     @Test

@@ -3,15 +3,13 @@ package sparktrain.driver.report;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.jobs.Main;
 import sparktrain.testing.Chromium;
-import sparktrain.testing.TestData;
+import sparktrain.testing.Cli;
+import sparktrain.testing.JobFile;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -40,22 +38,17 @@ class RunReportTest {
 
     @BeforeAll
     static void train() throws IOException {
-        Path job = tmp.resolve("job.conf");
-        Files.write(job, List.of(
+        Path job = JobFile.write(tmp.resolve("job.conf"),
                 "name = report-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data.train-limit = 1200",
                 "data.test-limit = 500",
                 "model { type = mlp, hidden-layers = [64] }",
                 "training { epochs = 2, batch-size = 32, averaging-frequency = 5, collect-stats = true, loss-sample = 500 }",
-                "log.progress-seconds = 1",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
+                "log.progress-seconds = 1");
         run = tmp.resolve("run");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                "train", job.toString(), "--output", run.toString());
-        assertEquals(0, code, err.toString());
+        Cli.Run train = Cli.sparktrain("train", job.toString(), "--output", run.toString());
+        assertEquals(0, train.code(), train.err());
         html = Files.readString(run.resolve("report.html"));
     }
 

@@ -69,25 +69,22 @@ class GradientSharingTest extends SparkTestBase {
         JobConfig job = job("training.mode=" + mode, "model.type=" + model, "model.hidden-layers=[64]",
                 "model.conv-channels=[8, 16]", "training.batch-size=32", "training.averaging-frequency=5",
                 "training.updater=" + (sharing ? "sgd" : "adam"), "training.learning-rate=" + (sharing ? "0.1" : "0.003"),
-                "training.sharing.unicast-port=" + (sharing ? 40200 + model.length() : 40123));
+                "training.sharing.unicast-port=" + (sharing ? 40200 + model.length() : 40123), "training.epochs=2",
+                "training.workers=2", "training.threads-per-worker=1");
         FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 3000, 1000, 0.1, 11);
         FashionMnistTask task = new FashionMnistTask(data);
-        List<DataSet> batches = task.trainBatches(32);
         Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), task.shape());
         if (model.equals("resnet-small")) {
             assertInstanceOf(ComputationGraph.class, network);
         }
-        double before = Scoring.meanLoss(network, batches);
-        JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
-        try (TrainingStrategy strategy = sharing
-                ? new GradientSharing(sc, network, rdd, job.training(), 2, job.seed(), 1, null)
-                : new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 1, null)) {
-            EpochLoop.Result result = new EpochLoop(2, 0, task.trainExamples(), batches, task.validationBatches(),
-                    task::validate, "").run(strategy);
+        try (TrainingSession session = TrainingSession.open(job, sc, task);
+             TrainingStrategy strategy = session.strategy(network, 0)) {
+            double before = session.trainingLoss(network);
+            EpochLoop.Result result = new EpochLoop(session).run(strategy);
             List<EpochStats> h = result.history();
             double fall = model.equals("mlp") ? 0.7 : 0.5;
             assertTrue(h.get(1).trainLoss() < before - fall, mode + " " + model + ": loss should fall from " + before + ": " + h);
-            double accuracy = (Double) task.testMetrics(result.network()).get("accuracy");
+            double accuracy = (Double) session.test(result.network()).get("accuracy");
             assertTrue(accuracy > (model.equals("mlp") ? 0.65 : 0.4), mode + " " + model + ": test accuracy " + accuracy);
             if (sharing) {
                 EpochStats last = h.get(1);
@@ -104,11 +101,13 @@ class GradientSharingTest extends SparkTestBase {
         try (DatagramSocket taken = new DatagramSocket(0)) {
             int port = taken.getLocalPort();
             JobConfig job = job("training.mode=sharing", key + "=" + port, "training.sharing.unicast-port=" + (port - 1000));
-            SparktrainException e = assertThrows(SparktrainException.class,
-                    () -> new GradientSharing(sc, NetworkFactory.build(job.model(), job.training(), 1, FashionMnistTask.SHAPE),
-                            sc.parallelize(List.<DataSet>of()), job.training(), 2, 1, 1, null));
-            assertEquals(ExitCode.USAGE, e.exitCode());
-            assertTrue(e.getMessage().contains(key + " = " + port + ": the UDP port is in use"), e.getMessage());
+            FashionMnistTask task = new FashionMnistTask(FashionMnist.load(TestData.fashionMnist(), 64, 1, 0.0, 1));
+            try (TrainingSession session = TrainingSession.open(job, sc, task)) {
+                SparktrainException e = assertThrows(SparktrainException.class, () -> session.strategy(
+                        NetworkFactory.build(job.model(), job.training(), 1, FashionMnistTask.SHAPE), 0));
+                assertEquals(ExitCode.USAGE, e.exitCode());
+                assertTrue(e.getMessage().contains(key + " = " + port + ": the UDP port is in use"), e.getMessage());
+            }
         }
     }
 

@@ -1,10 +1,8 @@
 package sparktrain.driver.training;
 
-import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.api.Model;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
 import sparktrain.worker.model.NetworkFactory;
@@ -12,8 +10,7 @@ import sparktrain.worker.tasks.CharTextTask;
 import sparktrain.worker.tasks.TimeSeriesTask;
 import sparktrain.worker.training.EpochLoop;
 import sparktrain.worker.training.EpochStats;
-import sparktrain.driver.training.ParameterAveraging;
-import sparktrain.worker.training.Scoring;
+import sparktrain.worker.training.TrainingStrategy;
 import sparktrain.testing.SparkTestBase;
 import sparktrain.testing.TestData;
 
@@ -36,12 +33,17 @@ class LstmTrainingTest extends SparkTestBase {
         return JobFiles.parse("", "test", sets);
     }
 
-    private static EpochLoop.Result train(JobConfig job, Model network, sparktrain.worker.tasks.Task task, int epochs) {
-        List<DataSet> batches = task.trainBatches(job.training().batchSize());
-        JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
-        try (ParameterAveraging spark = new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 1, null)) {
-            return new EpochLoop(epochs, 0, task.trainExamples(), Scoring.head(batches, 200), task.validationBatches(),
-                    task::validate, "").run(spark);
+    private static JobConfig job(List<String> sets, int epochs) {
+        List<String> all = new ArrayList<>(sets);
+        all.addAll(List.of("training.epochs=" + epochs, "training.workers=2", "training.threads-per-worker=1",
+                "training.loss-sample=200"));
+        return job(all);
+    }
+
+    private static EpochLoop.Result train(JobConfig job, Model network, sparktrain.worker.tasks.Task task) {
+        try (TrainingSession session = TrainingSession.open(job, sc, task);
+             TrainingStrategy spark = session.strategy(network, 0)) {
+            return new EpochLoop(session).run(spark);
         }
     }
 
@@ -53,12 +55,12 @@ class LstmTrainingTest extends SparkTestBase {
                 "data.validation-fraction=0.1", "data.test-fraction=0.1", "model.type=char-lstm",
                 "model.hidden-layers=[64]", "model.embedding-size=16", "model.weight-init=xavier",
                 "training.batch-size=16", "training.learning-rate=0.01", "training.tbptt-length=25",
-                "training.gradient-normalization=clip-element", "training.averaging-frequency=4"));
+                "training.gradient-normalization=clip-element", "training.averaging-frequency=4"), 2);
         CharTextTask task = CharTextTask.load(job);
         Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), task.shape());
         double before = task.validate(network, task.validationBatches()).value();
 
-        EpochLoop.Result result = train(job, network, task, 2);
+        EpochLoop.Result result = train(job, network, task);
         List<EpochStats> h = result.history();
         Map<String, Object> test = task.testMetrics(result.network());
         double bits = (Double) test.get("bitsPerChar");
@@ -74,11 +76,11 @@ class LstmTrainingTest extends SparkTestBase {
                 "data.sine.noise=0.02", "data.validation-fraction=0.1", "data.test-fraction=0.1",
                 "model.type=timeseries-lstm", "model.hidden-layers=[32]", "model.weight-init=xavier",
                 "training.batch-size=16", "training.learning-rate=0.01", "training.averaging-frequency=4",
-                "training.gradient-normalization=clip-l2-layer", "training.gradient-threshold=5"));
+                "training.gradient-normalization=clip-l2-layer", "training.gradient-threshold=5"), 4);
         TimeSeriesTask task = TimeSeriesTask.load(job);
         Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), task.shape());
 
-        EpochLoop.Result result = train(job, network, task, 4);
+        EpochLoop.Result result = train(job, network, task);
         List<EpochStats> h = result.history();
         Map<String, Object> test = task.testMetrics(result.network());
         double rmse = (Double) test.get("rmse");

@@ -1,8 +1,5 @@
 package sparktrain.driver.training;
 
-import sparktrain.driver.TrainJob;
-
-import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.nn.api.Model;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,9 +12,8 @@ import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.worker.training.EpochLoop;
 import sparktrain.worker.training.EpochStats;
-import sparktrain.driver.training.ParameterAveraging;
 import sparktrain.worker.training.Scoring;
-import sparktrain.worker.training.SingleJvm;
+import sparktrain.worker.training.TrainingStrategy;
 import sparktrain.testing.SparkTestBase;
 import sparktrain.testing.TestData;
 
@@ -40,13 +36,13 @@ class ParameterAveragingTest extends SparkTestBase {
         FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 320, 1, 0.0, 3);
         List<DataSet> batches = data.train().minibatches(16);
 
-        Model local = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
+        Model local = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
         Model distributed = Networks.copy(local);
         INDArray initial = local.params().dup();
 
-        new SingleJvm(local, batches, null).fitEpoch(1);
-        JavaRDD<DataSet> rdd = sc.parallelize(batches, 1);
-        try (ParameterAveraging spark = new ParameterAveraging(sc, distributed, rdd, job.training(), 1, job.seed(), 0, null)) {
+        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
+             TrainingStrategy spark = session.strategy(distributed, batches, 1)) {
+            session.singleJvm().strategy(local, batches, null).fitEpoch(1);
             spark.fitEpoch(1);
             INDArray fromSpark = spark.network().params();
             double moved = local.params().sub(initial).norm2Number().doubleValue();
@@ -59,15 +55,14 @@ class ParameterAveragingTest extends SparkTestBase {
     @Test
     void twoWorkersLearn() {
         JobConfig job = job("model.type=mlp", "model.hidden-layers=[128]", "training.batch-size=32",
-                "training.averaging-frequency=5", "training.epochs=3");
+                "training.averaging-frequency=5", "training.epochs=3", "training.workers=2",
+                "training.threads-per-worker=1");
         FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 4000, 1000, 0.1, 5);
-        List<DataSet> batches = data.train().minibatches(32);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
-        double before = Scoring.meanLoss(network, batches);
-        JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
-        try (ParameterAveraging spark = new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 1, null)) {
-            EpochLoop.Result result = new EpochLoop(3, 0, data.train().size(), batches,
-                    data.validation().minibatches(500), new FashionMnistTask(data)::validate, "").run(spark);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
+             TrainingStrategy spark = session.strategy(network, 0)) {
+            double before = session.trainingLoss(network);
+            EpochLoop.Result result = new EpochLoop(session).run(spark);
             List<EpochStats> h = result.history();
             assertEquals(3, h.size());
             assertTrue(h.get(0).trainLoss() < before - 1.0, "loss should fall from " + before + ": " + h);
@@ -81,17 +76,16 @@ class ParameterAveragingTest extends SparkTestBase {
     @Test
     void autoFrequencyAdjustsAfterTheFirstEpochAndLearns() {
         JobConfig job = job("model.type=mlp", "model.hidden-layers=[64]", "training.batch-size=32",
-                "training.averaging-frequency=auto", "training.auto-frequency.max=40", "training.epochs=2");
+                "training.averaging-frequency=auto", "training.auto-frequency.max=40", "training.epochs=2",
+                "training.workers=2", "training.threads-per-worker=1");
         assertTrue(job.training().autoFrequency().enabled());
         assertEquals(10, job.training().averagingFrequency());
         FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 3000, 500, 0.1, 5);
-        List<DataSet> batches = data.train().minibatches(32);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), TrainJob.FASHION_MNIST);
-        JavaRDD<DataSet> rdd = sc.parallelize(batches, 2).repartition(2);
-        try (ParameterAveraging spark = new ParameterAveraging(sc, network, rdd, job.training(), 2, job.seed(), 1, null)) {
-            EpochLoop.Result result = new EpochLoop(2, 0, data.train().size(), batches,
-                    data.validation().minibatches(500), new FashionMnistTask(data)::validate, "").run(spark);
-            int chosen = spark.frequency();
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
+             TrainingStrategy spark = session.strategy(network, 0)) {
+            EpochLoop.Result result = new EpochLoop(session).run(spark);
+            int chosen = ((ParameterAveraging) spark).frequency();
             assertTrue(chosen >= 1 && chosen <= 40, "frequency " + chosen);
             // an MLP minibatch fits in about a millisecond, far less than a Spark round: auto must average less often
             assertTrue(chosen > 10, "auto should raise the frequency for a tiny MLP, chose " + chosen);

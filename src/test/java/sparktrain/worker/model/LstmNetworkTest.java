@@ -17,7 +17,7 @@ import sparktrain.worker.model.Networks;
 import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.worker.training.Scoring;
-import sparktrain.worker.training.SingleJvm;
+import sparktrain.worker.training.LocalSession;
 import sparktrain.testing.TestData;
 
 import java.nio.file.Path;
@@ -80,8 +80,9 @@ class LstmNetworkTest {
         FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 3000, 1000, 0.0, 3);
         List<DataSet> batches = data.train().minibatches(32);
         double before = Scoring.meanLoss(network, batches);
-        new SingleJvm(network, batches, new Random(1)).fitEpoch(1);
-        new SingleJvm(network, batches, new Random(2)).fitEpoch(2);
+        LocalSession session = new LocalSession(job, new FashionMnistTask(data), 0);
+        session.strategy(network, batches, new Random(1)).fitEpoch(1);
+        session.strategy(network, batches, new Random(2)).fitEpoch(2);
         double accuracy = Scoring.evaluate(network, data.test().minibatches(500)).accuracy();
         assertTrue(Scoring.meanLoss(network, batches) < before / 2, "hinge loss should fall from " + before);
         assertTrue(accuracy > 0.7, "test accuracy with hinge loss " + accuracy);
