@@ -305,8 +305,8 @@ class FaultsIT {
                 (System.nanoTime() - t0) / 1e9, accuracy);
         assertEquals(3, historyRows(out), "all epochs in history.csv");
         // before SharingPorts the executor took itself for the mesh's root and the driver's model stayed at chance
-        // (0.1-0.2). Two executors exchanging updates learn this job worse than one model does: clean runs here
-        // ended at 0.65 and 0.73 (one executor: 0.82), this kill and resume at 0.63
+        // (0.1-0.2). Two executors exchanging updates learn this job less reliably than one: clean runs here ended
+        // at 0.65, 0.73 and 0.78 (half the learning rate), one executor at 0.82; this kill and resume at 0.63 and 0.81
         assertTrue(accuracy > 0.5, "gradient sharing on the cluster learns: test accuracy " + accuracy);
     }
 
