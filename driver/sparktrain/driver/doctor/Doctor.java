@@ -17,7 +17,7 @@ import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.driver.SparkContexts;
 import sparktrain.worker.output.RunOutputs;
-import sparktrain.worker.tasks.FashionMnistTask;
+import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.doctor.DoctorProbe;
 import sparktrain.worker.doctor.ProbeReport;
 import sparktrain.worker.sharing.PortReservation;
@@ -190,7 +190,7 @@ public final class Doctor {
             if (!job.data().type().equals("fashion-mnist")) {
                 return WORKING_BYTES; // the input size is known only after reading the data
             }
-            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnist.SHAPE);
             params = network.numParams();
         } catch (RuntimeException | LinkageError e) {
             return WORKING_BYTES;

@@ -28,9 +28,7 @@ import sparktrain.driver.doctor.Doctor;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.driver.progress.JobNames;
 import sparktrain.driver.report.SweepReport;
-import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.Tasks;
-import sparktrain.worker.training.LocalSession;
 import sparktrain.worker.training.EpochStats;
 
 import java.io.BufferedReader;
@@ -271,16 +269,18 @@ public final class SweepJob {
         if (finals.size() > 0) {
             log.info("resuming: {} of {} trials finished earlier; {} to run", finals.size(), plan.size(), ready.size());
         }
-        if (!ready.isEmpty()) {
-            try (JavaSparkContext sc = SparkContexts.start(base, master)) {
-                train(sweep, dir, sc, ready, asha, ranking, table, finals);
+        try (JavaSparkContext sc = SparkContexts.start(base, master);
+             SweepData data = new SweepData(sc, dir.directory())) {
+            if (!ready.isEmpty()) {
+                train(sweep, dir, sc, data, ready, asha, ranking, table, finals);
             }
+            return conclude(sweep, plan, dir, ranking, finals, (System.nanoTime() - begin) / 1e9, sc, data);
         }
-        return conclude(sweep, plan, dir, ranking, finals, (System.nanoTime() - begin) / 1e9);
     }
 
-    private static void train(SweepConfig sweep, RunOutputs dir, JavaSparkContext sc, Deque<Progress> ready, Asha asha,
-                              Ranking ranking, TrialsTable table, Map<String, Final> finals) {
+    private static void train(SweepConfig sweep, RunOutputs dir, JavaSparkContext sc, SweepData data,
+                              Deque<Progress> ready, Asha asha, Ranking ranking, TrialsTable table,
+                              Map<String, Final> finals) {
         boolean trialParallel = sweep.strategy().equals("trial-parallel");
         int parallelism = sweep.parallelism() > 0 ? sweep.parallelism() : trialParallel ? sc.defaultParallelism() : 1;
         int threads = base(ready).training().threadsPerWorker() > 0 ? base(ready).training().threadsPerWorker()
@@ -300,7 +300,7 @@ public final class SweepJob {
                     String description = String.format("sweep trial %s (%s): epochs %d-%d", p.id(),
                             p.planned.trial().describe(), p.history.size() + 1, until);
                     running.put(p.id(), p);
-                    results.submit(() -> runSegment(sc, segment, description, trialParallel));
+                    results.submit(() -> runSegment(sc, data, segment, description, trialParallel));
                 }
                 TrialRunner.Result r = results.take().get();
                 Progress p = running.remove(r.trial());
@@ -337,18 +337,20 @@ public final class SweepJob {
     }
 
     /** One segment, as a one-task Spark job (trial-parallel) or a data-parallel training from this thread. */
-    private static TrialRunner.Result runSegment(JavaSparkContext sc, TrialRunner.Segment segment, String description,
-                                                 boolean trialParallel) {
+    private static TrialRunner.Result runSegment(JavaSparkContext sc, SweepData data, TrialRunner.Segment segment,
+                                                 String description, boolean trialParallel) {
         sc.setJobGroup("sweep-" + segment.trial(), description, true);
         sc.setLocalProperty(JobNames.TRIAL_PROPERTY, segment.trial());
         log.info("{}", description);
         try {
             if (trialParallel) {
-                String json = TrialRunner.JSON.writeValueAsString(segment);
+                JobConfig job = JobFiles.parse(segment.jobHocon(), "trial " + segment.trial(), List.of());
+                String json = TrialRunner.JSON.writeValueAsString(
+                        segment.withData(data.data(job).task(job), data.prepared(job)));
                 String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor()).collect().get(0);
                 return TrialRunner.JSON.readValue(result, TrialRunner.Result.class);
             }
-            return TrialRunner.run(segment, (job, task) -> TrainingSession.open(job, sc, task));
+            return TrialRunner.run(segment, job -> TrainingSession.open(job, sc, data.data(job)));
         } catch (IOException | RuntimeException e) {
             // the executor died (out of memory, killed) more often than Spark retries, or Spark itself failed
             Throwable root = e;
@@ -375,7 +377,7 @@ public final class SweepJob {
     }
 
     private static Outcome conclude(SweepConfig sweep, List<Planned> plan, RunOutputs dir, Ranking ranking,
-                                    Map<String, Final> finals, double seconds) {
+                                    Map<String, Final> finals, double seconds, JavaSparkContext sc, SweepData data) {
         Planned best = null;
         for (Planned p : plan) {
             Final f = finals.get(p.trial().id());
@@ -386,7 +388,7 @@ public final class SweepJob {
         }
         Map<String, Object> test = Map.of();
         if (best != null) {
-            test = saveBest(dir, best, finals.get(best.trial().id()), ranking);
+            test = saveBest(dir, best, finals.get(best.trial().id()), ranking, sc, data);
         }
         Map<String, Integer> statuses = new TreeMap<>();
         finals.values().forEach(f -> statuses.merge(f.status(), 1, Integer::sum));
@@ -431,12 +433,15 @@ public final class SweepJob {
     }
 
     /** The best trial's model measured on the test set, with its files, in best/ (replaced whole). */
-    private static Map<String, Object> saveBest(RunOutputs dir, Planned best, Final result, Ranking ranking) {
+    private static Map<String, Object> saveBest(RunOutputs dir, Planned best, Final result, Ranking ranking,
+                                                JavaSparkContext sc, SweepData data) {
         JobConfig job = JobFiles.parse(best.jobHocon(), "trial " + best.trial().id(), List.of());
         Path trialDir = trialDirectory(dir, best.trial().id());
         Model model = RunOutputs.readModel(new Path(trialDir, RunOutputs.MODEL).toString());
-        Task task = TrialRunner.task(job);
-        Map<String, Object> test = new LocalSession(job, task, 0).test(model);
+        Map<String, Object> test;
+        try (TrainingSession session = TrainingSession.open(job, sc, data.data(job))) {
+            test = session.test(model);
+        }
         log.info("best trial {} ({}): {} {}; test {}", best.trial().id(), best.trial().describe(), ranking.name(),
                 String.format(Locale.ROOT, "%.4f", result.metric()), Metrics.summary(test));
         Path target = dir.file(BEST);
@@ -454,7 +459,7 @@ public final class SweepJob {
             metrics.put(ranking.name(), result.metric());
             metrics.put("epochs", result.epochs());
             out.writeJson(RunOutputs.METRICS, metrics);
-            new LocalSession(job, task, 0).saveBeside(out);
+            data.data(job).task(job).besideModel().forEach(out::writeText);
             if (fs.exists(target)) {
                 fs.delete(target, true);
             }

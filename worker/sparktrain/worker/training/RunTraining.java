@@ -30,6 +30,7 @@ public final class RunTraining {
     private final RunOutputs outputs;
     private final List<EpochLoop.EpochListener> listeners = new ArrayList<>();
     private Consumer<TrainingStrategy> onStart = strategy -> { };
+    private Consumer<String> summaries;
     private int until = Integer.MAX_VALUE;
     private boolean test = true;
     private boolean checkpointEveryEpoch;
@@ -74,6 +75,12 @@ public final class RunTraining {
         return this;
     }
 
+    /** Where each epoch's summary line goes instead of the log ({@link EpochLoop#summaryTo}). */
+    public RunTraining summaryTo(Consumer<String> summaries) {
+        this.summaries = summaries;
+        return this;
+    }
+
     public RunTraining listener(EpochLoop.EpochListener listener) {
         listeners.add(listener);
         return this;
@@ -110,6 +117,9 @@ public final class RunTraining {
             outputs.writeHistory(state.history(), metric);
         });
         listeners.forEach(loop::listener);
+        if (summaries != null) {
+            loop.summaryTo(summaries);
+        }
         EpochLoop.Result result;
         String described;
         try (TrainingStrategy strategy = session.strategy(network, start.epochsDone())) {

@@ -53,8 +53,10 @@ class CliTest {
     }
 
     @Test
-    void unknownOption() {
-        assertOneLineError(sparktrain("train", "x.conf", "--bogus"), 2, "Unknown option: '--bogus'");
+    void unknownOptionIsAnErrorLineAndTheCommandsUsage() {
+        Run run = sparktrain("train", "x.conf", "--bogus");
+        assertOneLineError(run, 2, "Unknown option: '--bogus'");
+        assertTrue(run.err().lines().skip(1).findFirst().orElse("").startsWith("Usage: sparktrain train"), run.err());
     }
 
     @Test

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.testing.Cli.Run;
 import sparktrain.testing.JobFile;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.config.JobFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -58,6 +60,15 @@ class EquivalenceTest {
     }
 
     @Test
+    void dropoutIsSwitchedOffForTheComparisonAndTheReportSaysSo() throws IOException {
+        Run run = checkEquivalence("--steps", "8", "--set", "model.dropout=0.5", "--set", "training.averaging-frequency=4");
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("model.dropout 0.5 -> 0 for the comparison: dropout masks are random, drawn"
+                + " differently in each JVM\n"), run.out());
+        assertTrue(run.out().contains("equivalent: one Spark worker trains like one JVM"), run.out());
+    }
+
+    @Test
     void lenet5WithSgdAveragedEveryStepAgrees() throws IOException {
         Run run = checkEquivalence("--steps", "3", "--set", "model.type=lenet5", "--set", "training.learning-rate=0.01");
         assertEquals(0, run.code(), run.out() + run.err());
@@ -76,21 +87,44 @@ class EquivalenceTest {
     @Test
     void adamWhoseStateIsResetEveryRoundDiffersWithAClearReport() throws IOException {
         Run run = checkEquivalence("--steps", "20", "--set", "training.updater=adam", "--set", "training.learning-rate=0.01",
-                "--set", "training.averaging-frequency=10", "--set", "training.average-updaters=false");
+                "--set", "training.averaging-frequency=10", "--set", "training.average-updaters=false",
+                "--set", "model.dropout=0.2");
         assertEquals(1, run.code(), run.out() + run.err());
         List<double[]> curve = curve(run);
         assertEquals(0.0, curve.get(0)[3], run.out()); // the first round starts from a fresh state on both sides
         assertTrue(curve.get(1)[3] > 1e-3, run.out());
         assertTrue(run.out().contains("NOT equivalent: the Spark run differs by"), run.out());
+        assertTrue(run.out().contains("The job's random settings were off for the comparison (model.dropout 0.2 -> 0)."
+                + " On one worker they agree only"), run.out());
         assertTrue(run.out().contains("this job has training.updater = adam with training.average-updaters = false"
                 + " (its state is reset every 10 step(s), at each averaging round)"), run.out());
+    }
+
+    @Test
+    void everySettingThatIsRandomPerStepIsSwitchedOffAndNothingElse() {
+        JobConfig job = JobFiles.parse("", "test", List.of("model.type=resnet-small", "model.dropout=0.3",
+                "model.feature-dropout=0.25", "data.augment.horizontal-flip=true", "data.augment.max-shift=2",
+                "data.augment.cutout=10", "data.augment.test-flip=true", "model.label-smoothing=0.1"));
+        assertEquals(List.of("model.dropout 0.3 -> 0", "model.feature-dropout 0.25 -> 0",
+                        "data.augment.horizontal-flip true -> false", "data.augment.max-shift 2 -> 0", "data.augment.cutout 10 -> 0"),
+                Equivalence.randomSettings(job).stream().map(Object::toString).toList());
+        assertEquals("model.dropout 0.3 -> 0, model.feature-dropout 0.25 -> 0, data.augment.horizontal-flip true -> false,"
+                        + " data.augment.max-shift 2 -> 0, data.augment.cutout 10 -> 0 for the comparison: dropout masks are"
+                        + " random, drawn differently in each JVM; both sides train the images as they are, unaugmented",
+                Equivalence.switchedOffLine(Equivalence.randomSettings(job)));
+        JobConfig compared = Equivalence.withoutRandomness(job);
+        assertEquals(List.of(), Equivalence.randomSettings(compared));
+        assertEquals(job.model().labelSmoothing(), compared.model().labelSmoothing());
+        assertTrue(compared.data().augmentTestFlip());
+        assertEquals(job.training(), compared.training());
+        assertEquals(List.of(), Equivalence.randomSettings(JobFiles.parse("", "test", List.of("model.dropout=0"))));
     }
 
     @Test
     void tooManyStepsIsBadUsage() throws IOException {
         Run run = checkEquivalence("--steps", "1000");
         assertEquals(2, run.code(), run.err());
-        assertTrue(run.err().contains("--steps = 1000: the training data gives only 30 minibatches of 16;"
-                + " lower --steps or raise data.train-limit"), run.err());
+        assertTrue(run.err().matches("(?s).*--steps = 1000: the training data gives only 2\\d minibatches of 16;"
+                + " lower --steps or raise data.train-limit.*"), run.err());
     }
 }

@@ -96,6 +96,15 @@ class RunReportTest {
         Files.copy(run.resolve("report.html"), ARTIFACTS.resolve("report.html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** At 1280 px: no horizontal scroll bar, and no table row taller than three lines. */
+    @Test
+    void theReportFitsA1280PixelWindow() throws IOException, InterruptedException {
+        Chromium.Layout layout = Chromium.layout(run.resolve("report.html"), tmp.resolve("chromium-profile"), 1280, 900);
+        assertTrue(layout.fitsWidth(), "the page is " + layout.scrollWidth() + " px wide in a window of "
+                + layout.innerWidth() + " px (" + layout.clientWidth() + " beside the scroll bar)");
+        assertTrue(layout.tallestRowLines() <= 3.05, "a row " + layout.tallestRowLines() + " lines tall: " + layout.tallestRow());
+    }
+
     static int distinctColours(BufferedImage image) {
         Set<Integer> colours = new HashSet<>();
         for (int y = 0; y < image.getHeight(); y += 2) {
