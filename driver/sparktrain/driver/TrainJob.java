@@ -14,11 +14,13 @@ import sparktrain.worker.output.Metrics;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.training.EpochStats;
 import sparktrain.worker.training.RunTraining;
+import sparktrain.worker.training.TrainingStrategy;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** {@code sparktrain train}: read the data, train on Spark, evaluate on the test set, write the run directory. */
 public final class TrainJob {
@@ -79,7 +81,20 @@ public final class TrainJob {
             if (resume) {
                 training.resuming();
             } else {
-                training.onStart(strategy -> outputs.writeJson(RunOutputs.RUN, provenance(session, strategy.describe())));
+                Map<String, Object> run = new LinkedHashMap<>();
+                AtomicReference<TrainingStrategy> strategy = new AtomicReference<>();
+                training.onStart(started -> {
+                    strategy.set(started);
+                    run.putAll(provenance(session, started.describe()));
+                    outputs.writeJson(RunOutputs.RUN, run);
+                }).listener((stats, net, state) -> {
+                    // what the strategy learned while training, e.g. gradient sharing's executor ports
+                    Map<String, Object> learned = strategy.get().provenance();
+                    if (!run.entrySet().containsAll(learned.entrySet())) {
+                        run.putAll(learned);
+                        outputs.writeJson(RunOutputs.RUN, run);
+                    }
+                });
             }
             RunTraining.Result result = training.run();
             RunReport report = new RunReport(job, sc.master(), session.workers(), result.strategy(),

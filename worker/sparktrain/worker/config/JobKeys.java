@@ -373,14 +373,25 @@ public final class JobKeys {
             "`sharing`: the driver's address the executors reach; empty = DL4J picks one"));
     public static final Key<Integer> CONTROLLER_PORT = ALL.add(intIn("training.sharing.controller-port", 49876, 1024, 65535,
             "`sharing`: Aeron's UDP port of the controller on the driver (in local mode the only one bound); "
-                + "it must be free on the driver (checked before training) and differ from `unicast-port`, so that "
-                + "an executor on the driver's host does not take the driver's port"));
+                + "it must be free on the driver (checked before training) and lie outside the executors' ports, "
+                + "so that an executor on the driver's host never takes it"));
     public static final Key<Integer> UNICAST_PORT = ALL.add(intIn("training.sharing.unicast-port", 40123, 1024, 65535,
-            "`sharing`: Aeron's UDP port of every executor; it must be free (checked before training), and "
-                + "so one executor per host")
-            .and((s, path, port) -> {
-                if (s.get(CONTROLLER_PORT).equals(port)) {
-                    s.problem(CONTROLLER_PORT.path(), port, "must differ from training.sharing.unicast-port");
+            "`sharing`: the first of the executors' UDP ports: each executor JVM takes the first port from here "
+                + "on that no other JVM of its host holds and nothing has bound, so several executors share a host "
+                + "(see Gradient sharing on a cluster)"));
+    public static final Key<Integer> UNICAST_PORT_COUNT = ALL.add(intIn("training.sharing.unicast-port-count", 100, 1, 1000,
+            "`sharing`: how many ports executors may take from `unicast-port` on (40123-40222 by default): at "
+                + "least the executors per host; the range a firewall opens on executor hosts")
+            .and((s, path, count) -> {
+                int first = s.get(UNICAST_PORT);
+                int last = first + count - 1;
+                int controller = s.get(CONTROLLER_PORT);
+                if (last > 65535) {
+                    s.problem(path, count, "must end the executors' ports at 65535 or below"
+                            + " (training.sharing.unicast-port = " + first + ")");
+                } else if (controller >= first && controller <= last) {
+                    s.problem(CONTROLLER_PORT.path(), controller, "must lie outside the executors' ports " + first
+                            + "-" + last + " (training.sharing.unicast-port, unicast-port-count)");
                 }
             }));
     public static final Key<String> NETWORK_MASK = ALL.add(string("training.sharing.network-mask", "",
