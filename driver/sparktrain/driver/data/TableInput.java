@@ -183,10 +183,10 @@ final class TableInput {
                                 + ": null (a row without a label) (data.label)");
                     }
                 }
+            } else {
+                sorted.add(r.get(0));
             }
-            sorted.add(r.get(0));
         }
-        sorted.remove(null);
         List<String> names = sorted.stream().map(Object::toString).toList();
         if (names.size() > d.maxClasses()) {
             throw SparktrainException.badData(d.path() + ": column " + label + " has more than " + d.maxClasses()
