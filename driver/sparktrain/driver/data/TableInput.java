@@ -72,7 +72,15 @@ final class TableInput {
                 : load(spark, d, d.validationPath(), "data.validation-path");
         Dataset<org.apache.spark.sql.Row> test = d.testPath().isEmpty() ? NONE
                 : load(spark, d, d.testPath(), "data.test-path");
-        TableColumns columns = TableColumns.resolve(table.schema(), d, d.path());
+        TableColumns columns;
+        try {
+            columns = TableColumns.resolve(table.schema(), d, d.path());
+        } catch (SparktrainException e) {
+            if (table.isEmpty()) { // a CSV file with only a header has string columns, an empty JSON file none
+                throw SparktrainException.badData(d.path() + ": no rows (data.path)");
+            }
+            throw e;
+        }
         for (Dataset<org.apache.spark.sql.Row> other : new Dataset[] {validation, test}) {
             if (other != null) {
                 String location = other == validation ? d.validationPath() : d.testPath();

@@ -274,6 +274,30 @@ class TableInputTest extends SparkTestBase {
         }
     }
 
+    /**
+     * The bad-input corpus's one Parquet file (BadInputTest, case table-vectors-unequal): 12 rows of a Vector
+     * column {@code features} and a {@code species}, the sixth vector one value short. Python cannot write Parquet
+     * here, so make-corpus.py keeps the file; {@code -Dbad-input.write=true} rewrites it, else this checks it.
+     */
+    @Test
+    void theCorpusParquetFileHoldsVectorsOfUnequalLength() throws IOException {
+        StructType schema = new StructType().add("features", SQLDataTypes.VectorType()).add("species", DataTypes.StringType);
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            double[] v = i == 5 ? new double[] {0.5, 1.5, 2.5} : new double[] {i, i + 0.5, i + 1, i + 1.5};
+            rows.add(RowFactory.create(Vectors.dense(v), i % 2 == 0 ? "a" : "b"));
+        }
+        Path committed = Path.of("src/test/resources/bad-input/table-vectors-unequal/files/table.parquet");
+        if (Boolean.getBoolean("bad-input.write")) {
+            spark.createDataFrame(rows, schema).coalesce(1).write().parquet(tmp.resolve("corpus").toString());
+            Files.createDirectories(committed.getParent());
+            Files.copy(tmp.resolve("corpus").resolve(partFile(tmp.resolve("corpus"))), committed,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        assertTrue(Files.size(committed) < 20_000, "a small file: " + Files.size(committed));
+        assertEquals(rows, spark.read().parquet(committed.toString()).collectAsList());
+    }
+
     private static String partFile(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             Path part = files.filter(p -> p.getFileName().toString().startsWith("part-")).findFirst().orElseThrow();
