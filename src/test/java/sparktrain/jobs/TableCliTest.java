@@ -34,6 +34,7 @@ class TableCliTest {
                 .config("spark.ui.enabled", false).config("spark.driver.host", "127.0.0.1").getOrCreate();
         try {
             Tables.blobs(spark, 4000, 4, 10, 1.0, 3).write().parquet(dir.resolve("blobs").toString());
+            Tables.bars(spark, 1500, 16, 5).write().json(dir.resolve("bars").toString());
             Tables.sinePlusSquare(spark, 10000, 0.1, 7).repartition(3).write().parquet(dir.resolve("sine").toString());
         } finally {
             spark.stop();
@@ -65,6 +66,19 @@ class TableCliTest {
         assertEquals("parquet", data.get("format").asText(), data.toString());
         assertEquals(10, data.get("inputs").asInt(), data.toString());
         assertTrue(data.get("files").size() >= 1, data.toString());
+    }
+
+    /** With data.image.* a table's array column is an image, flattened channels first, and lenet5 trains on it. */
+    @Test
+    void anArrayColumnWithImageSizesTrainsLenet5() throws IOException {
+        Path out = train("data.path = \"" + tables.resolve("bars").toUri() + "\"", "data.format = json",
+                "data.features = [pixels]", "data.label = label", "data.image { height = 16, width = 16, channels = 1 }",
+                "model { type = lenet5, conv-channels = [4, 8], dense-size = 16 }",
+                "training { epochs = 2, batch-size = 16, learning-rate = 0.003 }");
+        JsonNode metrics = JSON.readTree(out.resolve("metrics.json").toFile());
+        assertTrue(metrics.at("/test/accuracy").asDouble() > 0.9, metrics.toString());
+        assertTrue(Files.isRegularFile(out.resolve("labels.json")));
+        assertTrue(!Files.exists(out.resolve("preprocessing.json")), "data.normalize = auto takes pixels as given");
     }
 
     /** The acceptance line: y = sin(x1) + x2² + noise learnt at least five times better than the mean. */

@@ -67,6 +67,29 @@ public final class Tables {
         return spark.createDataFrame(out, schema);
     }
 
+    /**
+     * Grey images of {@code side} x {@code side} pixels flattened row by row into an array column {@code pixels}:
+     * a bright horizontal or vertical bar (the {@code label}) at a random place, over uniform noise.
+     */
+    public static Dataset<Row> bars(SparkSession spark, int rows, int side, long seed) {
+        Random random = new Random(seed);
+        StructType schema = new StructType().add("pixels", DataTypes.createArrayType(DataTypes.FloatType))
+                .add("label", DataTypes.StringType);
+        List<Row> out = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            boolean horizontal = random.nextBoolean();
+            int at = random.nextInt(side);
+            List<Float> pixels = new ArrayList<>(side * side);
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    pixels.add((horizontal ? y == at : x == at) ? 1f : random.nextFloat() * 0.6f);
+                }
+            }
+            out.add(RowFactory.create(pixels, horizontal ? "horizontal" : "vertical"));
+        }
+        return spark.createDataFrame(out, schema);
+    }
+
     /** {@code table} with an id column, and its features x1..xd also as one Vector column and one array column. */
     public static Dataset<Row> asVectorAndArray(SparkSession spark, Dataset<Row> table, int dims) {
         StructType schema = new StructType().add("id", DataTypes.LongType);
