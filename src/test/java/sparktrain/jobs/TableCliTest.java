@@ -66,6 +66,14 @@ class TableCliTest {
         assertEquals("parquet", data.get("format").asText(), data.toString());
         assertEquals(10, data.get("inputs").asInt(), data.toString());
         assertTrue(data.get("files").size() >= 1, data.toString());
+
+        // evaluate normalises with the model's preprocessing.json, not with statistics of the job it is given
+        Cli.Run evaluate = Cli.sparktrain("evaluate", "--model", out.resolve("model.zip").toString(),
+                tmp.resolve("job.conf").toString(), "--set", "data.normalize=minmax", "--output",
+                tmp.resolve("evaluation.json").toString());
+        assertEquals(0, evaluate.code(), evaluate.err());
+        assertEquals(metrics.at("/test/accuracy").asDouble(),
+                JSON.readTree(tmp.resolve("evaluation.json").toFile()).at("/test/accuracy").asDouble(), 1e-12);
     }
 
     /** With data.image.* a table's array column is an image, flattened channels first, and lenet5 trains on it. */
