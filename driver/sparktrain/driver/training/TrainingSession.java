@@ -19,8 +19,6 @@ import sparktrain.worker.data.Minibatches;
 import sparktrain.worker.data.Row;
 import sparktrain.worker.data.Split;
 import sparktrain.worker.model.Networks;
-import sparktrain.worker.model.InputShape;
-import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.report.Report;
 import sparktrain.worker.tasks.Task;
 import sparktrain.worker.training.LocalSession;
@@ -245,20 +243,12 @@ public final class TrainingSession implements Session {
         return job;
     }
 
-    @Override
-    public InputShape shape() {
-        return task.shape();
-    }
 
     @Override
     public long trainExamples() {
         return data.trainRows();
     }
 
-    @Override
-    public String metric() {
-        return task.metric();
-    }
 
     public Data data() {
         return data;
@@ -268,6 +258,7 @@ public final class TrainingSession implements Session {
         return data.validationRows();
     }
 
+    @Override
     public Task task() {
         return task;
     }
@@ -275,8 +266,7 @@ public final class TrainingSession implements Session {
     /** On the executors: the mean loss of the seeded training.loss-sample share of the training rows. */
     @Override
     public double trainingLoss(Model network) {
-        double fraction = Math.min(1.0, (double) job.training().lossSample() / Math.max(1, data.trainRows()));
-        JavaRDD<Row> sample = data.train().filter(new Split.LossSample(job.seed(), fraction));
+        JavaRDD<Row> sample = data.train().filter(new Split.LossSample(job.seed(), lossSampleFraction()));
         Broadcast<byte[]> bytes = sc.broadcast(Networks.toBytes(network));
         try {
             double[] sum = sample.mapPartitions(new Scoring.LossOfRows(task, bytes)).reduce(Scoring::add);
@@ -306,10 +296,6 @@ public final class TrainingSession implements Session {
         return data.provenance();
     }
 
-    @Override
-    public void saveBeside(RunOutputs outputs) {
-        task.besideModel().forEach(outputs::writeText);
-    }
 
     /** What the task shows in report.html, from a few test rows. */
     @Override

@@ -133,12 +133,13 @@ public final class JobKeys {
                 }
             }));
     public static final Key<Double> VALIDATION_FRACTION = ALL.add(doubleIn("data.validation-fraction", 0.1, 0.0, 1.0, true,
-            "share of the training images (table rows, sequences) held out for validation by a seeded hash of "
-                + "each one's id, in [0, 1); the test set is used only for the final metrics"));
+            "share of the training rows (images, sequences) held out for validation, in [0, 1): each row "
+                + "by a seeded hash of its id, so the share is close to, not exactly, this; the test set is used only "
+                + "for the final metrics"));
     public static final Key<Double> TEST_FRACTION = ALL.add(doubleIn("data.test-fraction", 0.05, 0.0, 1.0, true,
-            "`table` (without `data.test-path`) and sequence data sets: share of the rows or sequences held out "
-                + "(seeded hash of the id) for the final test metrics; validation + test must be < 1 (Fashion-MNIST "
-                + "has its own test set)")
+            "sequence data sets and tables without `data.test-path`: share of the rows held out for the final test "
+                + "metrics (by the seeded hash, as `validation-fraction`); "
+                + "validation + test must be < 1 (Fashion-MNIST has its own test set)")
             .and((s, path, test) -> {
                 double validation = s.get(VALIDATION_FRACTION);
                 if (validation + test >= 1.0) {
@@ -178,8 +179,8 @@ public final class JobKeys {
                 }
             }));
     public static final Key<Integer> SEQUENCE_LENGTH = ALL.add(intAtLeast("data.sequence-length", 100, 2,
-            "`text`: characters per sequence (the text is cut into consecutive sequences; each predicts the "
-                + "same characters shifted by one); `sine`, `csv-sequences` with `series`: input steps per "
+            "`text`: characters per sequence (each file's text is cut into consecutive sequences; each "
+                + "predicts the same characters shifted by one); `sine`, `csv-sequences` with `series`: input steps per "
                 + "sequence (each window holds one more step, the last target), >= 2"));
     public static final Key<String> CSV_LAYOUT = ALL.add(choice("data.csv-layout", "files", DataConfig.CSV_LAYOUTS,
             "`csv-sequences`: `files` (`data.path` is a directory, every file one sequence, all with the "

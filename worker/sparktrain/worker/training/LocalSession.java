@@ -8,8 +8,6 @@ import sparktrain.worker.data.AugmentImages;
 import sparktrain.worker.data.Minibatches;
 import sparktrain.worker.data.Row;
 import sparktrain.worker.data.Split;
-import sparktrain.worker.model.InputShape;
-import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.report.Report;
 import sparktrain.worker.tasks.Task;
 
@@ -76,23 +74,20 @@ public final class LocalSession implements Session {
     }
 
     @Override
-    public InputShape shape() {
-        return task.shape();
+    public Task task() {
+        return task;
     }
+
 
     @Override
     public long trainExamples() {
         return train.size();
     }
 
-    @Override
-    public String metric() {
-        return task.metric();
-    }
 
     @Override
     public double trainingLoss(Model network) {
-        double fraction = Math.min(1.0, (double) job.training().lossSample() / Math.max(1, train.size()));
+        double fraction = lossSampleFraction();
         double[] sum = Scoring.loss(task, network, train.stream()
                 .filter(r -> Split.inLossSample(job.seed(), fraction, r.id)).iterator());
         return sum[1] == 0 ? Double.NaN : sum[0] / sum[1];
@@ -116,10 +111,6 @@ public final class LocalSession implements Session {
         return p;
     }
 
-    @Override
-    public void saveBeside(RunOutputs outputs) {
-        task.besideModel().forEach(outputs::writeText);
-    }
 
     @Override
     public void report(Report report, Model network, Map<String, Object> test) {

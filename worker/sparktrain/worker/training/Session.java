@@ -18,8 +18,13 @@ public interface Session extends AutoCloseable {
 
     JobConfig job();
 
+    /** What the job's rows are and how a network is measured on them. */
+    Task task();
+
     /** The sizes the network builder needs. */
-    InputShape shape();
+    default InputShape shape() {
+        return task().shape();
+    }
 
     /** A new training of {@code network}, which has trained {@code epochsDone} epochs, on the job's data. */
     TrainingStrategy strategy(Model network, int epochsDone);
@@ -27,7 +32,14 @@ public interface Session extends AutoCloseable {
     long trainExamples();
 
     /** The name of the validation metric, e.g. "accuracy": it names history.csv's column. */
-    String metric();
+    default String metric() {
+        return task().metric();
+    }
+
+    /** The share of the training rows on which the training loss is measured: about training.loss-sample rows. */
+    default double lossSampleFraction() {
+        return Math.min(1.0, (double) job().training().lossSample() / Math.max(1, trainExamples()));
+    }
 
     /** Mean loss on the first training.loss-sample training examples, dropout off. */
     double trainingLoss(Model network);
@@ -42,7 +54,9 @@ public interface Session extends AutoCloseable {
     Map<String, Object> dataProvenance();
 
     /** Files a model needs beside it, e.g. the vocabulary of a character model. */
-    void saveBeside(RunOutputs outputs);
+    default void saveBeside(RunOutputs outputs) {
+        task().besideModel().forEach(outputs::writeText);
+    }
 
     /** Adds what only this job's data can show to report.html; {@code test} is {@link #test}'s result. */
     void report(Report report, Model network, Map<String, Object> test);
