@@ -49,42 +49,57 @@ public final class JobKeys {
                 + "a directory with one subdirectory of images per class (the subdirectory's name is the class); "
                 + "`sine`: unused"));
     public static final Key<String> FORMAT = ALL.add(choice("data.format", "parquet", DataConfig.FORMATS,
-            "`table`: the Spark SQL source that reads `data.path`: `parquet`, `orc`, `csv` (see `data.csv.*`; "
-                + "column types inferred) or `json`"));
+            "`table`: the Spark SQL source that reads `data.path` (and `data.validation-path`, `data.test-path`): "
+                + "`parquet`, `orc`, `csv` (see `data.csv.*`; column types inferred from the data) or `json` (one "
+                + "object per line)"));
     public static final Key<List<String>> FEATURES = ALL.add(custom("data.features", List.of(), Settings::strings,
             "`table`: the input columns: numeric columns, or one column holding a Spark ML `Vector` or an "
-                + "array of numbers; a name ending in `*` stands for every column starting with the rest, in the "
-                + "table's order (`[\"p*\"]`)")
+                + "array of numbers (every row of the same length); a name ending in `*` stands for every column "
+                + "starting with the rest, in the table's order, except the label and id columns (`[\"p*\"]`). "
+                + "A missing column, a non-numeric one, a null, NaN or infinite value is an error naming the column "
+                + "(and the file)")
             .and((s, path, features) -> {
                 if (s.get(DATA_TYPE).equals("table") && features.isEmpty()) {
                     s.problem(path, "[]", "data.type = table needs the input columns, e.g. [x1, x2] or [features]");
                 }
             }));
     public static final Key<List<String>> LABEL = ALL.add(custom("data.label", List.of("label"), Settings::strings,
-            "`table`: the label column; strings or integers are classes, indexed in sorted order and saved "
-                + "beside the model as `labels.json`; with `data.task = regression` one or more numeric columns"));
+            "`table`: the label column; strings or integers are classes, indexed in sorted order (integers as "
+                + "numbers) and saved beside the model as `labels.json` (`{\"labels\": [...]}`); at least two "
+                + "classes, at most `data.max-classes`; with `data.task = regression` one or more numeric columns"));
     public static final Key<String> TASK = ALL.add(choice("data.task", "classification", DataConfig.TASKS,
-            "`table`: `classification` (softmax over the label's classes) or `regression` (the label's values, "
-                + "`mlp` with `model.loss` `mse` or `mae`)")
+            "`table`: `classification` (softmax over the label's classes) or `regression` (the label columns' "
+                + "values, standardised by the training rows' mean and deviation; `mlp` with `model.loss` `mse` or "
+                + "`mae`; metrics.json's test object holds `rmse`, `mae`, `r2` and the mean predictor's `meanRmse`, "
+                + "`meanMae`, `meanR2`, the baseline to beat)")
             .and((s, path, task) -> {
-                if (task.equals("regression") && !s.get(DATA_TYPE).equals("table")) {
+                boolean table = s.get(DATA_TYPE).equals("table");
+                List<String> labels = s.get(LABEL);
+                if (task.equals("regression") && !table) {
                     s.problem(path, task, "regression needs data.type = table");
+                } else if (table && labels.isEmpty()) {
+                    s.problem(LABEL.path(), "[]", "data.type = table needs the label column, e.g. label");
+                } else if (table && task.equals("classification") && labels.size() > 1) {
+                    s.problem(LABEL.path(), labels, "classification takes one label column; several numeric columns"
+                            + " are learnt with data.task = regression");
                 }
             }));
     public static final Key<String> ID = ALL.add(string("data.id", "",
-            "`table`: a column whose value identifies a row, so that its split (validation, test) never "
-                + "changes; empty = a hash of the row's selected columns"));
+            "`table`: a column whose value identifies a row: a row's split (validation, test) is a seeded hash "
+                + "of it, the same on every run and partitioning; empty = a hash of the row's feature and label "
+                + "values (identical rows then share a split)"));
     public static final Key<String> VALIDATION_PATH = ALL.add(string("data.validation-path", "",
-            "`table`, `images`: separate validation data in the same format (then `data.validation-fraction` "
-                + "is not taken from `data.path`); empty = none"));
+            "`table`, `images`: separate validation data in the same format with the same columns (then no "
+                + "`data.validation-fraction` is taken from `data.path`); empty = none"));
     public static final Key<String> TEST_PATH = ALL.add(string("data.test-path", "",
-            "`table`, `images`: separate test data in the same format (then `data.test-fraction` is not taken "
-                + "from `data.path`); empty = none"));
+            "`table`, `images`: separate test data in the same format with the same columns (then no "
+                + "`data.test-fraction` is taken from `data.path`); empty = none"));
     public static final Key<String> NORMALIZE = ALL.add(choice("data.normalize", "auto", DataConfig.NORMALIZATIONS,
-            "`table`: scale each feature by statistics of the training rows (one distributed pass, saved beside "
-                + "the model as `preprocessing.json` and applied by `evaluate` and `predict` too): `standard` "
-                + "(mean 0, variance 1), `minmax` (to [0, 1]), `none`; `auto` = `standard`, or `none` with "
-                + "`data.image.*` set (pixels are taken as given)"));
+            "`table`: scale each feature by statistics of the training rows (one distributed pass of Spark ML's "
+                + "`Summarizer`, saved beside the model as `preprocessing.json`, `{\"method\", \"offset\", \"scale\"}`: "
+                + "x' = (x - offset) * scale, applied to every minibatch in training, validation, test and `evaluate`): "
+                + "`standard` (mean 0, sample deviation 1; a constant feature is only centred), `minmax` (to [0, 1]), "
+                + "`none`; `auto` = `standard`, or `none` with `data.image.*` set (pixels are taken as given)"));
     public static final Key<Integer> MAX_CLASSES = ALL.add(intAtLeast("data.max-classes", 1000, 2,
             "`table`, `images`: the most classes a label may have, >= 2"));
     public static final Key<Boolean> SKIP_BAD_FILES = ALL.add(bool("data.skip-bad-files", false,
@@ -133,9 +148,10 @@ public final class JobKeys {
                 }
             }));
     public static final Key<Integer> TRAIN_LIMIT = ALL.add(intAtLeast("data.train-limit", 0, 0,
-            "use only the first N training images or sequences (0 = all); for quick runs"));
+            "use only the first N training images, or the N training table rows or sequences of the lowest ids "
+                + "(0 = all); for quick runs"));
     public static final Key<Integer> TEST_LIMIT = ALL.add(intAtLeast("data.test-limit", 0, 0,
-            "use only the first N test images or sequences (0 = all)"));
+            "use only the first N test images, or the N test table rows or sequences of the lowest ids (0 = all)"));
     public static final Key<Boolean> HORIZONTAL_FLIP = ALL.add(bool("data.augment.horizontal-flip", false,
             "`fashion-mnist`: every epoch, mirror each training image left to right with probability 1/2 "
                 + "(validation and test images are never changed)"));
