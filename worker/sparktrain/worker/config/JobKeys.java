@@ -118,12 +118,17 @@ public final class JobKeys {
                 }
             }));
     public static final Key<Double> VALIDATION_FRACTION = ALL.add(doubleIn("data.validation-fraction", 0.1, 0.0, 1.0, true,
-            "share of the training images (sequences) held out (seeded) for validation, in [0, 1); the test "
-                + "set is used only for the final metrics"));
+            "share of the training images (sequences, table rows) held out (seeded) for validation, in [0, 1), "
+                + "unless `data.validation-path` is set; the test set is used only for the final metrics"));
     public static final Key<Double> TEST_FRACTION = ALL.add(doubleIn("data.test-fraction", 0.05, 0.0, 1.0, true,
-            "sequence data sets: share of the sequences held out (seeded) for the final test metrics; "
-                + "validation + test must be < 1 (Fashion-MNIST has its own test set)")
+            "sequence data sets, `images` and `table` without `data.test-path`: share of the sequences (images, "
+                + "rows) held out (seeded) for the final test metrics; validation + test must be < 1 (Fashion-MNIST "
+                + "has its own test set)")
             .and((s, path, test) -> {
+                if (s.get(DATA_TYPE).equals("images") && test == 0 && s.get(TEST_PATH).isEmpty()) {
+                    s.problem(path, test, "data.type = images needs test images: a data.test-fraction > 0 or a"
+                            + " data.test-path");
+                }
                 double validation = s.get(VALIDATION_FRACTION);
                 if (validation + test >= 1.0) {
                     s.problem(path, test, "data.validation-fraction + data.test-fraction must be < 1 (now "
@@ -131,24 +136,25 @@ public final class JobKeys {
                 }
             }));
     public static final Key<Integer> TRAIN_LIMIT = ALL.add(intAtLeast("data.train-limit", 0, 0,
-            "use only the first N training images or sequences (0 = all); for quick runs"));
+            "use only the first N training images or sequences (0 = all; `images`: the N whose paths hash "
+                + "lowest, a fixed random choice); for quick runs"));
     public static final Key<Integer> TEST_LIMIT = ALL.add(intAtLeast("data.test-limit", 0, 0,
-            "use only the first N test images or sequences (0 = all)"));
+            "use only the first N test images or sequences (0 = all; `images`: as `data.train-limit`)"));
     public static final Key<Boolean> HORIZONTAL_FLIP = ALL.add(bool("data.augment.horizontal-flip", false,
-            "`fashion-mnist`: every epoch, mirror each training image left to right with probability 1/2 "
+            "images (`fashion-mnist`, `images`, a table with `data.image.*`): every epoch, mirror each training image left to right with probability 1/2 "
                 + "(validation and test images are never changed)"));
     public static final Key<Integer> MAX_SHIFT = ALL.add(intAtLeast("data.augment.max-shift", 0, 0,
-            "`fashion-mnist`: every epoch, move each training image by up to this many pixels up or down and "
+            "images: every epoch, move each training image by up to this many pixels up or down and "
                 + "left or right (uniform, seeded by `seed`, the epoch and the partition), black where nothing "
                 + "moved in; 0 = off, at most 13")
             .and(shift -> shift <= 13, "must be at most 13 pixels (half a 28-pixel image)"));
     public static final Key<Integer> CUTOUT = ALL.add(intAtLeast("data.augment.cutout", 0, 0,
-            "`fashion-mnist`: every epoch, blacken a square this many pixels on a side in each training "
+            "images: every epoch, blacken a square this many pixels on a side in each training "
                 + "image (after any flip and shift), centred on a uniformly drawn pixel so that it may hang over "
                 + "the edge (DeVries and Taylor 2017); 0 = off, at most 28")
             .and(cutout -> cutout <= 28, "must be at most 28 pixels (a whole 28-pixel image)"));
     public static final Key<Boolean> TEST_FLIP = ALL.add(bool("data.augment.test-flip", false,
-            "`fashion-mnist`: classify each validation and test image and its mirror image and average the "
+            "images: classify each validation and test image and its mirror image and average the "
                 + "two outputs (test-time augmentation), in `train` and `evaluate`; for networks trained with "
                 + "`horizontal-flip` (a network that never saw mirror images gets worse: 0.9202 to 0.8570 test "
                 + "accuracy on resnet-small)")
