@@ -118,12 +118,12 @@ public final class JobKeys {
                 }
             }));
     public static final Key<Double> VALIDATION_FRACTION = ALL.add(doubleIn("data.validation-fraction", 0.1, 0.0, 1.0, true,
-            "share of the training images (sequences, table rows) held out (seeded) for validation, in [0, 1), "
-                + "unless `data.validation-path` is set; the test set is used only for the final metrics"));
+            "share of the training images (sequences) held out (seeded) for validation, in [0, 1) (`images`: "
+                + "unless `data.validation-path` is set); the test set is used only for the final metrics"));
     public static final Key<Double> TEST_FRACTION = ALL.add(doubleIn("data.test-fraction", 0.05, 0.0, 1.0, true,
-            "sequence data sets, `images` and `table` without `data.test-path`: share of the sequences (images, "
-                + "rows) held out (seeded) for the final test metrics; validation + test must be < 1 (Fashion-MNIST "
-                + "has its own test set)")
+            "sequence data sets and `images` without `data.test-path`: share of the sequences (images) held out "
+                + "(seeded) for the final test metrics; validation + test must be < 1 (Fashion-MNIST has its own "
+                + "test set)")
             .and((s, path, test) -> {
                 if (s.get(DATA_TYPE).equals("images") && test == 0 && s.get(TEST_PATH).isEmpty()) {
                     s.problem(path, test, "data.type = images needs test images: a data.test-fraction > 0 or a"
@@ -136,8 +136,8 @@ public final class JobKeys {
                 }
             }));
     public static final Key<Integer> TRAIN_LIMIT = ALL.add(intAtLeast("data.train-limit", 0, 0,
-            "use only the first N training images or sequences (0 = all; `images`: the N whose paths hash "
-                + "lowest, a fixed random choice); for quick runs"));
+            "use only the first N training images or sequences (0 = all; `images`: the N with the lowest "
+                + "hashes of their paths, a fixed random choice); for quick runs"));
     public static final Key<Integer> TEST_LIMIT = ALL.add(intAtLeast("data.test-limit", 0, 0,
             "use only the first N test images or sequences (0 = all; `images`: as `data.train-limit`)"));
     public static final Key<Boolean> HORIZONTAL_FLIP = ALL.add(bool("data.augment.horizontal-flip", false,
