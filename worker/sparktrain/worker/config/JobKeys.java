@@ -110,8 +110,9 @@ public final class JobKeys {
                 boolean none = height == 0 && width == 0 && channels == 0;
                 boolean all = height > 0 && width > 0 && (channels == 1 || channels == 3);
                 if (type.equals("images") && !all) {
-                    s.problem("data.image", height + "x" + width + "x" + channels, "data.type = images needs"
-                            + " data.image.height, data.image.width and data.image.channels (1 or 3), e.g. 64, 64, 3");
+                    // named by data.type, which the job file sets, so that the message names the file and line
+                    s.problem("data.type", type, "needs data.image.height, data.image.width and data.image.channels"
+                            + " (1 or 3), e.g. 64, 64, 3 (now " + height + "x" + width + "x" + channels + ")");
                 } else if (type.equals("table") && !none && !all) {
                     s.problem("data.image", height + "x" + width + "x" + channels, "set all of data.image.height,"
                             + " data.image.width and data.image.channels (1 or 3), or none");
