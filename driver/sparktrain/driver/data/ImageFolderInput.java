@@ -94,10 +94,11 @@ final class ImageFolderInput {
         LongAccumulator skipped = sc.sc().longAccumulator("sparktrain skipped images");
         SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
         List<JavaRDD<?>> cached = Data.cache();
-        JavaRDD<Row> all = Data.keep(rows(spark, folder, classes, d, skipped).repartition(sc.defaultParallelism()), cached);
+        JavaRDD<Row> all = Data.keep(rows(sc, spark, folder, classes, d, skipped), cached);
         JavaRDD<Row> validationRows = validationFolder == null ? null
-                : Data.keep(rows(spark, validationFolder, classes, d, skipped), cached);
-        JavaRDD<Row> testRows = testFolder == null ? null : Data.keep(rows(spark, testFolder, classes, d, skipped), cached);
+                : Data.keep(rows(sc, spark, validationFolder, classes, d, skipped), cached);
+        JavaRDD<Row> testRows = testFolder == null ? null
+                : Data.keep(rows(sc, spark, testFolder, classes, d, skipped), cached);
         double validationFraction = validationFolder == null ? d.validationFraction() : 0;
         double testFraction = testFolder == null ? d.testFraction() : 0;
         Split split = new Split(job.seed(), validationFraction, testFraction);
@@ -110,14 +111,14 @@ final class ImageFolderInput {
                         j.model().labelSmoothing(), null),
                 data -> provenance(data, d, classes, skipped.value()),
                 data -> {
-                    requireEveryClass(all, folder, classes, skipped);
+                    long images = requireEveryClass(all, folder, classes, skipped);
                     if (validationRows != null) {
                         requireEveryClass(validationRows, validationFolder, classes, skipped);
                     }
                     if (testRows != null) {
                         requireEveryClass(testRows, testFolder, classes, skipped);
                     }
-                    String leave = d.path() + ": " + all.count() + " images leave none for ";
+                    String leave = d.path() + ": " + images + " images leave none for ";
                     String after = " after data.validation-fraction = " + validationFraction + " and data.test-fraction = "
                             + testFraction;
                     if (data.trainRows() == 0) {
@@ -136,12 +137,16 @@ final class ImageFolderInput {
                 }, cached);
     }
 
-    /** The images of {@code folder}'s class directories, decoded by the executors. */
-    private static JavaRDD<Row> rows(SparkSession spark, Folder folder, List<String> classes, DataConfig d,
-                                     LongAccumulator skipped) {
+    /**
+     * The images of {@code folder}'s class directories, decoded by the executors. Spark's file source packs small
+     * files 32 to a partition (it counts 4 MB to open each): one task per default parallelism reads them in a
+     * fraction of the time a task per 32 images takes, and leaves the rows spread evenly.
+     */
+    private static JavaRDD<Row> rows(JavaSparkContext sc, SparkSession spark, Folder folder, List<String> classes,
+                                     DataConfig d, LongAccumulator skipped) {
         String[] directories = folder.classes().stream().map(c -> globEscaped(folder.directory(c))).toArray(String[]::new);
         return spark.read().format("binaryFile").option("recursiveFileLookup", "true").load(directories)
-                .select("path", "content").javaRDD()
+                .select("path", "content").javaRDD().coalesce(sc.defaultParallelism())
                 .flatMap(new ImageRows(folder.qualified().toString(), classes, d.imageHeight(), d.imageWidth(),
                         d.imageChannels(), d.skipBadFiles(), skipped));
     }
@@ -163,7 +168,9 @@ final class ImageFolderInput {
         return other;
     }
 
-    private static void requireEveryClass(JavaRDD<Row> rows, Folder folder, List<String> classes, LongAccumulator skipped) {
+    /** Fails on a class directory without images; returns the number of images. */
+    private static long requireEveryClass(JavaRDD<Row> rows, Folder folder, List<String> classes,
+                                          LongAccumulator skipped) {
         Map<Integer, Long> counts = rows.map(new Row.Label()).countByValue();
         for (String c : folder.classes()) {
             if (counts.getOrDefault(Collections.binarySearch(classes, c), 0L) == 0) {
@@ -172,6 +179,7 @@ final class ImageFolderInput {
                         + (skipped.value() > 0 ? ", and " + skipped.value() + " undecodable file(s) were" : "") + ")");
             }
         }
+        return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
     private static Map<String, Object> provenance(Data data, DataConfig d, List<String> classes, long skipped) {

@@ -1,7 +1,5 @@
 package sparktrain.worker.data;
 
-import org.apache.hadoop.fs.FSDataOutputStream;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
@@ -115,10 +113,8 @@ public final class DataExport {
                     long copy = row.id / COPY;
                     String name = String.format("%05d%s.png", row.id % COPY, copy == 0 ? "" : "-" + copy);
                     Path file = new Path(new Path(directory, directoryName(classes.get(row.label()))), name);
-                    FileSystem fs = HadoopFiles.fileSystem(file);
-                    // never recreates a directory the driver removed after a failure elsewhere
-                    try (FSDataOutputStream out = fs.createNonRecursive(file, true, 1 << 16, fs.getDefaultReplication(file),
-                            fs.getDefaultBlockSize(file), null)) {
+                    // into the class directory the driver made: never recreated after a failure elsewhere removed it
+                    try (OutputStream out = HadoopFiles.create(file)) {
                         write(writer, grey(row.x, shape), out);
                     } catch (IOException | UncheckedIOException e) {
                         throw HadoopFiles.cannotWrite(file, e);

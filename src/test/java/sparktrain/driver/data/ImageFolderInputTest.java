@@ -142,7 +142,7 @@ class ImageFolderInputTest extends SparkTestBase {
             Files.walk(one.resolve(c)).filter(Files::isRegularFile).forEach(f -> f.toFile().delete());
             Files.delete(one.resolve(c));
         }
-        assertBadData(() -> Inputs.read(job(one), sc), "one: one class directory (disk): classification needs at least 2");
+        assertBadData(() -> Inputs.read(job(one), sc), "one/: one class directory (disk): classification needs at least 2");
         assertBadData(() -> Inputs.read(job(folder, "data.max-classes=3"), sc),
                 "4 class directories, more than data.max-classes = 3");
     }
