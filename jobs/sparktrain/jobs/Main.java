@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
         versionProvider = VersionProvider.class,
         description = "Train deep networks data-parallel on Apache Spark with Deeplearning4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, GenerateCommand.class, PredictCommand.class, SweepCommand.class,
-                DoctorCommand.class, CheckEquivalenceCommand.class, BenchOverheadCommand.class, BenchCommand.class})
+                MakeDataCommand.class, DoctorCommand.class, CheckEquivalenceCommand.class, BenchOverheadCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
