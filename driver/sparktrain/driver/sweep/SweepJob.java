@@ -11,10 +11,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.ExitCode;
+import sparktrain.worker.FatalErrors;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
@@ -27,6 +29,8 @@ import sparktrain.worker.output.Metrics;
 import sparktrain.driver.doctor.Doctor;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.driver.progress.JobNames;
+import sparktrain.driver.stall.StallWatchdog;
+import sparktrain.worker.training.Watch;
 import sparktrain.driver.report.SweepReport;
 import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.Tasks;
@@ -272,6 +276,8 @@ public final class SweepJob {
             log.info("resuming: {} of {} trials finished earlier; {} to run", finals.size(), plan.size(), ready.size());
         }
         if (!ready.isEmpty()) {
+            // a fatal error on another thread names how to go on
+            FatalErrors.resumeHint(() -> "finished trials are kept: continue the sweep with sweep --resume " + dir.location());
             try (JavaSparkContext sc = SparkContexts.start(base, master)) {
                 train(sweep, dir, sc, ready, asha, ranking, table, finals);
             }
@@ -336,27 +342,37 @@ public final class SweepJob {
         return "ASHA: not in the best 1/" + sweep.asha().reductionFactor() + " of the trials at epoch " + epoch;
     }
 
-    /** One segment, as a one-task Spark job (trial-parallel) or a data-parallel training from this thread. */
+    /**
+     * One segment, as a one-task Spark job (trial-parallel) or a data-parallel training from this thread. Either is
+     * watched for stalls: a stalled trial fails with the watchdog's reason and the sweep goes on.
+     */
     private static TrialRunner.Result runSegment(JavaSparkContext sc, TrialRunner.Segment segment, String description,
                                                  boolean trialParallel) {
         sc.setJobGroup("sweep-" + segment.trial(), description, true);
         sc.setLocalProperty(JobNames.TRIAL_PROPERTY, segment.trial());
         log.info("{}", description);
+        Watch watch = Watch.NONE;
         try {
             if (trialParallel) {
                 String json = TrialRunner.JSON.writeValueAsString(segment);
-                String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor()).collect().get(0);
+                CollectionAccumulator<String> steps = sc.sc().collectionAccumulator("sparktrain: trial " + segment.trial());
+                watch = StallWatchdog.start(sc, JobFiles.parse(segment.jobHocon(), "trial " + segment.trial(),
+                        List.of()).monitor(), new Path(segment.runDirectory()), steps.id());
+                String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor(steps)).collect().get(0);
                 return TrialRunner.JSON.readValue(result, TrialRunner.Result.class);
             }
             return TrialRunner.run(segment, (job, task) -> TrainingSession.open(job, sc, task));
         } catch (IOException | RuntimeException e) {
-            // the executor died (out of memory, killed) more often than Spark retries, or Spark itself failed
-            Throwable root = e;
+            // the executor died (out of memory, killed) more often than Spark retries, Spark itself failed, or the
+            // trial stalled and its job was cancelled
+            Throwable root = watch.stalled() != null ? watch.stalled() : e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
             return new TrialRunner.Result(segment.trial(), readHistoryQuietly(new Path(segment.runDirectory(),
                     RunOutputs.HISTORY)), true, TrialRunner.oneLine(root), 0);
+        } finally {
+            watch.close();
         }
     }
 

@@ -2,6 +2,7 @@ package sparktrain.worker.sweep;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.util.CollectionAccumulator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +57,23 @@ public final class TrialRunner {
         Session open(JobConfig job, Task task);
     }
 
-    /** The executor side of a trial-parallel sweep: a single-JVM fit with {@code threads} ND4J threads. */
+    /**
+     * The executor side of a trial-parallel sweep: a single-JVM fit with {@code threads} ND4J threads, which adds
+     * each step it starts to {@code steps} (the driver's stall watchdog reads them from the executor's heartbeats).
+     */
     public static final class OnExecutor implements org.apache.spark.api.java.function.Function<String, String> {
+        private final CollectionAccumulator<String> steps;
+
+        public OnExecutor(CollectionAccumulator<String> steps) {
+            this.steps = steps;
+        }
+
         @Override
         public String call(String segmentJson) throws IOException {
             Segment segment = JSON.readValue(segmentJson, Segment.class);
             try {
-                return JSON.writeValueAsString(run(segment, (job, task) -> new LocalSession(job, task, segment.threads())));
+                return JSON.writeValueAsString(run(segment, (job, task) -> new LocalSession(job, task, segment.threads())
+                        .reportingSteps(steps::add)));
             } finally {
                 releaseNativeMemory();
             }

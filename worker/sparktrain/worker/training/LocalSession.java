@@ -13,6 +13,7 @@ import sparktrain.worker.tasks.Task;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.Consumer;
 
 /**
  * One job trained by DL4J alone in this JVM, on data read in this JVM: a trial of a trial-parallel sweep
@@ -24,12 +25,27 @@ public final class LocalSession implements Session {
     private final int threads;
     private List<DataSet> batches;
     private List<DataSet> validation;
+    private Consumer<String> steps = step -> { };
 
     /** @param threads ND4J threads while training; 0 leaves ND4J's setting alone */
     public LocalSession(JobConfig job, Task task, int threads) {
         this.job = job;
         this.task = task;
         this.threads = threads;
+    }
+
+    /**
+     * Reports each step the run starts (e.g. "epoch 2 (validation)") to {@code steps}: a trial-parallel trial's
+     * executor task adds them to an accumulator, which the driver's stall watchdog reads from its heartbeats.
+     */
+    public LocalSession reportingSteps(Consumer<String> steps) {
+        this.steps = steps;
+        return this;
+    }
+
+    @Override
+    public Watch watch(RunOutputs outputs) {
+        return steps::accept;
     }
 
     private List<DataSet> batches() {
