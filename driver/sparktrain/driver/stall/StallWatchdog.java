@@ -274,12 +274,15 @@ public final class StallWatchdog extends SparkListener implements Watch {
                     continue;
                 }
                 executors.add(t.executorId());
-                Long beat = heartbeats.get(t.executorId());
-                tasks.add("task " + t.index() + "." + t.attemptNumber() + " on "
-                        + (t.executorId().equals("driver") ? "the driver (local mode)" : "executor " + t.executorId()
-                        + " (" + t.host() + ")") + " for " + StallTimer.seconds(
-                        TimeUnit.MILLISECONDS.toNanos(millis - t.launchTime())) + ", last heartbeat "
-                        + (beat == null ? "none since the run began" : StallTimer.seconds(nanos - beat) + " ago"));
+                String task = "task " + t.index() + "." + t.attemptNumber() + " on ";
+                String time = " for " + StallTimer.seconds(TimeUnit.MILLISECONDS.toNanos(millis - t.launchTime()));
+                if (t.executorId().equals("driver")) {
+                    tasks.add(task + "the driver (local mode)" + time);
+                } else {
+                    Long beat = heartbeats.get(t.executorId());
+                    tasks.add(task + "executor " + t.executorId() + " (" + t.host() + ")" + time + ", its last heartbeat "
+                            + (beat == null ? "before the run began" : StallTimer.seconds(nanos - beat) + " ago"));
+                }
             }
             waits.add("stage " + stage.getKey() + " (" + stages.get(stage.getKey()) + "): " + String.join(", ", tasks));
         }

@@ -362,7 +362,7 @@ public final class SweepJob {
                 return TrialRunner.JSON.readValue(result, TrialRunner.Result.class);
             }
             return TrialRunner.run(segment, (job, task) -> TrainingSession.open(job, sc, task));
-        } catch (IOException | RuntimeException e) {
+        } catch (Exception e) { // IOException, and Spark's SparkException, which Scala throws unchecked
             // the executor died (out of memory, killed) more often than Spark retries, Spark itself failed, or the
             // trial stalled and its job was cancelled
             Throwable root = watch.stalled() != null ? watch.stalled() : e;

@@ -84,7 +84,7 @@ public final class RunTraining {
         Watch watch = session.watch(outputs);
         try (watch) {
             return train(watch);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Spark's SparkException is a checked exception that Scala throws anyway
             SparktrainException stalled = watch.stalled();
             if (stalled == null) {
                 throw e;

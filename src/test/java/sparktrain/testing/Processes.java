@@ -16,9 +16,15 @@ public final class Processes {
     }
 
     public static Process sparktrain(Path log, String... args) throws IOException {
+        return sparktrain(log, List.of(), args);
+    }
+
+    /** With more JVM options, e.g. a -D that a test's Spark plugin or listener reads. */
+    public static Process sparktrain(Path log, List<String> jvmOptions, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx3g");
+        command.addAll(jvmOptions);
         OPENS.forEach(p -> command.add("--add-opens=java.base/" + p + "=ALL-UNNAMED"));
         command.add("-Dlog4j2.configurationFile=" + new File("conf/log4j2.properties").getAbsolutePath());
         command.add("-cp");
