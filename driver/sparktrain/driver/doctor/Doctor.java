@@ -65,6 +65,10 @@ public final class Doctor {
     static final long SHM_WARNING = 256 * MIB;
     static final long TEMP_ERROR = 100 * MIB;
     static final long TEMP_WARNING = 1024 * MIB;
+    static final int LOCAL_COPIES = 4;
+    static final int DRIVER_COPIES = 3;
+    /** The heap Spark keeps for itself before spark.memory.fraction applies (its RESERVED_SYSTEM_MEMORY_BYTES). */
+    static final long SPARK_RESERVED_BYTES = 300 * MIB;
     private static final String OPENS_FIX_DRIVER = "start the driver JVM with the --add-opens flags of scripts/lib/java-opts.sh"
             + " (scripts/sparktrain and scripts/submit do; with spark-submit: spark.driver.extraJavaOptions)";
     private static final String OPENS_FIX_EXECUTOR = "add the --add-opens flags of scripts/lib/java-opts.sh to"
@@ -151,6 +155,7 @@ public final class Doctor {
             out.addAll(sharingOnDriver(job.training().sharing(), me, conf));
         }
         out.add(data(job, "driver", me));
+        out.add(dataSize(where, DataSize.of(job), me.heapMax(), local));
         out.add(output(output != null ? output : !job.outputDir().isBlank() ? job.outputDir()
                 : RunOutputs.defaultDirectory(job.name())));
         out.add(gpuDiscovery(conf, local));
@@ -369,6 +374,46 @@ public final class Doctor {
         return Finding.ok(where, "data path", job.data().path() + " readable");
     }
 
+    /**
+     * Whether the heap that holds the training set as float minibatches has room for it. Today the driver reads the
+     * data and ships it: local mode holds it about {@link #LOCAL_COPIES} times in the one JVM (the minibatches,
+     * Spark's cached copy, and the tasks that ship them, serialized into buffers that grow by doubling; four copies
+     * of Fashion-MNIST, 654 MiB as floats, ran out of a 2 GiB heap that way and trained in 6 GiB), a cluster's driver
+     * about {@link #DRIVER_COPIES} times (the minibatches and the tasks).
+     */
+    static Finding dataSize(String where, DataSize.Estimate size, long heap, boolean local) {
+        if (size == null) {
+            return Finding.ok(where, "data size", "not estimated for this data type");
+        }
+        int copies = local ? LOCAL_COPIES : DRIVER_COPIES;
+        String detail = "the training set is about " + mib(size.bytes()) + " as float minibatches (" + size.examples()
+                + "), held about " + copies + " times in the driver's heap ("
+                + (local ? "the minibatches, Spark's cached copy and the serialized tasks that ship them" : "the"
+                + " minibatches and the serialized tasks that ship them to the executors") + "): about " + mib(copies * size.bytes()) + " of its "
+                + mib(heap);
+        if (copies * size.bytes() > heap) {
+            return Finding.warning(where, "data size", detail, "raise SPARKTRAIN_DRIVER_MEMORY (scripts/sparktrain) or"
+                    + " spark.driver.memory (spark-submit), or lower data.train-limit");
+        }
+        return Finding.ok(where, "data size", detail);
+    }
+
+    /** Whether an executor's Spark memory (spark.memory.fraction of its heap less 300 MiB) holds its share of the data. */
+    static Finding executorDataSize(String where, DataSize.Estimate size, ProbeReport r, int executors, SparkConf conf) {
+        if (size == null) {
+            return Finding.ok(where, "data size", "not estimated for this data type");
+        }
+        long share = size.bytes() / Math.max(1, executors);
+        long memory = (long) ((r.heapMax() - SPARK_RESERVED_BYTES) * conf.getDouble("spark.memory.fraction", 0.6));
+        String detail = "its share of the training set is about " + mib(share) + " as float minibatches (of "
+                + mib(size.bytes()) + " over " + executors + " executors); Spark's memory here is " + mib(memory);
+        if (share > memory) {
+            return Finding.warning(where, "data size", detail + ": its cached partitions do not fit (Spark computes"
+                    + " them again every round, or the executor runs out of memory)", "raise spark.executor.memory");
+        }
+        return Finding.ok(where, "data size", detail);
+    }
+
     static Finding output(String location) {
         String problem = outputProblem(location);
         if (problem != null) {
@@ -501,6 +546,7 @@ public final class Doctor {
             out.add(Finding.error("driver", "controller address", "cannot listen on " + controller(s, sc) + ": "
                     + e.getMessage(), "set training.sharing.controller-address to an IP of the driver"));
         }
+        DataSize.Estimate size = DataSize.of(job);
         Map<String, Integer> perHost = new LinkedHashMap<>();
         byExecutor.values().forEach(r -> perHost.merge(r.host(), 1, Integer::sum));
         for (ProbeReport r : byExecutor.values()) {
@@ -533,6 +579,7 @@ public final class Doctor {
                 }
             }
             out.add(data(job, where, r));
+            out.add(executorDataSize(where, size, r, byExecutor.size(), sc.getConf()));
             out.add(executorGpu(where, r, sc.getConf()));
         }
         return out;

@@ -68,7 +68,8 @@ public final class FashionMnist {
         return new LabeledImages(SIDE, SIDE, img.data(), lab.data(), CLASSES);
     }
 
-    private static Path find(String directory, String base) {
+    /** The file {@code base} in {@code directory}, gzipped ({@code base.gz}) or plain; bad data when neither exists. */
+    public static Path find(String directory, String base) {
         for (String name : List.of(base + ".gz", base)) {
             Path candidate = new Path(HadoopFiles.path(directory), name);
             if (HadoopFiles.exists(candidate.toString())) {
