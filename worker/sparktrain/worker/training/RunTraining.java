@@ -141,7 +141,9 @@ public final class RunTraining {
                 default -> e;
             };
         }
-        watch.starting(test ? "the test-set evaluation" : "writing the model");
+        if (test) {
+            watch.starting("the test-set evaluation");
+        }
         Map<String, Object> testMetrics = test ? session.test(result.network()) : null;
         watch.starting("writing the model");
         if (FatalErrors.exiting()) { // another thread's fatal error ends the run: no model
