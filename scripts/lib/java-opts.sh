@@ -1,7 +1,8 @@
-# The --add-opens flags Spark and ND4J need on Java 17 (driver and executors).
-JAVA17_OPENS=()
-for pkg in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
-           java.util.concurrent java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action \
-           sun.util.calendar; do
-  JAVA17_OPENS+=("--add-opens=java.base/$pkg=ALL-UNNAMED")
-done
+# The --add-opens flags Spark and ND4J need on Java 17 (driver and executors), as the array JAVA17_OPENS,
+# from their only copy, src/main/resources/sparktrain-java-opens.txt (one a line, # comments).
+JAVA_OPENS_FILE="$ROOT/src/main/resources/sparktrain-java-opens.txt"
+mapfile -t JAVA17_OPENS < <(grep -v -e '^[[:space:]]*#' -e '^[[:space:]]*$' "$JAVA_OPENS_FILE")
+if [[ ${#JAVA17_OPENS[@]} -eq 0 ]]; then
+  echo "error: no --add-opens options read from $JAVA_OPENS_FILE" >&2
+  exit 1
+fi

@@ -1,19 +1,27 @@
 package sparktrain.driver;
 
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.api.Model;
+import sparktrain.driver.data.Data;
+import sparktrain.driver.data.Inputs;
 import sparktrain.worker.SparktrainException;
-import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.io.HadoopFiles;
+import sparktrain.worker.model.Networks;
+import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.tasks.TimeSeriesTask;
 
 import java.io.IOException;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * {@code sparktrain predict}: forecasts of a timeseries-lstm model for the last step of every test
- * sequence of the job's data, with the actual value and the naive forecast, as CSV.
+ * sequence of the job's data, with the actual value and the naive forecast, as CSV. The executors forecast;
+ * the driver writes the forecasts (one line per sequence and column).
  */
 public final class PredictJob {
     private PredictJob() {
@@ -26,22 +34,27 @@ public final class PredictJob {
                     + ": predict takes a timeseries-lstm job (data.type sine or csv-sequences)");
         }
         Model network = RunOutputs.readModel(modelLocation);
-        TimeSeriesTask task = TimeSeriesTask.load(job);
-        TimeSeriesTask.Forecasts f = TimeSeriesTask.lastStepForecasts(network,
-                TimeSeriesTask.batches(task.data().test(), 256));
-        StringBuilder csv = new StringBuilder("sequence,column,actual,forecast,naive\n");
-        for (int i = 0; i < f.actual().length; i++) {
-            for (int c = 0; c < f.actual()[i].length; c++) {
-                csv.append(String.format(Locale.ROOT, "%d,%d,%.6g,%.6g,%.6g%n", i, c + 1, f.actual()[i][c],
-                        f.forecast()[i][c], f.naive()[i][c]));
-            }
+        List<TimeSeriesTask.LastStep> steps;
+        try (JavaSparkContext sc = SparkContexts.start(job, null);
+             Data data = Inputs.read(job, sc)) {
+            TimeSeriesTask task = (TimeSeriesTask) data.task(job);
+            Broadcast<byte[]> bytes = sc.broadcast(Networks.toBytes(network));
+            steps = data.test().mapPartitions(new TimeSeriesTask.LastSteps(task, bytes)).collect();
+            bytes.destroy();
         }
+        StringBuilder csv = new StringBuilder("sequence,column,actual,forecast,naive\n");
+        steps.stream().sorted(Comparator.comparingLong(TimeSeriesTask.LastStep::id)).forEach(s -> {
+            for (int c = 0; c < s.actual().length; c++) {
+                csv.append(String.format(Locale.ROOT, "%d,%d,%.6g,%.6g,%.6g%n", s.id(), c + 1, s.actual()[c],
+                        s.forecast()[c], s.naive()[c]));
+            }
+        });
         Path target = HadoopFiles.path(output);
         try {
             HadoopFiles.writeAtomically(target, csv.toString());
         } catch (IOException e) {
             throw HadoopFiles.cannotWrite(target, e);
         }
-        return f.actual().length;
+        return steps.size();
     }
 }

@@ -13,8 +13,6 @@ import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.output.Checkpoints;
 import sparktrain.worker.output.Metrics;
 import sparktrain.worker.output.RunOutputs;
-import sparktrain.worker.tasks.Task;
-import sparktrain.worker.tasks.Tasks;
 import sparktrain.worker.training.EpochStats;
 import sparktrain.worker.training.RunTraining;
 
@@ -22,7 +20,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /** {@code sparktrain train}: read the data, train on Spark, evaluate on the test set, write the run directory. */
 public final class TrainJob {
@@ -70,11 +67,10 @@ public final class TrainJob {
         }
         log.info("job {}: model {}, {} epochs, batch {} per worker, {} lr {}, data {}", job.name(), job.model().type(),
                 t.epochs(), t.batchSize(), t.updater(), t.learningRate(), job.data().path());
-        Task task = Tasks.load(job);
-        log.info("data: {}", task.provenance().entrySet().stream().filter(e -> !e.getKey().equals("files"))
-                .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
         try (JavaSparkContext sc = SparkContexts.start(job, masterOverride);
-             TrainingSession session = TrainingSession.open(job, sc, task)) {
+             TrainingSession session = TrainingSession.open(job, sc)) {
+            log.info("data: {} training, {} validation rows, read and kept by the executors", session.trainExamples(),
+                    session.validationExamples());
             if (options.doctor()) {
                 Doctor.probe(job, sc);
             }
@@ -82,7 +78,7 @@ public final class TrainJob {
             // a fatal error on another thread, or a stall that cannot be stopped, names where to continue from
             FatalErrors.resumeHint(() -> new Checkpoints(outputs.directory(), 1).resumeHint(outputs.location()));
             Progress progress = session.startProgress(options.quiet());
-            RunTraining training = new RunTraining(session, outputs).listener((stats, net, state) -> progress.epochDone());
+            RunTraining training = new RunTraining(session, outputs).summaryTo(progress::epochSummary);
             if (resume) {
                 training.resuming();
             } else {

@@ -27,12 +27,12 @@ final class CheckEquivalenceCommand implements Callable<Integer> {
                     + " (default ${DEFAULT-VALUE}).")
     double tolerance;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master; overrides spark-submit and spark.master.")
-    String master;
+    @Mixin
+    MasterOption master;
 
     @Override
     public Integer call() {
-        Equivalence.Result result = Equivalence.run(job.load(), master, steps, tolerance);
+        Equivalence.Result result = Equivalence.run(job.load(), master.url, steps, tolerance);
         spec.commandLine().getOut().print(result.report());
         spec.commandLine().getOut().flush();
         return result.agrees() ? ExitCode.OK.code : ExitCode.FAILURE.code;

@@ -20,8 +20,8 @@ final class DoctorCommand implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master; overrides spark-submit and spark.master.")
-    String master;
+    @Mixin
+    MasterOption master;
 
     @Option(names = "--output", paramLabel = "DIR", description = "The run directory train would write (default: output.dir, else runs/).")
     String output;
@@ -33,7 +33,7 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Report report = Doctor.run(job.load(), master, output, executors);
+        Report report = Doctor.run(job.load(), master.url, output, executors);
         spec.commandLine().getOut().print(report.table());
         spec.commandLine().getOut().flush();
         return report.hasErrors() ? ExitCode.USAGE.code : ExitCode.OK.code;

@@ -1,5 +1,6 @@
 package sparktrain.jobs;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import sparktrain.worker.config.JobConfig;
@@ -20,8 +21,8 @@ final class JobOptions {
             description = "Override a job-file key (a HOCON path), e.g. --set training.epochs=3. Repeatable.")
     List<String> overrides = new ArrayList<>();
 
-    @Option(names = "--verbose", description = "Print stack traces with errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     JobConfig load() {
         if (config == null) {

@@ -60,7 +60,7 @@ public final class Main implements Callable<Integer> {
     private static int badUsage(CommandLine.ParameterException e, String[] args) {
         PrintWriter err = e.getCommandLine().getErr();
         err.println("sparktrain: error: " + e.getMessage());
-        err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for usage.");
+        e.getCommandLine().usage(err);
         err.flush();
         return ExitCode.USAGE.code;
     }

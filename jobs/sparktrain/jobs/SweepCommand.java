@@ -1,6 +1,7 @@
 package sparktrain.jobs;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,8 +42,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--skip-doctor", description = "Skip the checks of 'sparktrain doctor' before the sweep.")
     boolean skipDoctor;
 
-    @Option(names = "--verbose", description = "Print stack traces with errors.")
-    boolean verbose;
+    @Mixin
+    VerboseOption verbose;
 
     @Override
     public Integer call() {

@@ -23,8 +23,8 @@ final class TrainCommand implements Callable<Integer> {
             description = "Run directory (default: output.dir, else runs/<name>-<timestamp>). Must be new or empty.")
     String output;
 
-    @Option(names = "--master", paramLabel = "URL", description = "Spark master; overrides spark-submit and spark.master.")
-    String master;
+    @Mixin
+    MasterOption master;
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = "Continue the run in DIR from its newest checkpoint (CONFIG defaults to DIR/job.conf).")
@@ -42,8 +42,8 @@ final class TrainCommand implements Callable<Integer> {
             throw SparktrainException.usage("--resume and --output both name the run directory: give only --resume");
         }
         TrainJob.Outcome outcome = resume != null
-                ? TrainJob.resume(job.loadOr(resume), master, resume, new TrainJob.Options(quiet, !skipDoctor))
-                : TrainJob.run(job.load(), master, output, new TrainJob.Options(quiet, !skipDoctor));
+                ? TrainJob.resume(job.loadOr(resume), master.url, resume, new TrainJob.Options(quiet, !skipDoctor))
+                : TrainJob.run(job.load(), master.url, output, new TrainJob.Options(quiet, !skipDoctor));
         spec.commandLine().getOut().printf("test %s%noutputs %s%n", outcome.summary(), outcome.outputDirectory());
         spec.commandLine().getOut().flush();
         return ExitCode.OK.code;

@@ -5,7 +5,7 @@ import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.driver.bench.OverheadBenchmark;
 import sparktrain.driver.bench.OverheadBenchmark.Measurement;
-import sparktrain.worker.tasks.FashionMnistTask;
+import sparktrain.worker.data.FashionMnist;
 
 import java.util.List;
 
@@ -25,11 +25,10 @@ public final class CommunicationPart {
         int images = ctx.size(5_000, 640);
         JobConfig averaging = ctx.job("lenet-fashion-mnist.conf");
         JobConfig sharing = ctx.job("lenet-fashion-mnist-sharing.conf");
-        FashionMnistTask task = OverheadBenchmark.task(averaging, images);
-        Measurement a = OverheadBenchmark.spark(averaging, task, BenchContext.MASTER);
-        Measurement s = OverheadBenchmark.spark(sharing, task, BenchContext.MASTER);
+        Measurement a = OverheadBenchmark.spark(averaging, images, BenchContext.MASTER, strategy -> { });
+        Measurement s = OverheadBenchmark.spark(sharing, images, BenchContext.MASTER, strategy -> { });
         long parameters = NetworkFactory.build(averaging.model(), averaging.training(), averaging.seed(),
-                task.shape()).numParams();
+                FashionMnist.SHAPE).numParams();
         return render(ctx, images, parameters, averaging.training().averagingFrequency(), a, s);
     }
 

@@ -5,27 +5,18 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassifier;
 import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
-import org.apache.spark.ml.linalg.SQLDataTypes;
-import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.deeplearning4j.nn.api.Model;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.model.NetworkFactory;
-import sparktrain.worker.model.Networks;
 import sparktrain.driver.SparkContexts;
 import sparktrain.driver.training.TrainingSession;
-import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.worker.data.FashionMnist;
-import sparktrain.worker.data.LabeledImages;
+import sparktrain.worker.data.MlRows;
 import sparktrain.worker.training.TrainingStrategy;
 
 import java.util.ArrayList;
@@ -64,7 +55,6 @@ public final class MllibPart {
     }
 
     static Outcome measure(JobConfig job, int images, int maxIter, int epochs) {
-        FashionMnist.Splits data = FashionMnist.load(job.data().path(), images, 0, 0.0, job.seed());
         List<Integer> hidden = job.model().hiddenLayers();
         int[] layers = new int[hidden.size() + 2];
         layers[0] = FashionMnist.SIDE * FashionMnist.SIDE;
@@ -73,12 +63,13 @@ public final class MllibPart {
         }
         layers[layers.length - 1] = FashionMnist.CLASSES;
 
-        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER);
-             TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data))) {
+        JobConfig sized = job.with("data.train-limit = " + images, "data.validation-fraction = 0");
+        try (JavaSparkContext sc = SparkContexts.start(sized, BenchContext.MASTER);
+             TrainingSession session = TrainingSession.open(sized, sc)) {
             int workers = session.workers();
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-            Dataset<Row> train = frame(sc, spark, data.train(), workers).cache();
-            Dataset<Row> test = frame(sc, spark, data.test(), workers).cache();
+            Dataset<Row> train = frame(spark, session.data().train(), workers).cache();
+            Dataset<Row> test = frame(spark, session.data().test(), workers).cache();
             train.count();
             test.count();
             long start = System.nanoTime();
@@ -91,8 +82,7 @@ public final class MllibPart {
             train.unpersist();
             test.unpersist();
 
-            List<DataSet> testBatches = data.test().minibatches(1000);
-            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
             List<Epoch> ours = new ArrayList<>();
             try (TrainingStrategy strategy = session.strategy(network, 0)) {
                 double total = 0;
@@ -100,12 +90,12 @@ public final class MllibPart {
                     long begin = System.nanoTime();
                     strategy.fitEpoch(epoch);
                     total += (System.nanoTime() - begin) / 1e9;
-                    double accuracy = accuracy(strategy.network(), testBatches);
+                    double accuracy = (Double) session.test(strategy.network()).get("accuracy");
                     log.info("ours: epoch {} after {} s: test accuracy {}", epoch, total, accuracy);
                     ours.add(new Epoch(epoch, total, accuracy));
                 }
-                return new Outcome(layers, data.train().size(), data.test().size(), maxIter, mllibSeconds,
-                        mllibAccuracy, ours, strategy.describe());
+                return new Outcome(layers, (int) session.trainExamples(), (int) session.data().testRows(), maxIter,
+                        mllibSeconds, mllibAccuracy, ours, strategy.describe());
             }
         }
     }
@@ -147,33 +137,8 @@ public final class MllibPart {
                 + "\nOurs per epoch (test accuracy at cumulative training time): " + perEpoch + ".\n\n" + verdict + "\n";
     }
 
-    /** Rows of (label, features) with pixels scaled to [0, 1], as MLlib's classifiers read them. */
-    static Dataset<Row> frame(JavaSparkContext sc, SparkSession spark, LabeledImages images, int partitions) {
-        int n = images.pixelsPerImage();
-        List<Row> rows = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            double[] x = new double[n];
-            for (int j = 0; j < n; j++) {
-                x[j] = (images.pixels()[i * n + j] & 0xff) / 255.0;
-            }
-            rows.add(RowFactory.create((double) (images.labels()[i] & 0xff), Vectors.dense(x)));
-        }
-        StructType schema = new StructType()
-                .add("label", DataTypes.DoubleType, false)
-                .add("features", SQLDataTypes.VectorType(), false);
-        // behind a shuffle, so that MLlib's tasks read cached blocks instead of each carrying its partition's rows
-        return spark.createDataFrame(sc.parallelize(rows, partitions), schema).repartition(partitions);
-    }
-
-    static double accuracy(Model network, List<DataSet> batches) {
-        long right = 0;
-        long all = 0;
-        for (DataSet b : batches) {
-            INDArray predicted = Networks.output(network, b.getFeatures()).argMax(1);
-            INDArray actual = b.getLabels().argMax(1);
-            right += predicted.eq(actual).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
-            all += b.numExamples();
-        }
-        return (double) right / all;
+    /** Rows of (label, features), as MLlib's classifiers read them, converted where they lie. */
+    static Dataset<Row> frame(SparkSession spark, JavaRDD<sparktrain.worker.data.Row> rows, int partitions) {
+        return spark.createDataFrame(rows.map(new MlRows()), MlRows.SCHEMA).repartition(partitions);
     }
 }

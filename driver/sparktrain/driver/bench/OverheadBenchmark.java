@@ -2,8 +2,6 @@ package sparktrain.driver.bench;
 
 import sparktrain.driver.SparkContexts;
 import sparktrain.driver.training.TrainingSession;
-import sparktrain.worker.tasks.FashionMnistTask;
-import sparktrain.worker.training.LocalSession;
 
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
@@ -23,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The same network trained for one epoch on the same images in one JVM (DL4J alone), with DL4J's
@@ -58,33 +57,44 @@ public final class OverheadBenchmark {
                 m.get(1).run() + ", " + m.get(1).setup());
     }
 
-    /** The chosen runs, in the order given, on the same {@code images} training images. */
+    /**
+     * The chosen runs, in the order given, on the same first {@code images} training images (no validation
+     * split), which the executors read; the one-JVM runs fit them collected into this JVM.
+     */
     public static List<Measurement> measure(JobConfig job, int images, String master, List<String> runs) {
-        FashionMnistTask task = task(job, images);
-        List<DataSet> batches = task.trainBatches(job.training().batchSize());
-        List<Measurement> results = new ArrayList<>();
-        for (String run : runs) {
-            Measurement m = switch (run) {
-                case "single" -> singleJvm(job, task, batches);
-                case "parallel-wrapper" -> parallelWrapper(job, batches, 2);
-                case "spark" -> spark(job, task, master);
-                default -> throw new IllegalArgumentException("unknown run " + run + ": one of " + RUNS);
-            };
-            log.info("{} ({}): {} samples/s", m.run(), m.setup(), String.format("%.0f", m.samplesPerSecond()));
-            results.add(m);
+        JobConfig sized = sized(job, images);
+        try (JavaSparkContext sc = SparkContexts.start(sized, master);
+             TrainingSession session = TrainingSession.open(sized, sc)) {
+            List<DataSet> batches = runs.stream().anyMatch(r -> !r.equals("spark"))
+                    ? session.firstMinibatches(Integer.MAX_VALUE) : List.of();
+            List<Measurement> results = new ArrayList<>();
+            for (String run : runs) {
+                Measurement m = switch (run) {
+                    case "single" -> singleJvm(session, batches);
+                    case "parallel-wrapper" -> parallelWrapper(sized, session, batches, 2);
+                    case "spark" -> spark(session, strategy -> { });
+                    default -> throw new IllegalArgumentException("unknown run " + run + ": one of " + RUNS);
+                };
+                log.info("{} ({}): {} samples/s", m.run(), m.setup(), String.format("%.0f", m.samplesPerSecond()));
+                results.add(m);
+            }
+            return results;
         }
-        return results;
     }
 
-    /** The first {@code images} training images, without a validation split (and one test image). */
-    public static FashionMnistTask task(JobConfig job, int images) {
-        return new FashionMnistTask(FashionMnist.load(job.data().path(), images, 1, 0.0, job.seed()));
+    /** {@code job} on its first {@code images} training images, without a validation split, with one test image. */
+    public static JobConfig sized(JobConfig job, int images) {
+        return job.with("data.train-limit = " + images, "data.validation-fraction = 0", "data.test-limit = 1");
     }
 
-    public static Measurement singleJvm(JobConfig job, FashionMnistTask task, List<DataSet> batches) {
+    public static Measurement singleJvm(TrainingSession session, List<DataSet> batches) {
         int cores = Runtime.getRuntime().availableProcessors();
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
-        TrainingStrategy strategy = new LocalSession(job, task, cores).strategy(network, batches, new Random(job.seed()));
+        NativeThreads.limit(cores);
+        JobConfig job = session.job();
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
+        List<DataSet> shuffled = new ArrayList<>(batches);
+        java.util.Collections.shuffle(shuffled, new Random(job.seed()));
+        TrainingStrategy strategy = session.singleJvm(network, shuffled);
         return new Measurement("single JVM", "DL4J alone, " + cores + " ND4J threads", samples(batches),
                 timeEpoch(strategy), Communication.NONE);
     }
@@ -94,10 +104,10 @@ public final class OverheadBenchmark {
      * averaged every training.averaging-frequency minibatches, with the cores shared out between them as
      * Spark's local mode does.
      */
-    public static Measurement parallelWrapper(JobConfig job, List<DataSet> batches, int workers) {
+    public static Measurement parallelWrapper(JobConfig job, TrainingSession session, List<DataSet> batches, int workers) {
         int cores = Runtime.getRuntime().availableProcessors();
         int threads = Math.max(1, cores / workers);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
         List<DataSet> shuffled = new ArrayList<>(batches);
         java.util.Collections.shuffle(shuffled, new Random(job.seed()));
         NativeThreads.limit(threads);
@@ -122,23 +132,26 @@ public final class OverheadBenchmark {
         }
     }
 
-    /** One epoch with the job's Spark strategy in a SparkContext of its own (started and stopped here). */
-    public static Measurement spark(JobConfig job, FashionMnistTask task, String master) {
-        return spark(job, task, master, strategy -> { });
+    /**
+     * One epoch with the job's Spark strategy on its first {@code images} training images, in a SparkContext of
+     * its own (started and stopped here), {@code prepare} applied to the strategy first.
+     */
+    public static Measurement spark(JobConfig job, int images, String master, Consumer<TrainingStrategy> prepare) {
+        JobConfig sized = sized(job, images);
+        try (JavaSparkContext sc = SparkContexts.start(sized, master);
+             TrainingSession session = TrainingSession.open(sized, sc)) {
+            return spark(session, prepare);
+        }
     }
 
-    /** As {@link #spark(JobConfig, FashionMnistTask, String)}, with {@code prepare} applied to the strategy first. */
-    public static Measurement spark(JobConfig job, FashionMnistTask task, String master,
-                                    java.util.function.Consumer<TrainingStrategy> prepare) {
-        try (JavaSparkContext sc = SparkContexts.start(job, master);
-             TrainingSession session = TrainingSession.open(job, sc, task)) {
-            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), task.shape());
-            try (TrainingStrategy spark = session.strategy(network, 0)) {
-                prepare.accept(spark);
-                double seconds = timeEpoch(spark);
-                return new Measurement("Spark " + sc.master() + " " + job.training().mode(), spark.describe(),
-                        task.trainExamples(), seconds, spark.lastEpochCommunication());
-            }
+    private static Measurement spark(TrainingSession session, Consumer<TrainingStrategy> prepare) {
+        JobConfig job = session.job();
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
+        try (TrainingStrategy spark = session.strategy(network, 0)) {
+            prepare.accept(spark);
+            double seconds = timeEpoch(spark);
+            return new Measurement("Spark " + session.sparkContext().master() + " " + job.training().mode(),
+                    spark.describe(), session.trainExamples(), seconds, spark.lastEpochCommunication());
         }
     }
 

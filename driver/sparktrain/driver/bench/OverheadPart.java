@@ -3,7 +3,6 @@ package sparktrain.driver.bench;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import org.nd4j.linalg.dataset.DataSet;
-import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.driver.bench.OverheadBenchmark;
@@ -27,13 +26,9 @@ public final class OverheadPart {
         int images = ctx.size(10_000, 1_000);
         JobConfig averaging = ctx.job("lenet-fashion-mnist.conf");
         JobConfig sharing = ctx.job("lenet-fashion-mnist-sharing.conf");
-        FashionMnistTask task = OverheadBenchmark.task(averaging, images);
-        List<DataSet> batches = task.trainBatches(averaging.training().batchSize());
-        List<Measurement> runs = new ArrayList<>();
-        runs.add(OverheadBenchmark.singleJvm(averaging, task, batches));
-        runs.add(OverheadBenchmark.parallelWrapper(averaging, batches, 2));
-        runs.add(OverheadBenchmark.spark(averaging, task, BenchContext.MASTER));
-        runs.add(OverheadBenchmark.spark(sharing, task, BenchContext.MASTER));
+        List<Measurement> runs = new ArrayList<>(OverheadBenchmark.measure(averaging, images, BenchContext.MASTER,
+                List.of("single", "parallel-wrapper", "spark")));
+        runs.add(OverheadBenchmark.spark(sharing, images, BenchContext.MASTER, strategy -> { }));
         String cluster = "not measured (scripts/bench runs it under `flock /tmp/sparktrain-ports.lock` with"
                 + " scripts/cluster and scripts/submit)";
         if (clusterResult != null && Files.exists(clusterResult)) {

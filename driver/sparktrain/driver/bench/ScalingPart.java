@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.model.NetworkFactory;
-import sparktrain.worker.tasks.FashionMnistTask;
+import sparktrain.worker.data.FashionMnist;
 import sparktrain.driver.bench.OverheadBenchmark.Measurement;
 import sparktrain.driver.bench.CostModel.Calibration;
 import sparktrain.driver.bench.CostModel.Mode;
@@ -60,12 +60,11 @@ public final class ScalingPart {
 
     static List<Row> measure(BenchContext ctx, String model, String conf, int images) {
         JobConfig base = ctx.job(conf, "training.threads-per-worker=1");
-        FashionMnistTask task = OverheadBenchmark.task(base, images);
-        long parameters = NetworkFactory.build(base.model(), base.training(), base.seed(), task.shape()).numParams();
+        long parameters = NetworkFactory.build(base.model(), base.training(), base.seed(), FashionMnist.SHAPE).numParams();
         Workload w = new Workload(model, parameters, images, base.training().batchSize(), base.training().averagingFrequency());
 
-        Phases a1 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=1"), task);
-        Phases a2 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=2"), task);
+        Phases a1 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=1"), images);
+        Phases a2 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=2"), images);
         double aggregate = Math.max(0, a1.aggregate() + a1.processParams() - a1.workerFit());
         Calibration ca = CostModel.averaging(w, a1.epoch(), a1.workerFit(), aggregate);
 
@@ -73,8 +72,8 @@ public final class ScalingPart {
                 "training.learning-rate=0.05", "training.sharing.threshold=adaptive",
                 "training.sharing.initial-threshold=1e-3", "training.sharing.min-sparsity=1e-3",
                 "training.sharing.max-sparsity=1e-2", "training.sharing.residual-clip=0"};
-        Measurement s1 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=1")), task, BenchContext.MASTER);
-        Measurement s2 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=2")), task, BenchContext.MASTER);
+        Measurement s1 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=1")), images, BenchContext.MASTER, s -> { });
+        Measurement s2 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=2")), images, BenchContext.MASTER, s -> { });
         Measurement counted = s1.traffic().denseBytes() > 0 ? s1 : s2;
         double fraction = counted.traffic().denseBytes() > 0
                 ? (double) counted.traffic().bytes() / counted.traffic().denseBytes() : 0.01;
@@ -96,9 +95,9 @@ public final class ScalingPart {
      * the system's: DL4J's default asks pool.ntp.org, which fails without Internet access, and in local mode
      * driver and executors share one clock anyway.
      */
-    static Phases averaging(JobConfig job, FashionMnistTask task) {
+    static Phases averaging(JobConfig job, int images) {
         SparkTrainingStats[] collected = new SparkTrainingStats[1];
-        Measurement m = OverheadBenchmark.spark(job, task, BenchContext.MASTER,
+        Measurement m = OverheadBenchmark.spark(job, images, BenchContext.MASTER,
                 strategy -> strategy.collectStats(stats -> collected[0] = stats));
         SparkTrainingStats stats = collected[0];
         int workers = job.training().workers();

@@ -34,7 +34,7 @@ final class DataSize {
             switch (d.type()) {
                 case "fashion-mnist" -> {
                     int pixels = FashionMnist.SIDE * FashionMnist.SIDE;
-                    long images = (uncompressedLength(FashionMnist.find(d.path(), "train-images-idx3-ubyte"))
+                    long images = (uncompressedLength(FashionMnist.images(d.path(), FashionMnist.TRAIN))
                             - IDX_IMAGES_HEADER) / pixels;
                     long train = training(limit(images, d.trainLimit()), d.validationFraction());
                     return new Estimate(4L * train * (pixels + FashionMnist.CLASSES), String.format(Locale.ROOT,

@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.driver.training.TrainingSession;
 import sparktrain.worker.ExitCode;
+import sparktrain.worker.JavaOpens;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.SharingConfig;
@@ -16,7 +17,7 @@ import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.driver.SparkContexts;
 import sparktrain.worker.output.RunOutputs;
-import sparktrain.worker.tasks.FashionMnistTask;
+import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.doctor.DoctorProbe;
 import sparktrain.worker.doctor.ProbeReport;
 
@@ -65,14 +66,14 @@ public final class Doctor {
     static final long SHM_WARNING = 256 * MIB;
     static final long TEMP_ERROR = 100 * MIB;
     static final long TEMP_WARNING = 1024 * MIB;
-    static final int LOCAL_COPIES = 4;
-    static final int DRIVER_COPIES = 3;
+    /** The executors hold the training set twice: its rows (serialized) and the epoch's minibatches DL4J caches. */
+    static final int EXECUTOR_COPIES = 2;
     /** The heap Spark keeps for itself before spark.memory.fraction applies (its RESERVED_SYSTEM_MEMORY_BYTES). */
     static final long SPARK_RESERVED_BYTES = 300 * MIB;
-    private static final String OPENS_FIX_DRIVER = "start the driver JVM with the --add-opens flags of scripts/lib/java-opts.sh"
+    private static final String OPENS_FIX_DRIVER = "start the driver JVM with the --add-opens flags of " + JavaOpens.FILE
             + " (scripts/sparktrain and scripts/submit do; with spark-submit: spark.driver.extraJavaOptions)";
-    private static final String OPENS_FIX_EXECUTOR = "add the --add-opens flags of scripts/lib/java-opts.sh to"
-            + " spark.executor.extraJavaOptions (conf/spark-defaults.conf has them)";
+    private static final String OPENS_FIX_EXECUTOR = "add the --add-opens flags of " + JavaOpens.FILE + " to"
+            + " spark.executor.extraJavaOptions (scripts/submit does)";
 
     private Doctor() {
     }
@@ -155,7 +156,8 @@ public final class Doctor {
             out.addAll(sharingOnDriver(job.training().sharing(), me, conf));
         }
         out.add(data(job, "driver", me));
-        out.add(dataSize(where, DataSize.of(job), me.heapMax(), local));
+        out.add(local ? dataSize(where, DataSize.of(job), me.heapMax(), 1, conf, DRIVER_MEMORY_FIX)
+                : Finding.ok("driver", "data size", "the executors read and hold the data (checked on each)"));
         out.add(output(output != null ? output : !job.outputDir().isBlank() ? job.outputDir()
                 : RunOutputs.defaultDirectory(job.name())));
         out.add(gpuDiscovery(conf, local));
@@ -169,12 +171,12 @@ public final class Doctor {
 
     static Finding flags(String where, ProbeReport r, String fix) {
         if (r.closedPackages().isEmpty()) {
-            return Finding.ok(where, "java flags", "Java " + r.javaVersion() + ", all " + DoctorProbe.OPENS.size()
+            return Finding.ok(where, "java flags", "Java " + r.javaVersion() + ", all " + JavaOpens.PACKAGES.size()
                     + " --add-opens in effect");
         }
         return Finding.error(where, "java flags", "Java " + r.javaVersion() + " without --add-opens=java.base/PKG=ALL-UNNAMED"
                 + " for " + String.join(", ", r.closedPackages()) + " (" + r.closedPackages().size() + " of "
-                + DoctorProbe.OPENS.size() + "; Spark and ND4J fail with InaccessibleObjectException)", fix);
+                + JavaOpens.PACKAGES.size() + "; Spark and ND4J fail with InaccessibleObjectException)", fix);
     }
 
     static Finding backend(String where, ProbeReport r) {
@@ -192,7 +194,7 @@ public final class Doctor {
             if (!job.data().type().equals("fashion-mnist")) {
                 return WORKING_BYTES; // the input size is known only after reading the data
             }
-            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnist.SHAPE);
             params = network.numParams();
         } catch (RuntimeException | LinkageError e) {
             return WORKING_BYTES;
@@ -374,42 +376,29 @@ public final class Doctor {
         return Finding.ok(where, "data path", job.data().path() + " readable");
     }
 
-    /**
-     * Whether the heap that holds the training set as float minibatches has room for it. Today the driver reads the
-     * data and ships it: local mode holds it about {@link #LOCAL_COPIES} times in the one JVM (the minibatches,
-     * Spark's cached copy, and the tasks that ship them, serialized into buffers that grow by doubling; four copies
-     * of Fashion-MNIST, 654 MiB as floats, ran out of a 2 GiB heap that way and trained in 6 GiB), a cluster's driver
-     * about {@link #DRIVER_COPIES} times (the minibatches and the tasks).
-     */
-    static Finding dataSize(String where, DataSize.Estimate size, long heap, boolean local) {
-        if (size == null) {
-            return Finding.ok(where, "data size", "not estimated for this data type");
-        }
-        int copies = local ? LOCAL_COPIES : DRIVER_COPIES;
-        String detail = "the training set is about " + mib(size.bytes()) + " as float minibatches (" + size.examples()
-                + "), held about " + copies + " times in the driver's heap ("
-                + (local ? "the minibatches, Spark's cached copy and the serialized tasks that ship them" : "the"
-                + " minibatches and the serialized tasks that ship them to the executors") + "): about " + mib(copies * size.bytes()) + " of its "
-                + mib(heap);
-        if (copies * size.bytes() > heap) {
-            return Finding.warning(where, "data size", detail, "raise SPARKTRAIN_DRIVER_MEMORY (scripts/sparktrain) or"
-                    + " spark.driver.memory (spark-submit), or lower data.train-limit");
-        }
-        return Finding.ok(where, "data size", detail);
-    }
+    static final String DRIVER_MEMORY_FIX = "raise SPARKTRAIN_DRIVER_MEMORY (scripts/sparktrain) or spark.driver.memory"
+            + " (spark-submit), or lower data.train-limit";
 
-    /** Whether an executor's Spark memory (spark.memory.fraction of its heap less 300 MiB) holds its share of the data. */
-    static Finding executorDataSize(String where, DataSize.Estimate size, ProbeReport r, int executors, SparkConf conf) {
+    /**
+     * Whether the Spark memory of an executor (spark.memory.fraction of its heap less 300 MiB; in local mode the
+     * driver's) holds its share of the training set, {@link #EXECUTOR_COPIES} times: the rows, kept serialized, and
+     * the epoch's minibatches, which DL4J's training master caches as they are. What does not fit spills to disk
+     * or is computed again every round: slow, or out of memory. Four copies of Fashion-MNIST (654 MiB as floats)
+     * ran out of a 2 GiB local heap when the driver still shipped the data.
+     */
+    static Finding dataSize(String where, DataSize.Estimate size, long heap, int executors, SparkConf conf, String fix) {
         if (size == null) {
             return Finding.ok(where, "data size", "not estimated for this data type");
         }
         long share = size.bytes() / Math.max(1, executors);
-        long memory = (long) ((r.heapMax() - SPARK_RESERVED_BYTES) * conf.getDouble("spark.memory.fraction", 0.6));
-        String detail = "its share of the training set is about " + mib(share) + " as float minibatches (of "
-                + mib(size.bytes()) + " over " + executors + " executors); Spark's memory here is " + mib(memory);
-        if (share > memory) {
-            return Finding.warning(where, "data size", detail + ": its cached partitions do not fit (Spark computes"
-                    + " them again every round, or the executor runs out of memory)", "raise spark.executor.memory");
+        long memory = (long) ((heap - SPARK_RESERVED_BYTES) * conf.getDouble("spark.memory.fraction", 0.6));
+        String detail = "the training set is about " + mib(size.bytes()) + " as float minibatches (" + size.examples()
+                + (executors > 1 ? "), " + mib(share) + " per executor of " + executors : ")") + ", held about "
+                + EXECUTOR_COPIES + " times (its rows and the epoch's minibatches): about " + mib(EXECUTOR_COPIES * share)
+                + " of Spark's " + mib(memory) + " (spark.memory.fraction of a " + mib(heap) + " heap less 300 MiB)";
+        if (EXECUTOR_COPIES * share > memory) {
+            return Finding.warning(where, "data size", detail + ": it spills to disk and is computed again every"
+                    + " round (slow), or runs out of memory", fix);
         }
         return Finding.ok(where, "data size", detail);
     }
@@ -579,7 +568,8 @@ public final class Doctor {
                 }
             }
             out.add(data(job, where, r));
-            out.add(executorDataSize(where, size, r, byExecutor.size(), sc.getConf()));
+            out.add(dataSize(where, size, r.heapMax(), byExecutor.size(), sc.getConf(),
+                    "raise spark.executor.memory, or lower data.train-limit"));
             out.add(executorGpu(where, r, sc.getConf()));
         }
         return out;

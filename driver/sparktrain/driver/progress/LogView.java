@@ -2,6 +2,7 @@ package sparktrain.driver.progress;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.worker.training.EpochLoop;
 
 import java.util.Locale;
 import java.util.concurrent.Executors;
@@ -11,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 /** For logs and cluster runs: one line every {@code seconds} while an epoch runs (log.progress-seconds). */
 public final class LogView implements ProgressView {
     private static final Logger log = LoggerFactory.getLogger("sparktrain.progress");
+    /** The summary lines keep the logger they had before the views showed them. */
+    private static final Logger epochs = LoggerFactory.getLogger(EpochLoop.class);
 
     private final ScheduledExecutorService timer;
     private String name;
@@ -49,6 +52,11 @@ public final class LogView implements ProgressView {
     @Override
     public synchronized void epochEnded() {
         name = null;
+    }
+
+    @Override
+    public void epochSummary(String line) {
+        epochs.info(line);
     }
 
     synchronized void logLine() {

@@ -26,7 +26,7 @@ public final class Progress implements AutoCloseable {
      * @param loss the driver's latest training score of the network
      * @param batchesPerRound minibatches one training job of the running epoch fits; 0 when unknown
      */
-    public static Progress start(JavaSparkContext sc, JobConfig job, long batchesPerEpoch, boolean quiet,
+    public static Progress start(JavaSparkContext sc, JobConfig job, LongSupplier batchesPerEpoch, boolean quiet,
                                  DoubleSupplier loss, LongSupplier batchesPerRound) {
         boolean bar = !quiet && System.console() != null && sc.isLocal();
         ProgressView view = bar ? new BarView() : new LogView(job.monitor().progressSeconds());
@@ -36,9 +36,10 @@ public final class Progress implements AutoCloseable {
         return new Progress(sc, listener, view);
     }
 
-    /** Called after each epoch's training and measurement. */
-    public void epochDone() {
+    /** The epoch loop's summary line of an epoch (EpochLoop.summaryTo): closes the epoch's bar and shows it below. */
+    public void epochSummary(String line) {
         listener.epochDone();
+        view.epochSummary(line);
     }
 
     @Override

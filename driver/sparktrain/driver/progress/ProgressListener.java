@@ -4,6 +4,7 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.StageInfo;
+import sparktrain.driver.training.ParameterAveraging;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -20,7 +21,8 @@ import java.util.function.LongSupplier;
 public final class ProgressListener extends SparkListener {
     private final ProgressView view;
     private final String trial;
-    private final long batchesPerEpoch;
+    private final LongSupplier epochSize;
+    private long batchesPerEpoch;
     private final LongSupplier roundSize;
     private long batchesPerRound;
     private final long batchSize;
@@ -32,15 +34,16 @@ public final class ProgressListener extends SparkListener {
 
     /**
      * @param trial only jobs of this sweep trial ("" for a plain run) count
+     * @param epochSize minibatches in the running epoch, asked when an epoch starts
      * @param roundSize minibatches one training job of the running epoch fits (workers x the epoch's averaging
      *                  frequency), asked when an epoch starts; 0 when unknown
      * @param loss the driver's latest score of the network, NaN when none
      */
-    public ProgressListener(ProgressView view, String trial, long batchesPerEpoch, LongSupplier roundSize, int batchSize,
+    public ProgressListener(ProgressView view, String trial, LongSupplier epochSize, LongSupplier roundSize, int batchSize,
                             DoubleSupplier loss) {
         this.view = view;
         this.trial = trial == null ? "" : trial;
-        this.batchesPerEpoch = batchesPerEpoch;
+        this.epochSize = epochSize;
         this.roundSize = roundSize;
         this.batchSize = batchSize;
         this.loss = loss;
@@ -56,6 +59,7 @@ public final class ProgressListener extends SparkListener {
             epoch = e.epoch();
             rounds = 0;
             batchesPerRound = roundSize.getAsLong();
+            batchesPerEpoch = epochSize.getAsLong();
             startNanos = System.nanoTime();
             view.epochStarted(trial, epoch, batchesPerRound > 0 ? batchesPerEpoch : 0);
         }
@@ -83,7 +87,9 @@ public final class ProgressListener extends SparkListener {
             return;
         }
         rounds++;
-        long batches = batchesPerRound > 0 ? Math.min(batchesPerEpoch, rounds * batchesPerRound) : rounds;
+        long batches = batchesPerRound > 0 ? Math.min(batchesPerEpoch,
+                Math.round((double) rounds * batchesPerEpoch / ParameterAveraging.rounds(batchesPerEpoch, batchesPerRound)))
+                : rounds;
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         double samplesPerSecond = batchesPerRound > 0 && seconds > 0 ? batches * batchSize / seconds : 0;
         view.update(batches, samplesPerSecond, loss.getAsDouble());

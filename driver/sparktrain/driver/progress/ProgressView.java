@@ -14,6 +14,9 @@ public interface ProgressView extends AutoCloseable {
 
     void epochEnded();
 
+    /** The epoch's summary line (with its validation metric), after its training and measurement: shown under its bar. */
+    void epochSummary(String line);
+
     @Override
     void close();
 }

@@ -16,6 +16,9 @@ import sparktrain.worker.SparktrainException;
 import sparktrain.worker.io.HadoopFiles;
 
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -53,9 +56,18 @@ public final class SweepReport {
               rows.forEach(r => body.appendChild(r));
             }));
             """;
+    /**
+     * The leaderboard is as wide as the page, and its reasons take the width the other columns leave, cut to two lines
+     * (the whole text on hover): it fits a 1280 px window.
+     */
     private static final String TABLE_STYLE = "<style>table.sortable th{cursor:pointer;user-select:none}"
             + "table.sortable th[data-order=asc]::after{content:' \\25B2'}table.sortable th[data-order=desc]::after{content:' \\25BC'}"
-            + "tr.best td{background:#e8f5e9;font-weight:600}td.failed{color:#b00020}</style>";
+            + "tr.best td{background:#e8f5e9;font-weight:600}td.failed{color:#b00020}"
+            + "table.sortable{width:100%}table.sortable td,table.sortable th{padding:.3rem .5rem}td.reason{width:100%;max-width:0}"
+            + "td.reason div{display:-webkit-box;-webkit-box-orient:vertical;-webkit-line-clamp:2;line-clamp:2;overflow:hidden}</style>";
+    /** Significant digits of the swept values and of the metric. */
+    static final int VALUE_DIGITS = 3;
+    static final int METRIC_DIGITS = 4;
 
     private SweepReport() {
     }
@@ -158,7 +170,7 @@ public final class SweepReport {
                 .reduce((a, b) -> a + ", " + b).orElse("none") + ")");
         trials.stream().filter(t -> t.id().equals(best)).findFirst().ifPresent(t -> facts.put("best",
                 t.id() + ": " + metric + " " + format(t.metric()) + " with " + t.values().entrySet().stream()
-                        .map(e -> e.getKey() + " = " + e.getValue()).reduce((a, b) -> a + ", " + b).orElse("")));
+                        .map(e -> e.getKey() + " = " + value(e.getValue())).reduce((a, b) -> a + ", " + b).orElse("")));
         report.facts(facts);
 
         report.section("Leaderboard").paragraph("best first; click a column to sort by it");
@@ -181,21 +193,22 @@ public final class SweepReport {
 
     private static String leaderboard(List<Trial> trials, List<String> columns, String metric, String best) {
         StringBuilder t = new StringBuilder("<table class=\"sortable\">\n<thead><tr><th>rank</th><th>trial</th>");
-        columns.forEach(c -> t.append("<th>").append(Report.escape(c)).append("</th>"));
-        t.append("<th>status</th><th>").append(Report.escape(metric)).append("</th><th>epochs</th><th>seconds</th><th>reason</th></tr></thead>\n<tbody>\n");
+        columns.forEach(c -> t.append("<th>").append(breakable(c)).append("</th>"));
+        t.append("<th>status</th><th>").append(breakable(metric)).append("</th><th>epochs</th><th>seconds</th><th>reason</th></tr></thead>\n<tbody>\n");
         int rank = 0;
         for (Trial trial : trials) {
             rank++;
             t.append(trial.id().equals(best) ? "<tr class=\"best\">" : "<tr>");
             t.append("<td class=\"num\">").append(trial.metric() == null ? "" : rank).append("</td>");
             t.append("<td>").append(Report.escape(trial.id())).append("</td>");
-            columns.forEach(c -> t.append(cell(trial.values().getOrDefault(c, ""))));
+            columns.forEach(c -> t.append(valueCell(trial.values().getOrDefault(c, ""))));
             t.append("<td").append("failed".equals(trial.status()) ? " class=\"failed\"" : "").append(">")
                     .append(Report.escape(trial.status())).append("</td>");
             t.append("<td class=\"num\" data-value=\"").append(trial.metric() == null ? "" : trial.metric()).append("\">")
                     .append(format(trial.metric())).append("</td>");
-            t.append(cell(trial.epochs())).append(cell(trial.seconds())).append("<td>").append(Report.escape(trial.reason()))
-                    .append("</td></tr>\n");
+            String reason = Report.escape(trial.reason());
+            t.append(cell(trial.epochs())).append(cell(trial.seconds())).append("<td class=\"reason\" title=\"")
+                    .append(reason).append("\"><div>").append(reason).append("</div></td></tr>\n");
         }
         return t.append("</tbody></table>").toString();
     }
@@ -204,8 +217,40 @@ public final class SweepReport {
         return (isNumber(value) ? "<td class=\"num\">" : "<td>") + Report.escape(value) + "</td>";
     }
 
+    /** A swept value: a number to {@link #VALUE_DIGITS} significant digits (sorted by its exact value), else as it is. */
+    private static String valueCell(String value) {
+        if (!isNumber(value) || value.equals(value(value))) {
+            return cell(value);
+        }
+        return "<td class=\"num\" data-value=\"" + Report.escape(value.trim()) + "\">" + value(value) + "</td>";
+    }
+
+    private static String value(String value) {
+        return isNumber(value) && !value.trim().matches("-?\\d+") ? significant(Double.parseDouble(value), VALUE_DIGITS) : value;
+    }
+
     private static String format(Double v) {
-        return v == null ? "" : String.format(Locale.ROOT, "%.4f", v);
+        return v == null ? "" : significant(v, METRIC_DIGITS);
+    }
+
+    /**
+     * {@code x} to {@code digits} significant digits: plainly between 0.001 and 10,000 ({@code 0.0100}, {@code 0.853},
+     * {@code 41.2}), else in scientific notation with a short exponent ({@code 2.30e-4}, {@code 1.50e6}).
+     */
+    static String significant(double x, int digits) {
+        double a = Math.abs(x);
+        if (x == 0 || !Double.isFinite(x)) {
+            return x == 0 ? "0" : String.valueOf(x);
+        }
+        if (a >= 1e-3 && a < 1e4) {
+            return new BigDecimal(x).round(new MathContext(digits, RoundingMode.HALF_EVEN)).toPlainString();
+        }
+        return String.format(Locale.ROOT, "%." + (digits - 1) + "e", x).replaceFirst("e([+-])0*(\\d)", "e$1$2").replace("e+", "e");
+    }
+
+    /** A column name that may wrap after each dot ("training.learning-rate"). */
+    private static String breakable(String name) {
+        return Report.escape(name).replace(".", ".<wbr>");
     }
 
     static boolean isNumber(String s) {

@@ -32,9 +32,7 @@ import sparktrain.driver.progress.JobNames;
 import sparktrain.driver.stall.StallWatchdog;
 import sparktrain.worker.training.Watch;
 import sparktrain.driver.report.SweepReport;
-import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.Tasks;
-import sparktrain.worker.training.LocalSession;
 import sparktrain.worker.training.EpochStats;
 
 import java.io.BufferedReader;
@@ -275,18 +273,20 @@ public final class SweepJob {
         if (finals.size() > 0) {
             log.info("resuming: {} of {} trials finished earlier; {} to run", finals.size(), plan.size(), ready.size());
         }
-        if (!ready.isEmpty()) {
-            // a fatal error on another thread names how to go on
-            FatalErrors.resumeHint(() -> "finished trials are kept: continue the sweep with sweep --resume " + dir.location());
-            try (JavaSparkContext sc = SparkContexts.start(base, master)) {
-                train(sweep, dir, sc, ready, asha, ranking, table, finals);
+        // a fatal error on another thread names how to go on
+        FatalErrors.resumeHint(() -> "finished trials are kept: continue the sweep with sweep --resume " + dir.location());
+        try (JavaSparkContext sc = SparkContexts.start(base, master);
+             SweepData data = new SweepData(sc, dir.directory())) {
+            if (!ready.isEmpty()) {
+                train(sweep, dir, sc, data, ready, asha, ranking, table, finals);
             }
+            return conclude(sweep, plan, dir, ranking, finals, (System.nanoTime() - begin) / 1e9, sc, data);
         }
-        return conclude(sweep, plan, dir, ranking, finals, (System.nanoTime() - begin) / 1e9);
     }
 
-    private static void train(SweepConfig sweep, RunOutputs dir, JavaSparkContext sc, Deque<Progress> ready, Asha asha,
-                              Ranking ranking, TrialsTable table, Map<String, Final> finals) {
+    private static void train(SweepConfig sweep, RunOutputs dir, JavaSparkContext sc, SweepData data,
+                              Deque<Progress> ready, Asha asha, Ranking ranking, TrialsTable table,
+                              Map<String, Final> finals) {
         boolean trialParallel = sweep.strategy().equals("trial-parallel");
         int parallelism = sweep.parallelism() > 0 ? sweep.parallelism() : trialParallel ? sc.defaultParallelism() : 1;
         int threads = base(ready).training().threadsPerWorker() > 0 ? base(ready).training().threadsPerWorker()
@@ -306,7 +306,7 @@ public final class SweepJob {
                     String description = String.format("sweep trial %s (%s): epochs %d-%d", p.id(),
                             p.planned.trial().describe(), p.history.size() + 1, until);
                     running.put(p.id(), p);
-                    results.submit(() -> runSegment(sc, segment, description, trialParallel));
+                    results.submit(() -> runSegment(sc, data, segment, description, trialParallel));
                 }
                 TrialRunner.Result r = results.take().get();
                 Progress p = running.remove(r.trial());
@@ -346,22 +346,23 @@ public final class SweepJob {
      * One segment, as a one-task Spark job (trial-parallel) or a data-parallel training from this thread. Either is
      * watched for stalls: a stalled trial fails with the watchdog's reason and the sweep goes on.
      */
-    private static TrialRunner.Result runSegment(JavaSparkContext sc, TrialRunner.Segment segment, String description,
-                                                 boolean trialParallel) {
+    private static TrialRunner.Result runSegment(JavaSparkContext sc, SweepData data, TrialRunner.Segment segment,
+                                                 String description, boolean trialParallel) {
         sc.setJobGroup("sweep-" + segment.trial(), description, true);
         sc.setLocalProperty(JobNames.TRIAL_PROPERTY, segment.trial());
         log.info("{}", description);
         Watch watch = Watch.NONE;
         try {
             if (trialParallel) {
-                String json = TrialRunner.JSON.writeValueAsString(segment);
+                JobConfig job = JobFiles.parse(segment.jobHocon(), "trial " + segment.trial(), List.of());
+                String json = TrialRunner.JSON.writeValueAsString(
+                        segment.withData(data.data(job).task(job), data.prepared(job)));
                 CollectionAccumulator<String> steps = sc.sc().collectionAccumulator("sparktrain: trial " + segment.trial());
-                watch = StallWatchdog.start(sc, JobFiles.parse(segment.jobHocon(), "trial " + segment.trial(),
-                        List.of()).monitor(), new Path(segment.runDirectory()), steps.id());
+                watch = StallWatchdog.start(sc, job.monitor(), new Path(segment.runDirectory()), steps.id());
                 String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor(steps)).collect().get(0);
                 return TrialRunner.JSON.readValue(result, TrialRunner.Result.class);
             }
-            return TrialRunner.run(segment, (job, task) -> TrainingSession.open(job, sc, task));
+            return TrialRunner.run(segment, job -> TrainingSession.open(job, sc, data.data(job)));
         } catch (Exception e) { // IOException, and Spark's SparkException, which Scala throws unchecked
             // the executor died (out of memory, killed) more often than Spark retries, Spark itself failed, or the
             // trial stalled and its job was cancelled
@@ -391,7 +392,7 @@ public final class SweepJob {
     }
 
     private static Outcome conclude(SweepConfig sweep, List<Planned> plan, RunOutputs dir, Ranking ranking,
-                                    Map<String, Final> finals, double seconds) {
+                                    Map<String, Final> finals, double seconds, JavaSparkContext sc, SweepData data) {
         Planned best = null;
         for (Planned p : plan) {
             Final f = finals.get(p.trial().id());
@@ -402,7 +403,7 @@ public final class SweepJob {
         }
         Map<String, Object> test = Map.of();
         if (best != null) {
-            test = saveBest(dir, best, finals.get(best.trial().id()), ranking);
+            test = saveBest(dir, best, finals.get(best.trial().id()), ranking, sc, data);
         }
         Map<String, Integer> statuses = new TreeMap<>();
         finals.values().forEach(f -> statuses.merge(f.status(), 1, Integer::sum));
@@ -447,12 +448,15 @@ public final class SweepJob {
     }
 
     /** The best trial's model measured on the test set, with its files, in best/ (replaced whole). */
-    private static Map<String, Object> saveBest(RunOutputs dir, Planned best, Final result, Ranking ranking) {
+    private static Map<String, Object> saveBest(RunOutputs dir, Planned best, Final result, Ranking ranking,
+                                                JavaSparkContext sc, SweepData data) {
         JobConfig job = JobFiles.parse(best.jobHocon(), "trial " + best.trial().id(), List.of());
         Path trialDir = trialDirectory(dir, best.trial().id());
         Model model = RunOutputs.readModel(new Path(trialDir, RunOutputs.MODEL).toString());
-        Task task = TrialRunner.task(job);
-        Map<String, Object> test = new LocalSession(job, task, 0).test(model);
+        Map<String, Object> test;
+        try (TrainingSession session = TrainingSession.open(job, sc, data.data(job))) {
+            test = session.test(model);
+        }
         log.info("best trial {} ({}): {} {}; test {}", best.trial().id(), best.trial().describe(), ranking.name(),
                 String.format(Locale.ROOT, "%.4f", result.metric()), Metrics.summary(test));
         Path target = dir.file(BEST);
@@ -470,7 +474,7 @@ public final class SweepJob {
             metrics.put(ranking.name(), result.metric());
             metrics.put("epochs", result.epochs());
             out.writeJson(RunOutputs.METRICS, metrics);
-            new LocalSession(job, task, 0).saveBeside(out);
+            data.data(job).task(job).besideModel().forEach(out::writeText);
             if (fs.exists(target)) {
                 fs.delete(target, true);
             }

@@ -40,6 +40,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntFunction;
 
 /**
  * Asynchronous data parallelism with DL4J's SharedTrainingMaster: workers exchange threshold-encoded,
@@ -63,19 +64,18 @@ public final class GradientSharing extends SparkStrategy {
      * threshold encoding with the updates, where they move by one threshold per step at most (BatchNormStats).
      */
     static final int CALIBRATION_BATCHES = 50;
-    private final JavaRDD<DataSet> data;
     private List<DataSet> calibration;
 
-    GradientSharing(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
+    GradientSharing(JavaSparkContext sc, Model network, IntFunction<JavaRDD<DataSet>> data, TrainingConfig training,
                            int workers, long seed, int localThreads, String exportDirectory) {
         // local mode: one partition, trained by one task with all the local threads (see tasksAtOnce)
-        super(sc, network, sc.isLocal() ? data.coalesce(1) : data, sc.isLocal() ? localThreads * workers : localThreads);
+        super(sc, network, sc.isLocal() ? epoch -> data.apply(epoch).coalesce(1) : data,
+                sc.isLocal() ? localThreads * workers : localThreads);
         String controller = controllerAddress(sc, training.sharing());
         this.master = master(prepare(training.sharing()), controller, training, tasksAtOnce(sc, workers), seed,
                 exportDirectory);
         this.sc = sc;
         this.workers = workers;
-        this.data = data;
         SharingConfig s = training.sharing();
         this.description = "gradient sharing, " + (sc.isLocal() ? "one task at a time in this JVM (local mode)"
                 : workers + " workers") + ", batch " + training.batchSize()
@@ -208,6 +208,14 @@ public final class GradientSharing extends SparkStrategy {
                 ? EpochSchedules.of(training) : null;
     }
 
+    /** A few of the first epoch's minibatches, kept on the driver to re-estimate batch-norm statistics from. */
+    @Override
+    void afterFit(JavaRDD<DataSet> minibatches) {
+        if (calibration == null && BatchNormStats.hasBatchNorm(network())) {
+            calibration = minibatches.take(CALIBRATION_BATCHES);
+        }
+    }
+
     /** Each epoch's partitions tell their executor the epoch (see {@link WorkerEpoch}). */
     @Override
     JavaRDD<DataSet> forEpoch(JavaRDD<DataSet> minibatches, int epoch) {
@@ -240,9 +248,6 @@ public final class GradientSharing extends SparkStrategy {
         }
         lastEpoch = sc.isLocal() ? fromCounters(List.of(MeteredThreshold.drain())) : drainExecutors();
         if (BatchNormStats.hasBatchNorm(network())) {
-            if (calibration == null) {
-                calibration = data.take(CALIBRATION_BATCHES);
-            }
             int layers = BatchNormStats.recalibrate(network(), calibration);
             log.info("gradient sharing: running statistics of {} batch-norm layers re-estimated from {} minibatches",
                     layers, calibration.size());

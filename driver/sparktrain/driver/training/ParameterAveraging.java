@@ -13,6 +13,7 @@ import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.function.IntFunction;
 import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.DivergenceGuard;
 
@@ -27,25 +28,23 @@ public final class ParameterAveraging extends SparkStrategy {
     private final TrainingConfig training;
     private final long seed;
     private final String exportDirectory;
-    private final JavaRDD<DataSet> data;
     private final long parameterBytes;
     private final int workers;
     private final FrequencyTuner tuner;
     private int frequency;
     private int lastEpochFrequency;
-    private long batches = -1;
+    private long batches;
 
     /**
      * @param localThreads in local mode, ND4J threads per worker while training; 0 on a cluster
      * @param exportDirectory where the Export approach writes minibatches; null for DL4J's default
      */
-    ParameterAveraging(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, TrainingConfig training,
-                              int workers, long seed, int localThreads, String exportDirectory) {
+    ParameterAveraging(JavaSparkContext sc, Model network, IntFunction<JavaRDD<DataSet>> data, TrainingConfig training,
+                       int workers, long seed, int localThreads, String exportDirectory) {
         super(sc, network, data, localThreads);
         this.training = training;
         this.seed = seed;
         this.exportDirectory = exportDirectory;
-        this.data = data;
         this.parameterBytes = 4 * network.numParams();
         this.workers = workers;
         this.frequency = training.averagingFrequency();
@@ -70,6 +69,12 @@ public final class ParameterAveraging extends SparkStrategy {
     ParameterAveragingTrainingMaster masterFor(int epoch) {
         lastEpochFrequency = frequency;
         return master(training, frequency, workers, seed * 1_000_003L + epoch, exportDirectory);
+    }
+
+    /** The epoch's minibatches, counted while DL4J holds them cached, for its rounds. */
+    @Override
+    void afterFit(JavaRDD<DataSet> minibatches) {
+        batches = minibatches.count();
     }
 
     @Override
@@ -146,11 +151,16 @@ public final class ParameterAveraging extends SparkStrategy {
         return new Communication(bytes, bytes);
     }
 
-    private long rounds(int frequency) {
-        if (batches < 0) {
-            batches = data.count();
-        }
-        return (batches + (long) workers * frequency - 1) / ((long) workers * frequency);
+    long rounds(int frequency) {
+        return rounds(batches, (long) workers * frequency);
+    }
+
+    /**
+     * The averaging rounds of an epoch of {@code minibatches}: DL4J's balancedRandomSplit deals them into
+     * {@code minibatches / perRound} rounds (at least one), the remainder spread over them.
+     */
+    public static long rounds(long minibatches, long perRound) {
+        return Math.max(1, minibatches / perRound);
     }
 
     @Override

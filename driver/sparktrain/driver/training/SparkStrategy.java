@@ -16,12 +16,12 @@ import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.driver.progress.JobNames;
-import sparktrain.worker.data.AugmentImages;
 import sparktrain.worker.NativeThreads;
 import sparktrain.worker.PinTaskGpu;
 
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
  * Trains on Spark with one of DL4J's training masters, for both network kinds
@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  */
 public abstract class SparkStrategy implements TrainingStrategy {
     private final JavaSparkContext sc;
-    private final JavaRDD<DataSet> data;
+    private final IntFunction<JavaRDD<DataSet>> data;
     private final int localThreads;
     private Model network;
     @SuppressWarnings("rawtypes")
@@ -38,33 +38,30 @@ public abstract class SparkStrategy implements TrainingStrategy {
     private SparkDl4jMultiLayer multiLayer;
     private SparkComputationGraph graph;
     private Consumer<SparkTrainingStats> statsSink;
-    private AugmentImages augment;
 
     /**
-     * @param data minibatches of {@code training.batch-size} examples each (the training master caches it)
+     * @param data each epoch's minibatches of {@code training.batch-size} examples, one partition per worker (the
+     *             training master caches them for the epoch)
      * @param localThreads in local mode, ND4J threads per worker while training (all cores otherwise); 0 on a cluster
      */
-    SparkStrategy(JavaSparkContext sc, Model network, JavaRDD<DataSet> data, int localThreads) {
+    SparkStrategy(JavaSparkContext sc, Model network, IntFunction<JavaRDD<DataSet>> data, int localThreads) {
         this.sc = sc;
-        // with Spark's GPU scheduling on, every task first pins ND4J to the GPU it was given
-        this.data = sc.getConf().contains("spark.task.resource.gpu.amount")
-                ? data.mapPartitions(new PinTaskGpu(), true) : data;
+        this.data = data;
         this.localThreads = localThreads;
         this.network = network;
-    }
-
-    /** Trains every epoch on the images changed anew by {@code augment} (DL4J caches the data it is given). */
-    public void augmentEachEpoch(AugmentImages augment) {
-        this.augment = augment;
     }
 
     /** The training master for {@code epoch}: a new one, or the same one as before to keep its state. */
     @SuppressWarnings("rawtypes")
     abstract TrainingMaster masterFor(int epoch);
 
-    /** The data DL4J trains in {@code epoch}, from the epoch's (possibly augmented) minibatches. */
+    /** The data DL4J trains in {@code epoch}, from the epoch's minibatches. */
     JavaRDD<DataSet> forEpoch(JavaRDD<DataSet> minibatches, int epoch) {
         return minibatches;
+    }
+
+    /** Called with the epoch's minibatches after its fit, while DL4J still holds them cached. */
+    void afterFit(JavaRDD<DataSet> minibatches) {
     }
 
     /** Listeners DL4J attaches to the networks the workers train. */
@@ -84,12 +81,15 @@ public abstract class SparkStrategy implements TrainingStrategy {
     @Override
     public void fitEpoch(int epoch) {
         wrap(masterFor(epoch));
+        // before the epoch's description: the jobs that plan the epoch's data are not training rounds
+        JavaRDD<DataSet> minibatches = data.apply(epoch);
         sc.setJobDescription(JobNames.epoch(sc, epoch));
         if (localThreads > 0) {
             NativeThreads.limit(localThreads);
         }
-        JavaRDD<DataSet> epochData = forEpoch(augment == null ? data
-                : data.mapPartitionsWithIndex(augment.forEpoch(epoch), true), epoch);
+        // with Spark's GPU scheduling on, every task first pins ND4J to the GPU it was given
+        JavaRDD<DataSet> epochData = forEpoch(sc.getConf().contains("spark.task.resource.gpu.amount")
+                ? minibatches.mapPartitions(new PinTaskGpu(), true) : minibatches, epoch);
         try {
             long begin = System.nanoTime();
             if (multiLayer != null) {
@@ -101,11 +101,10 @@ public abstract class SparkStrategy implements TrainingStrategy {
             if (statsSink != null && stats != null) {
                 statsSink.accept(stats);
             }
+            afterFit(epochData);
             afterEpoch(epoch, (System.nanoTime() - begin) / 1e9, stats);
         } finally {
-            if (epochData != data) {
-                epochData.unpersist(false);
-            }
+            epochData.unpersist(false);
             sc.setJobDescription(null);
             if (localThreads > 0) {
                 NativeThreads.limit(Runtime.getRuntime().availableProcessors());
@@ -161,6 +160,5 @@ public abstract class SparkStrategy implements TrainingStrategy {
 
     @Override
     public void close() {
-        data.unpersist(false);
     }
 }

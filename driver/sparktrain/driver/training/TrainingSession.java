@@ -3,9 +3,12 @@ package sparktrain.driver.training;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.driver.data.Data;
+import sparktrain.driver.data.Inputs;
 import sparktrain.driver.progress.Progress;
 import sparktrain.driver.report.PhaseTimes;
 import sparktrain.driver.stall.StallWatchdog;
@@ -13,6 +16,10 @@ import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.data.AugmentImages;
+import sparktrain.worker.data.Minibatches;
+import sparktrain.worker.data.Row;
+import sparktrain.worker.data.Split;
+import sparktrain.worker.model.Networks;
 import sparktrain.worker.model.InputShape;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.report.Report;
@@ -26,6 +33,7 @@ import sparktrain.worker.training.Watch;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * One job's data-parallel training on one SparkContext, and the only place that knows the training modes:
@@ -46,31 +54,42 @@ public final class TrainingSession implements Session {
 
     private final JobConfig job;
     private final JavaSparkContext sc;
+    private final Data data;
+    private final boolean ownsData;
     private final Task task;
     private final Mode mode;
     private final int workers;
     private final String exportDirectory;
-    private final LocalSession onDriver;
     private final PhaseTimes phases = PhaseTimes.empty();
-    private List<DataSet> trainBatches;
-    private JavaRDD<DataSet> training;
     private SparkStrategy current;
     private Progress progress;
+    private long epochMinibatches;
 
-    private TrainingSession(JobConfig job, JavaSparkContext sc, Task task) {
+    private TrainingSession(JobConfig job, JavaSparkContext sc, Data data, boolean ownsData) {
         this.job = job;
         this.sc = sc;
-        this.task = task;
+        this.data = data;
+        this.ownsData = ownsData;
+        this.task = data.task(job);
         this.mode = Mode.of(job.training());
-        TrainingConfig t = job.training();
-        this.workers = t.workers() > 0 ? t.workers() : sc.defaultParallelism();
+        this.workers = job.training().workers() > 0 ? job.training().workers() : sc.defaultParallelism();
         this.exportDirectory = exportDirectory(job, sc);
-        this.onDriver = new LocalSession(job, task, 0);
     }
 
-    /** A session for {@code job} on {@code sc}, whose data {@code task} holds. */
-    public static TrainingSession open(JobConfig job, JavaSparkContext sc, Task task) {
-        return new TrainingSession(job, sc, task);
+    /** A session for {@code job} on {@code sc}: its data read by the executors now, released with the session. */
+    public static TrainingSession open(JobConfig job, JavaSparkContext sc) {
+        Data data = Inputs.read(job, sc);
+        try {
+            return new TrainingSession(job, sc, data.requireTrainable(), true);
+        } catch (RuntimeException e) {
+            data.close();
+            throw e;
+        }
+    }
+
+    /** A session for {@code job} on data already read (a sweep's trials share theirs); the data stays open. */
+    public static TrainingSession open(JobConfig job, JavaSparkContext sc, Data data) {
+        return new TrainingSession(job, sc, data.requireTrainable(), false);
     }
 
     /** What a job's mode adds to the Spark settings before the context starts (gradient sharing's Aeron timeout). */
@@ -103,34 +122,48 @@ public final class TrainingSession implements Session {
         return sc;
     }
 
-    /** The training minibatches, one partition per worker. */
-    private JavaRDD<DataSet> training() {
-        if (training == null) {
-            trainBatches = task.trainBatches(job.training().batchSize());
-            // the shuffle means tasks read cached blocks instead of carrying their partition's data
-            training = sc.parallelize(trainBatches, workers).repartition(workers).persist(StorageLevel.MEMORY_ONLY());
-            training.count();
-        }
-        return training;
+    /**
+     * Epoch {@code epoch}'s minibatches, one partition per worker: the training rows partitioned and ordered by
+     * the epoch's shuffle key (new partition-mates and a new order every epoch, the same on every run), cut
+     * into minibatches where they are, augmented as the job says.
+     */
+    private JavaRDD<DataSet> minibatches(int epoch) {
+        HashPartitioner partitioner = new HashPartitioner(workers);
+        int size = job.training().batchSize();
+        epochMinibatches = data.train().map(new Minibatches.PartitionOf(job.seed(), epoch, partitioner)).countByValue()
+                .values().stream().mapToLong(rows -> (rows + size - 1) / size).sum();
+        JavaRDD<DataSet> batches = data.train().mapToPair(new Minibatches.ShuffleKey(job.seed(), epoch))
+                .repartitionAndSortWithinPartitions(partitioner).values()
+                .mapPartitions(new Minibatches(task, size));
+        return job.data().augments()
+                ? batches.mapPartitionsWithIndex(AugmentImages.of(job.data(), task.shape(), job.seed()).forEpoch(epoch), true)
+                : batches;
     }
 
     /** A new training of {@code network} with the job's strategy on the job's training data. */
     @Override
     public TrainingStrategy strategy(Model network, int epochsDone) {
-        return strategy(network, training(), workers);
+        return strategy(network, this::minibatches, workers);
     }
 
     /**
-     * A training of {@code network} on exactly these minibatches with {@code workers} workers, for
-     * {@code check-equivalence} and the benchmarks, which compare it with a single-JVM fit of the same ones.
+     * The first {@code count} full minibatches of the first epoch, on the driver: for {@code check-equivalence} and
+     * the benchmarks, which fit the same minibatches in one JVM. Only full ones: DL4J's workers regroup examples
+     * into minibatches of training.batch-size, which would merge a partition's last, smaller one with others.
+     * Training and evaluation never collect data.
+     */
+    public List<DataSet> firstMinibatches(int count) {
+        JavaRDD<DataSet> full = minibatches(1).filter(new Minibatches.Full(job.training().batchSize()));
+        return count == Integer.MAX_VALUE ? full.collect() : full.take(count);
+    }
+
+    /**
+     * A training of {@code network} on exactly {@link #firstMinibatches} with {@code workers} workers, compared by
+     * {@code check-equivalence} and the benchmarks with a single-JVM fit of the same ones.
      */
     public TrainingStrategy strategy(Model network, List<DataSet> minibatches, int workers) {
         JavaRDD<DataSet> rdd = sc.parallelize(minibatches, workers);
-        if (workers > 1) {
-            rdd = rdd.repartition(workers);
-        }
-        rdd.persist(StorageLevel.MEMORY_ONLY()).count();
-        return strategy(network, rdd, workers);
+        return strategy(network, epoch -> rdd, workers);
     }
 
     /** ND4J threads per worker in local mode (the cores shared out between the workers); 0 on a cluster. */
@@ -140,7 +173,7 @@ public final class TrainingSession implements Session {
                 : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
     }
 
-    private SparkStrategy strategy(Model network, JavaRDD<DataSet> data, int workers) {
+    private SparkStrategy strategy(Model network, IntFunction<JavaRDD<DataSet>> data, int workers) {
         TrainingConfig t = job.training();
         int localThreads = localThreads(workers);
         SparkStrategy strategy = switch (mode) {
@@ -149,9 +182,6 @@ public final class TrainingSession implements Session {
             case SHARING -> new GradientSharing(sc, network, data, t, workers, job.seed(), localThreads,
                     exportDirectory);
         };
-        if (job.data().augments()) {
-            strategy.augmentEachEpoch(AugmentImages.of(job.data(), task.shape(), job.seed()));
-        }
         if (job.monitor().collectStats()) {
             strategy.collectStats(phases::add);
         }
@@ -159,9 +189,9 @@ public final class TrainingSession implements Session {
         return strategy;
     }
 
-    /** The single-JVM training of the same job on the driver, the reference the Spark strategies are compared with. */
-    public LocalSession singleJvm() {
-        return onDriver;
+    /** The same job fitted by DL4J alone in this JVM on {@code minibatches}: the reference for Spark's fit. */
+    public TrainingStrategy singleJvm(Model network, List<DataSet> minibatches) {
+        return new LocalSession(job, task, List.of(), List.of(), 0).strategy(network, minibatches);
     }
 
     /**
@@ -170,10 +200,14 @@ public final class TrainingSession implements Session {
      */
     public Progress startProgress(boolean quiet) {
         if (progress == null) {
-            training();
-            progress = Progress.start(sc, job, trainBatches.size(), quiet, this::lastScore, this::batchesPerRound);
+            progress = Progress.start(sc, job, this::epochMinibatches, quiet, this::lastScore, this::batchesPerRound);
         }
         return progress;
+    }
+
+    /** The minibatches of the epoch training now (or last): the partitions' rows in minibatches. */
+    public long epochMinibatches() {
+        return epochMinibatches;
     }
 
     private long batchesPerRound() {
@@ -226,7 +260,7 @@ public final class TrainingSession implements Session {
 
     @Override
     public long trainExamples() {
-        return task.trainExamples();
+        return data.trainRows();
     }
 
     @Override
@@ -234,35 +268,61 @@ public final class TrainingSession implements Session {
         return task.metric();
     }
 
+    public Data data() {
+        return data;
+    }
+
+    public long validationExamples() {
+        return data.validationRows();
+    }
+
+    public Task task() {
+        return task;
+    }
+
+    /** On the executors: the mean loss of the seeded training.loss-sample share of the training rows. */
     @Override
     public double trainingLoss(Model network) {
-        training();
-        return Scoring.meanLoss(network, Scoring.head(trainBatches, job.training().lossSample()));
+        double fraction = Math.min(1.0, (double) job.training().lossSample() / Math.max(1, data.trainRows()));
+        JavaRDD<Row> sample = data.train().filter(new Split.LossSample(job.seed(), fraction));
+        Broadcast<byte[]> bytes = sc.broadcast(Networks.toBytes(network));
+        try {
+            double[] sum = sample.mapPartitions(new Scoring.LossOfRows(task, bytes)).reduce(Scoring::add);
+            return sum[1] == 0 ? Double.NaN : sum[0] / sum[1];
+        } finally {
+            bytes.destroy();
+        }
     }
 
     @Override
     public Task.Measure validate(Model network) {
-        return onDriver.validate(network);
+        return data.validationRows() == 0 ? null : task.measure(score(network, data.validation()));
     }
 
     @Override
     public Map<String, Object> test(Model network) {
-        return onDriver.test(network);
+        return task.testMetrics(score(network, data.test()));
+    }
+
+    /** {@code rows} scored by the executors, each partition with the broadcast network, merged here. */
+    private Task.Scores score(Model network, JavaRDD<Row> rows) {
+        return ExecutorScoring.score(sc, task, network, rows);
     }
 
     @Override
     public Map<String, Object> dataProvenance() {
-        return onDriver.dataProvenance();
+        return data.provenance();
     }
 
     @Override
     public void saveBeside(RunOutputs outputs) {
-        onDriver.saveBeside(outputs);
+        task.besideModel().forEach(outputs::writeText);
     }
 
+    /** What the task shows in report.html, from a few test rows. */
     @Override
     public void report(Report report, Model network, Map<String, Object> test) {
-        onDriver.report(report, network, test);
+        task.report(report, network, test, data.test().take(3));
     }
 
     @Override
@@ -271,10 +331,8 @@ public final class TrainingSession implements Session {
             progress.close();
             progress = null;
         }
-        if (training != null) {
-            training.unpersist(false);
-            training = null;
+        if (ownsData) {
+            data.close();
         }
-        onDriver.close();
     }
 }

@@ -61,6 +61,16 @@ class LayersTest {
     }
 
     @Test
+    void executorFunctionsLiveInWorker() {
+        noClasses().that().resideOutsideOfPackage("sparktrain.worker..")
+                .should().implement(com.tngtech.archunit.base.DescribedPredicate.describe("a Spark function",
+                        (com.tngtech.archunit.core.domain.JavaClass c) -> c.getPackageName()
+                                .equals("org.apache.spark.api.java.function")))
+                .because("what runs inside executors lives in worker/ (README \"Layout\")")
+                .check(main);
+    }
+
+    @Test
     void onlyTheCliKnowsTheCli() {
         noClasses().that().resideOutsideOfPackage("sparktrain.jobs..")
                 .should().dependOnClassesThat().resideInAPackage("sparktrain.jobs..")

@@ -39,4 +39,9 @@ public record JobConfig(
     public String resolvedJson() {
         return resolved.root().render(ConfigRenderOptions.concise().setFormatted(true));
     }
+
+    /** This job with {@code sets} applied as {@code --set} lines would be, validated again. */
+    public JobConfig with(String... sets) {
+        return JobFiles.parse(resolvedHocon(), name + " (resolved)", java.util.List.of(sets));
+    }
 }

@@ -36,15 +36,87 @@ public final class JobKeys {
             "seeds weight initialisation, the validation split and DL4J's training master"));
 
     public static final Key<String> DATA_TYPE = ALL.add(choice("data.type", "fashion-mnist", DataConfig.TYPES,
-            "the data set: `fashion-mnist` (IDX files), `text` (a plain-text corpus, for `char-lstm`), "
-                + "`sine` (generated noisy multi-frequency sine series) or `csv-sequences` (numeric sequences in "
-                + "CSV), both for `timeseries-lstm`"));
+            "the data set: `fashion-mnist` (IDX files), `table` (any Spark SQL table: see `data.format`, "
+                + "`data.features`, `data.label`), `images` (a folder of labelled images), `text` (a plain-text "
+                + "corpus, for `char-lstm`), `sine` (generated noisy multi-frequency sine series) or "
+                + "`csv-sequences` (numeric sequences in CSV), both for `timeseries-lstm`. See \"Your own data\""));
     public static final Key<String> DATA_PATH = ALL.add(string("data.path", "file:///usr/share/datasets/fashion-mnist",
             "`fashion-mnist`: directory holding `train-images-idx3-ubyte`, `train-labels-idx1-ubyte`, "
                 + "`t10k-images-idx3-ubyte`, `t10k-labels-idx1-ubyte`, each plain or `.gz`; `text`: one UTF-8 "
                 + "file, or a directory whose files are read in name order (hidden and `.dat` files skipped, and "
                 + "files whose content repeats an earlier one's, such as the fortunes package's `.u8` links); "
-                + "`csv-sequences`: see `data.csv-layout`; `sine`: unused"));
+                + "`csv-sequences`: see `data.csv-layout`; `table`: a file or directory of `data.format`; `images`: "
+                + "a directory with one subdirectory of images per class (the subdirectory's name is the class); "
+                + "`sine`: unused"));
+    public static final Key<String> FORMAT = ALL.add(choice("data.format", "parquet", DataConfig.FORMATS,
+            "`table`: the Spark SQL source that reads `data.path`: `parquet`, `orc`, `csv` (see `data.csv.*`; "
+                + "column types inferred) or `json`"));
+    public static final Key<List<String>> FEATURES = ALL.add(custom("data.features", List.of(), Settings::strings,
+            "`table`: the input columns: numeric columns, or one column holding a Spark ML `Vector` or an "
+                + "array of numbers; a name ending in `*` stands for every column starting with the rest, in the "
+                + "table's order (`[\"p*\"]`)")
+            .and((s, path, features) -> {
+                if (s.get(DATA_TYPE).equals("table") && features.isEmpty()) {
+                    s.problem(path, "[]", "data.type = table needs the input columns, e.g. [x1, x2] or [features]");
+                }
+            }));
+    public static final Key<List<String>> LABEL = ALL.add(custom("data.label", List.of("label"), Settings::strings,
+            "`table`: the label column; strings or integers are classes, indexed in sorted order and saved "
+                + "beside the model as `labels.json`; with `data.task = regression` one or more numeric columns"));
+    public static final Key<String> TASK = ALL.add(choice("data.task", "classification", DataConfig.TASKS,
+            "`table`: `classification` (softmax over the label's classes) or `regression` (the label's values, "
+                + "`mlp` with `model.loss` `mse` or `mae`)")
+            .and((s, path, task) -> {
+                if (task.equals("regression") && !s.get(DATA_TYPE).equals("table")) {
+                    s.problem(path, task, "regression needs data.type = table");
+                }
+            }));
+    public static final Key<String> ID = ALL.add(string("data.id", "",
+            "`table`: a column whose value identifies a row, so that its split (validation, test) never "
+                + "changes; empty = a hash of the row's selected columns"));
+    public static final Key<String> VALIDATION_PATH = ALL.add(string("data.validation-path", "",
+            "`table`, `images`: separate validation data in the same format (then `data.validation-fraction` "
+                + "is not taken from `data.path`); empty = none"));
+    public static final Key<String> TEST_PATH = ALL.add(string("data.test-path", "",
+            "`table`, `images`: separate test data in the same format (then `data.test-fraction` is not taken "
+                + "from `data.path`); empty = none"));
+    public static final Key<String> NORMALIZE = ALL.add(choice("data.normalize", "auto", DataConfig.NORMALIZATIONS,
+            "`table`: scale each feature by statistics of the training rows (one distributed pass, saved beside "
+                + "the model as `preprocessing.json` and applied by `evaluate` and `predict` too): `standard` "
+                + "(mean 0, variance 1), `minmax` (to [0, 1]), `none`; `auto` = `standard`, or `none` with "
+                + "`data.image.*` set (pixels are taken as given)"));
+    public static final Key<Integer> MAX_CLASSES = ALL.add(intAtLeast("data.max-classes", 1000, 2,
+            "`table`, `images`: the most classes a label may have, >= 2"));
+    public static final Key<Boolean> SKIP_BAD_FILES = ALL.add(bool("data.skip-bad-files", false,
+            "`images`: skip an image that cannot be decoded (counted in the log and `run.json`) instead of "
+                + "stopping with an error naming it"));
+    public static final Key<Boolean> CSV_HEADER = ALL.add(bool("data.csv.header", true,
+            "`table` with `csv`: the first line names the columns (else they are `_c0`, `_c1`, ...)"));
+    public static final Key<String> CSV_DELIMITER = ALL.add(string("data.csv.delimiter", ",",
+            "`table` with `csv`: the field separator"));
+    public static final Key<Integer> IMAGE_HEIGHT = ALL.add(intIn("data.image.height", 0, 0, 4096,
+            "`images`: the height every image is resized to; `table`: the features are an image of this height "
+                + "(with `width` and `channels`), flattened channel by channel and row by row (channels first), "
+                + "for `lenet5` and `resnet-small`; 0 = not an image"));
+    public static final Key<Integer> IMAGE_WIDTH = ALL.add(intIn("data.image.width", 0, 0, 4096,
+            "`images`, `table`: the image width (see `data.image.height`)"));
+    public static final Key<Integer> IMAGE_CHANNELS = ALL.add(intIn("data.image.channels", 0, 0, 3,
+            "`images`: 1 (grey) or 3 (RGB) channels every image is converted to; `table`: the channels of the "
+                + "flattened image (see `data.image.height`)")
+            .and((s, path, channels) -> {
+                String type = s.get(DATA_TYPE);
+                int height = s.get(IMAGE_HEIGHT);
+                int width = s.get(IMAGE_WIDTH);
+                boolean none = height == 0 && width == 0 && channels == 0;
+                boolean all = height > 0 && width > 0 && (channels == 1 || channels == 3);
+                if (type.equals("images") && !all) {
+                    s.problem("data.image", height + "x" + width + "x" + channels, "data.type = images needs"
+                            + " data.image.height, data.image.width and data.image.channels (1 or 3), e.g. 64, 64, 3");
+                } else if (type.equals("table") && !none && !all) {
+                    s.problem("data.image", height + "x" + width + "x" + channels, "set all of data.image.height,"
+                            + " data.image.width and data.image.channels (1 or 3), or none");
+                }
+            }));
     public static final Key<Double> VALIDATION_FRACTION = ALL.add(doubleIn("data.validation-fraction", 0.1, 0.0, 1.0, true,
             "share of the training images (sequences) held out (seeded) for validation, in [0, 1); the test "
                 + "set is used only for the final metrics"));
@@ -83,8 +155,9 @@ public final class JobKeys {
             .and((s, path, testFlip) -> {
                 String type = s.get(DATA_TYPE);
                 boolean augments = DataConfig.augments(s.get(HORIZONTAL_FLIP), s.get(MAX_SHIFT), s.get(CUTOUT));
-                if ((augments || testFlip) && DataConfig.sequences(type)) {
-                    s.problem("data.augment", type, "image augmentation is for data.type = fashion-mnist only");
+                if ((augments || testFlip) && !DataConfig.images(type, s.get(IMAGE_HEIGHT))) {
+                    s.problem("data.augment", type, "image augmentation is for images: data.type = fashion-mnist,"
+                            + " images, or a table with data.image.*");
                 }
             }));
     public static final Key<Integer> SEQUENCE_LENGTH = ALL.add(intAtLeast("data.sequence-length", 100, 2,
@@ -115,10 +188,18 @@ public final class JobKeys {
             .and((s, path, type) -> {
                 String data = s.get(DATA_TYPE);
                 boolean fits = DataConfig.sequences(data) == ModelConfig.recurrent(type)
-                        && data.equals("text") == type.equals("char-lstm");
+                        && data.equals("text") == type.equals("char-lstm")
+                        && (type.equals("mlp") || ModelConfig.recurrent(type) || DataConfig.images(data, s.get(IMAGE_HEIGHT)))
+                        && (!s.get(TASK).equals("regression") || type.equals("mlp"));
                 if (DataConfig.TYPES.contains(data) && !fits) {
-                    s.problem(path, type, "does not fit data.type " + data + ": fashion-mnist takes mlp, lenet5 or"
-                            + " resnet-small; text takes char-lstm; sine and csv-sequences take timeseries-lstm");
+                    s.problem(path, type, "does not fit data.type " + data + ", which takes " + switch (data) {
+                        case "text" -> "char-lstm";
+                        case "sine", "csv-sequences" -> "timeseries-lstm";
+                        case "table" -> s.get(TASK).equals("regression") ? "mlp (data.task = regression)"
+                                : s.get(IMAGE_HEIGHT) > 0 ? "mlp, lenet5 or resnet-small"
+                                : "mlp (lenet5 and resnet-small with data.image.*)";
+                        default -> "mlp, lenet5 or resnet-small";
+                    });
                 }
             }));
     public static final Key<List<Integer>> HIDDEN_LAYERS = ALL.add(sizes("model.hidden-layers", List.of(256, 128), true,
@@ -137,8 +218,8 @@ public final class JobKeys {
     public static final Key<String> LOSS = ALL.add(custom("model.loss", "", JobKeys::loss,
             "classifiers (`mlp`, `lenet5`, `resnet-small`): `mcxent` (cross-entropy with softmax; the "
                 + "default) or `hinge` (one-vs-rest hinge on a linear output); `char-lstm`: `mcxent` (sparse: "
-                + "labels are character indices); `timeseries-lstm`: `mse` (the default) or `mae`. Empty = the "
-                + "model's default. DL4J has no Huber loss"));
+                + "labels are character indices); `timeseries-lstm` and `data.task = regression`: `mse` (the "
+                + "default) or `mae`. Empty = the model's default. DL4J has no Huber loss"));
     public static final Key<List<Integer>> CONV_CHANNELS = ALL.add(sizes("model.conv-channels", List.of(20, 50), false,
             "`lenet5`: channels of the two convolution layers (exactly two); `resnet-small`: channels of "
                 + "each stage")
@@ -357,7 +438,8 @@ public final class JobKeys {
     private static String loss(Settings s, String path) {
         String type = s.get(MODEL_TYPE);
         String loss = s.string(path).toLowerCase(Locale.ROOT);
-        List<String> losses = ModelConfig.LOSSES.getOrDefault(type, List.of());
+        List<String> losses = s.get(TASK).equals("regression") ? ModelConfig.REGRESSION_LOSSES
+                : ModelConfig.LOSSES.getOrDefault(type, List.of());
         if (loss.isEmpty() && !losses.isEmpty()) {
             return losses.get(0);
         }

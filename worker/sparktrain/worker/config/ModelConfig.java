@@ -30,6 +30,8 @@ public record ModelConfig(
             "resnet-small", List.of("mcxent", "hinge"),
             "char-lstm", List.of("mcxent"),
             "timeseries-lstm", List.of("mse", "mae"));
+    /** The losses of an mlp that regresses a table's numeric label (data.task = regression). */
+    public static final List<String> REGRESSION_LOSSES = List.of("mse", "mae");
 
     public ModelConfig {
         hiddenLayers = List.copyOf(hiddenLayers);

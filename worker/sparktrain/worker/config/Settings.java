@@ -204,6 +204,19 @@ public final class Settings {
         return value;
     }
 
+    /** A list of strings; a single string is a list of one. */
+    public List<String> strings(String key) {
+        try {
+            if (config.hasPath(key) && config.getValue(key).valueType() == ConfigValueType.STRING) {
+                return List.of(config.getString(key));
+            }
+            return List.copyOf(config.getStringList(key));
+        } catch (ConfigException e) {
+            problems.add(where(key) + key + ": " + typeProblem(key, "a name or a list of names, e.g. [a, b]"));
+            return List.of();
+        }
+    }
+
     public List<Integer> positiveInts(String key, boolean allowEmpty) {
         List<Integer> values;
         try {

@@ -16,20 +16,20 @@ import java.util.SplittableRandom;
  * Changes every training image of a partition for one epoch: a mirror image with probability 1/2
  * ({@code flip}), a shift of up to {@code maxShift} pixels each way, the uncovered border black, then a black
  * {@code cutout} x {@code cutout} square centred anywhere on the image (DeVries and Taylor 2017), which may hang
- * over its edge. Images are rows of {@code height * width} pixels, one channel. Seeded by job seed, epoch and
- * partition.
+ * over its edge. Images are rows of {@code channels * height * width} values, channel by channel, each channel
+ * row by row; every channel moves alike. Seeded by job seed, epoch and partition.
  */
-public record AugmentImages(int height, int width, boolean flip, int maxShift, int cutout, long seed, int epoch)
-        implements Function2<Integer, Iterator<DataSet>, Iterator<DataSet>> {
+public record AugmentImages(int height, int width, int channels, boolean flip, int maxShift, int cutout, long seed,
+                            int epoch) implements Function2<Integer, Iterator<DataSet>, Iterator<DataSet>> {
 
     /** What {@code data.augment} asks for, on images of {@code shape}. Check {@link DataConfig#augments()} first. */
     public static AugmentImages of(DataConfig data, InputShape shape, long seed) {
-        return new AugmentImages(shape.height(), shape.width(), data.augmentFlip(), data.augmentShift(),
-                data.augmentCutout(), seed, 0);
+        return new AugmentImages(shape.height(), shape.width(), shape.channels(), data.augmentFlip(),
+                data.augmentShift(), data.augmentCutout(), seed, 0);
     }
 
     public AugmentImages forEpoch(int nextEpoch) {
-        return new AugmentImages(height, width, flip, maxShift, cutout, seed, nextEpoch);
+        return new AugmentImages(height, width, channels, flip, maxShift, cutout, seed, nextEpoch);
     }
 
     @Override
@@ -51,20 +51,23 @@ public record AugmentImages(int height, int width, boolean flip, int maxShift, i
 
     INDArray augment(INDArray images, SplittableRandom random) {
         float[][] in = images.toFloatMatrix();
-        float[][] out = new float[in.length][height * width];
+        int plane = height * width;
+        float[][] out = new float[in.length][channels * plane];
         for (int i = 0; i < in.length; i++) {
             boolean mirror = flip && random.nextBoolean();
             int dy = maxShift == 0 ? 0 : random.nextInt(-maxShift, maxShift + 1);
             int dx = maxShift == 0 ? 0 : random.nextInt(-maxShift, maxShift + 1);
-            for (int y = 0; y < height; y++) {
-                int fromY = y - dy;
-                if (fromY < 0 || fromY >= height) {
-                    continue;
-                }
-                for (int x = 0; x < width; x++) {
-                    int fromX = mirror ? width - 1 - (x - dx) : x - dx;
-                    if (fromX >= 0 && fromX < width) {
-                        out[i][y * width + x] = in[i][fromY * width + fromX];
+            for (int c = 0; c < channels; c++) {
+                for (int y = 0; y < height; y++) {
+                    int fromY = y - dy;
+                    if (fromY < 0 || fromY >= height) {
+                        continue;
+                    }
+                    for (int x = 0; x < width; x++) {
+                        int fromX = mirror ? width - 1 - (x - dx) : x - dx;
+                        if (fromX >= 0 && fromX < width) {
+                            out[i][c * plane + y * width + x] = in[i][c * plane + fromY * width + fromX];
+                        }
                     }
                 }
             }
@@ -75,18 +78,22 @@ public record AugmentImages(int height, int width, boolean flip, int maxShift, i
         return Nd4j.create(out);
     }
 
-    /** Every image of {@code images} (rows of {@code height * width} pixels) mirrored left to right. */
-    public static INDArray mirror(INDArray images, int height, int width) {
+    /** Every image of {@code images} (rows of channels x height x width values) mirrored left to right. */
+    public static INDArray mirror(INDArray images, InputShape shape) {
         long count = images.size(0);
-        INDArray rows = images.reshape('c', count, height, width);
-        return Nd4j.exec(new Reverse(rows, 2))[0].reshape('c', count, (long) height * width);
+        INDArray rows = images.reshape('c', count, shape.channels(), shape.height(), shape.width());
+        return Nd4j.exec(new Reverse(rows, 3))[0].reshape('c', count, (long) shape.flatSize());
     }
 
     private void blackSquare(float[] image, int centreY, int centreX) {
         int top = centreY - cutout / 2;
         int left = centreX - cutout / 2;
-        for (int y = Math.max(0, top); y < Math.min(height, top + cutout); y++) {
-            Arrays.fill(image, y * width + Math.max(0, left), y * width + Math.min(width, left + cutout), 0f);
+        int plane = height * width;
+        for (int c = 0; c < channels; c++) {
+            for (int y = Math.max(0, top); y < Math.min(height, top + cutout); y++) {
+                Arrays.fill(image, c * plane + y * width + Math.max(0, left),
+                        c * plane + y * width + Math.min(width, left + cutout), 0f);
+            }
         }
     }
 }

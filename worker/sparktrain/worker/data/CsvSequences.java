@@ -1,21 +1,22 @@
 package sparktrain.worker.data;
 
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.input.PortableDataStream;
 import org.datavec.api.records.reader.impl.csv.CSVSequenceRecordReader;
 import org.datavec.api.writable.Writable;
+import scala.Tuple2;
 import sparktrain.worker.SparktrainException;
-import sparktrain.worker.io.HadoopFiles;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.Serializable;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Numeric sequences from CSV through DataVec's CSVSequenceRecordReader: every line is a time step, every
@@ -27,73 +28,98 @@ public final class CsvSequences {
     private CsvSequences() {
     }
 
-    /** Sequences as [sequence][step][column], and the files read. */
-    public record Read(List<double[][]> sequences, List<FashionMnist.DataFile> files) {
-    }
+    /** One file as parsed on an executor: where it was, its size and checksum, and its values [row][column]. */
+    public record Parsed(DataFile file, double[][] values) implements Serializable {
+        public int rows() {
+            return values.length;
+        }
 
-    /** @param windowLength steps per window for the series layout */
-    public static Read read(String location, String layout, int windowLength) {
-        Path root = HadoopFiles.path(location);
-        List<FashionMnist.DataFile> files = new ArrayList<>();
-        if (layout.equals("series")) {
-            double[][] series = readFile(root, files);
-            if (series.length < windowLength) {
-                throw SparktrainException.badData(root + ": " + series.length + " rows, shorter than one window of "
-                        + windowLength + " (data.sequence-length + 1)");
-            }
-            List<double[][]> windows = new ArrayList<>();
-            // consecutive windows share one row: the last target of one is the first input of the next
-            for (int start = 0; start + windowLength <= series.length; start += windowLength - 1) {
-                windows.add(Arrays.copyOfRange(series, start, start + windowLength));
-            }
-            return new Read(windows, files);
-        }
-        List<Path> paths = listFiles(root, location);
-        List<double[][]> sequences = new ArrayList<>();
-        for (Path p : paths) {
-            double[][] sequence = readFile(p, files);
-            if (!sequences.isEmpty() && sequence.length != sequences.get(0).length) {
-                throw SparktrainException.badData(p + ": " + sequence.length + " rows, but " + paths.get(0)
-                        + " has " + sequences.get(0).length + ": every sequence file must have the same number of rows");
-            }
-            if (!sequences.isEmpty() && sequence[0].length != sequences.get(0)[0].length) {
-                throw SparktrainException.badData(p + ": " + sequence[0].length + " columns, but " + paths.get(0)
-                        + " has " + sequences.get(0)[0].length);
-            }
-            sequences.add(sequence);
-        }
-        if (sequences.get(0).length < 2) {
-            throw SparktrainException.badData(paths.get(0) + ": a sequence needs at least 2 rows (inputs and the next step)");
-        }
-        return new Read(sequences, files);
-    }
-
-    private static List<Path> listFiles(Path root, String location) {
-        try {
-            List<Path> paths = Arrays.stream(HadoopFiles.list(root)).filter(FileStatus::isFile).map(FileStatus::getPath)
-                    .filter(p -> !p.getName().startsWith(".")).sorted(Comparator.comparing(Path::getName)).toList();
-            if (paths.isEmpty()) {
-                throw SparktrainException.badData(location + ": no CSV files (data.csv-layout = files reads one sequence per file)");
-            }
-            return paths;
-        } catch (FileNotFoundException e) {
-            throw SparktrainException.badData(location + ": not found (data.path)");
-        } catch (IOException e) {
-            throw SparktrainException.badData(location + ": cannot list: " + e.getMessage());
+        public int columns() {
+            return values[0].length;
         }
     }
 
-    /** One file as [row][column]. */
-    static double[][] readFile(Path file, List<FashionMnist.DataFile> files) {
-        byte[] bytes;
-        try (InputStream in = HadoopFiles.fileSystem(file).open(file)) {
-            bytes = in.readAllBytes();
-        } catch (FileNotFoundException e) {
-            throw SparktrainException.badData(file + ": not found (data.path)");
-        } catch (IOException e) {
-            throw SparktrainException.badData(file + ": cannot read: " + e.getMessage());
+    /** On an executor: a CSV file read whole and parsed. */
+    public record Parse() implements Function<Tuple2<String, PortableDataStream>, Parsed> {
+        @Override
+        public Parsed call(Tuple2<String, PortableDataStream> file) {
+            Path path = new Path(file._1());
+            byte[] bytes = file._2().toArray();
+            return new Parsed(new DataFile(path.toString(), bytes.length, TextCorpus.sha256(bytes)), parse(path, bytes));
         }
-        files.add(new FashionMnist.DataFile(file.toString(), bytes.length, TextCorpus.sha256(bytes)));
+    }
+
+    /** A parsed file without its values: its shape, for the driver to check, and what was read. */
+    public record Shape() implements Function<Parsed, Parsed> {
+        @Override
+        public Parsed call(Parsed parsed) {
+            return new Parsed(parsed.file(), new double[parsed.rows()][parsed.columns()]);
+        }
+    }
+
+    /** A sequence file (layout {@code files}) as a row: its steps one after the other; the id is the file's index. */
+    public record SequenceRow(Map<String, Integer> index) implements Function<Parsed, Row> {
+        @Override
+        public Row call(Parsed parsed) {
+            return new Row(index.get(parsed.file().path()), flatten(parsed.values(), 0, parsed.rows()), null);
+        }
+    }
+
+    /**
+     * Layout {@code series}: one long series cut into consecutive windows of {@code length} steps, consecutive
+     * windows sharing one row (the last target of one is the first input of the next); the id is the window's index.
+     */
+    public record Windows(int length) implements FlatMapFunction<Parsed, Row> {
+        @Override
+        public Iterator<Row> call(Parsed parsed) {
+            double[][] series = parsed.values();
+            if (series.length < length) {
+                throw SparktrainException.badData(parsed.file().path() + ": " + series.length + " rows, shorter than one"
+                        + " window of " + length + " (data.sequence-length + 1)");
+            }
+            List<Row> windows = new ArrayList<>();
+            for (int start = 0, i = 0; start + length <= series.length; start += length - 1, i++) {
+                windows.add(new Row(i, flatten(series, start, start + length), null));
+            }
+            return windows.iterator();
+        }
+    }
+
+    private static float[] flatten(double[][] values, int from, int to) {
+        int columns = values[0].length;
+        float[] x = new float[(to - from) * columns];
+        for (int t = from; t < to; t++) {
+            for (int c = 0; c < columns; c++) {
+                x[(t - from) * columns + c] = (float) values[t][c];
+            }
+        }
+        return x;
+    }
+
+    /**
+     * Layout {@code files}: every file the same shape, with at least 2 rows; the problem names the first file
+     * that differs from the first one.
+     */
+    public static void requireSameShape(List<Parsed> files) {
+        Parsed first = files.get(0);
+        for (Parsed p : files) {
+            if (p.rows() != first.rows()) {
+                throw SparktrainException.badData(p.file().path() + ": " + p.rows() + " rows, but " + first.file().path()
+                        + " has " + first.rows() + ": every sequence file must have the same number of rows");
+            }
+            if (p.columns() != first.columns()) {
+                throw SparktrainException.badData(p.file().path() + ": " + p.columns() + " columns, but "
+                        + first.file().path() + " has " + first.columns());
+            }
+        }
+        if (first.rows() < 2) {
+            throw SparktrainException.badData(first.file().path()
+                    + ": a sequence needs at least 2 rows (inputs and the next step)");
+        }
+    }
+
+    /** One file's bytes as [row][column]: every cell a finite number, every row as long as the first. */
+    public static double[][] parse(Path file, byte[] bytes) {
         List<List<Writable>> rows;
         try {
             rows = new CSVSequenceRecordReader().sequenceRecord(file.toUri(),

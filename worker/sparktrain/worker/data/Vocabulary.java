@@ -17,7 +17,7 @@ import java.util.TreeSet;
  * The characters a character model knows, each with its index (the position in {@link #characters()}).
  * Saved beside the model as {@value #FILE}: {@code {"characters": ["\n", " ", "!", ...]}}.
  */
-public final class Vocabulary {
+public final class Vocabulary implements java.io.Serializable {
     public static final String FILE = "vocabulary.json";
     // escaped, so that a lone half of a surrogate pair survives as \uD83D
     @SuppressWarnings("deprecation")

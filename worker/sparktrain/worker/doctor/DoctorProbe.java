@@ -10,6 +10,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.resource.ResourceInformation;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.factory.Nd4j;
+import sparktrain.worker.JavaOpens;
 import sparktrain.worker.OneDnn;
 import sparktrain.worker.io.HadoopFiles;
 
@@ -38,10 +39,6 @@ import java.util.Map;
  * Spark assigned) and reports it. The driver runs it itself too ({@link #probe}), for its own JVM.
  */
 public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, ProbeReport> {
-    /** The java.base packages Spark and ND4J reflect into; scripts/lib/java-opts.sh opens the same ones. */
-    public static final List<String> OPENS = List.of("java.lang", "java.lang.invoke", "java.lang.reflect", "java.io",
-            "java.net", "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "sun.nio.ch",
-            "sun.nio.cs", "sun.security.action", "sun.util.calendar");
     public static final String SHM = "/dev/shm";
 
     /**
@@ -81,7 +78,7 @@ public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, Pro
 
         List<String> closed = new ArrayList<>();
         Module unnamed = DoctorProbe.class.getClassLoader().getUnnamedModule();
-        for (String pkg : OPENS) {
+        for (String pkg : JavaOpens.PACKAGES) {
             if (!Object.class.getModule().isOpen(pkg, unnamed)) {
                 closed.add(pkg);
             }

@@ -10,7 +10,7 @@ import java.util.Map;
  * holds its error in {@code problems} under the same name.
  *
  * @param executorId Spark's executor id ("driver" in local mode)
- * @param closedPackages the java.base packages of {@link DoctorProbe#OPENS} that are not open to unnamed modules
+ * @param closedPackages the java.base packages of {@link sparktrain.worker.JavaOpens#PACKAGES} that are not open to unnamed modules
  * @param backend ND4J's backend class, or null when ND4J did not load (see problems "backend")
  * @param maxBytes JavaCPP's off-heap limit (org.bytedeco.javacpp.maxbytes), 0 = none
  * @param maxPhysicalBytes JavaCPP's limit of the whole process (org.bytedeco.javacpp.maxphysicalbytes), 0 = none

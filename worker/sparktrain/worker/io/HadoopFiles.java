@@ -155,6 +155,15 @@ public final class HadoopFiles {
      * Creates {@code dir} and its parents. On the local file system through java.nio, whose exception says
      * why it failed ("Read-only file system"), where Hadoop's mkdirs only returns false.
      */
+    /** Removes {@code path} and everything under it, if it exists; a failure is left for the next writer to report. */
+    public static void deleteQuietly(Path path) {
+        try {
+            fileSystem(path).delete(path, true);
+        } catch (IOException ignored) {
+            // whoever writes there next names the problem
+        }
+    }
+
     public static void mkdirs(Path dir) throws IOException {
         FileSystem fs = fileSystem(dir);
         if (fs instanceof RawLocalFileSystem local) {

@@ -39,6 +39,28 @@ public final class Networks {
         }
     }
 
+    /** The network in DL4J's ModelSerializer format (without updater state), e.g. to broadcast it. */
+    public static byte[] toBytes(Model network) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            org.deeplearning4j.util.ModelSerializer.writeModel(network, out, false);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** A network {@link #toBytes} wrote, of either kind. */
+    public static Model fromBytes(byte[] bytes, boolean withUpdater) throws java.io.IOException {
+        try {
+            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(
+                    new java.io.ByteArrayInputStream(bytes), withUpdater);
+        } catch (RuntimeException notAMultiLayerNetwork) {
+            return org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(
+                    new java.io.ByteArrayInputStream(bytes), withUpdater);
+        }
+    }
+
     public static Model copy(Model network) {
         if (network instanceof MultiLayerNetwork mln) {
             return mln.clone();

@@ -116,6 +116,15 @@ public final class RunOutputs {
         return new Path(dir, name);
     }
 
+    /** {@code value} as indented JSON text. */
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public void writeJson(String name, Object value) {
         write(name, out -> JSON.writeValue(new NonClosing(out), value));
     }
@@ -168,11 +177,7 @@ public final class RunOutputs {
             try (InputStream in = HadoopFiles.fileSystem(path).open(path)) {
                 bytes = in.readAllBytes();
             }
-            try {
-                return ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(bytes), withUpdater);
-            } catch (RuntimeException notAMultiLayerNetwork) {
-                return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes), withUpdater);
-            }
+            return sparktrain.worker.model.Networks.fromBytes(bytes, withUpdater);
         } catch (FileNotFoundException e) {
             throw SparktrainException.usage("--model " + modelLocation + ": not found");
         } catch (IOException | RuntimeException e) {

@@ -22,7 +22,7 @@ public final class Report {
     public static final String IMAGE_PREFIX = "report-";
 
     private static final String STYLE = """
-            body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#222;background:#f6f7f9}
+            body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;color:#222;background:#f6f7f9;line-height:1.4}
             main{max-width:1100px;margin:0 auto;padding:1.5rem 2rem 3rem}
             h1{font-size:1.6rem;margin:.2rem 0 1rem}h2{font-size:1.2rem;margin:2rem 0 .6rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
             table{border-collapse:collapse;background:#fff;font-size:.92rem}td,th{padding:.3rem .7rem;border:1px solid #e2e4e8;text-align:left}

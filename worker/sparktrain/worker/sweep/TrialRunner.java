@@ -11,7 +11,9 @@ import sparktrain.worker.config.JobFiles;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.tasks.Task;
-import sparktrain.worker.tasks.Tasks;
+import sparktrain.worker.data.Row;
+import sparktrain.worker.data.RowFiles;
+import sparktrain.worker.io.Serialized;
 import sparktrain.worker.training.EpochStats;
 import sparktrain.worker.training.LocalSession;
 import sparktrain.worker.training.RunTraining;
@@ -33,13 +35,26 @@ public final class TrialRunner {
     private static final Logger log = LoggerFactory.getLogger(TrialRunner.class);
     public static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-    private static final Map<String, Task> TASKS = new ConcurrentHashMap<>();
+    /** The rows of each prepared data directory, read once per JVM and shared by the trials that run in it. */
+    private static final Map<String, List<Row>> ROWS = new ConcurrentHashMap<>();
 
     private TrialRunner() {
     }
 
-    /** Train trial {@code trial} (its job file as resolved HOCON) in {@code runDirectory} up to epoch {@code until}. */
-    public record Segment(String trial, String jobHocon, String runDirectory, int until, int threads) {
+    /**
+     * Train trial {@code trial} (its job file as resolved HOCON) in {@code runDirectory} up to epoch {@code until}.
+     * A trial-parallel segment also carries its task (Java-serialized, Base64) and the directory of the rows the
+     * executors prepared for it ({@code train/} and {@code validation/}); a distributed one leaves them empty.
+     */
+    public record Segment(String trial, String jobHocon, String runDirectory, int until, int threads, String task,
+                          String dataDirectory) {
+        public Segment(String trial, String jobHocon, String runDirectory, int until, int threads) {
+            this(trial, jobHocon, runDirectory, until, threads, "", "");
+        }
+
+        public Segment withData(Task task, String dataDirectory) {
+            return new Segment(trial, jobHocon, runDirectory, until, threads, Serialized.encode(task), dataDirectory);
+        }
     }
 
     /**
@@ -54,12 +69,13 @@ public final class TrialRunner {
 
     /** The session a segment's epochs are trained in: a single-JVM fit, or a data-parallel one on the driver. */
     public interface Sessions {
-        Session open(JobConfig job, Task task);
+        Session open(JobConfig job);
     }
 
     /**
-     * The executor side of a trial-parallel sweep: a single-JVM fit with {@code threads} ND4J threads, which adds
-     * each step it starts to {@code steps} (the driver's stall watchdog reads them from the executor's heartbeats).
+     * The executor side of a trial-parallel sweep: a single-JVM fit with {@code threads} ND4J threads on the rows
+     * the executors prepared for the trial's data, which adds each step it starts to {@code steps} (the driver's
+     * stall watchdog reads them from the executor's heartbeats).
      */
     public static final class OnExecutor implements org.apache.spark.api.java.function.Function<String, String> {
         private final CollectionAccumulator<String> steps;
@@ -72,12 +88,18 @@ public final class TrialRunner {
         public String call(String segmentJson) throws IOException {
             Segment segment = JSON.readValue(segmentJson, Segment.class);
             try {
-                return JSON.writeValueAsString(run(segment, (job, task) -> new LocalSession(job, task, segment.threads())
-                        .reportingSteps(steps::add)));
+                Task task = (Task) Serialized.decode(segment.task());
+                return JSON.writeValueAsString(run(segment, job -> new LocalSession(job, task,
+                        rows(segment.dataDirectory() + "/train"), rows(segment.dataDirectory() + "/validation"),
+                        segment.threads()).reportingSteps(steps::add)));
             } finally {
                 releaseNativeMemory();
             }
         }
+    }
+
+    private static List<Row> rows(String directory) {
+        return ROWS.computeIfAbsent(directory, RowFiles::read);
     }
 
     /**
@@ -91,18 +113,6 @@ public final class TrialRunner {
         System.gc();
     }
 
-    /** One copy of each data set per JVM, shared by the trials that run in it. */
-    public static Task task(JobConfig job) {
-        String key = job.data() + "|" + job.seed();
-        Task cached = TASKS.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        synchronized (TASKS) {
-            return TASKS.computeIfAbsent(key, k -> Tasks.load(job));
-        }
-    }
-
     public static Result run(Segment segment, Sessions sessions) {
         long begin = System.nanoTime();
         RunOutputs outputs = null;
@@ -111,7 +121,7 @@ public final class TrialRunner {
             outputs = HadoopFiles.exists(segment.runDirectory()) ? RunOutputs.open(segment.runDirectory())
                     : RunOutputs.create(segment.runDirectory());
             log.info("trial {}: up to epoch {}", segment.trial(), Math.min(job.training().epochs(), segment.until()));
-            try (Session session = sessions.open(job, task(job))) {
+            try (Session session = sessions.open(job)) {
                 RunTraining.Result result = new RunTraining(session, outputs).until(segment.until()).withoutTest()
                         .checkpointEveryEpoch().run();
                 boolean finished = result.loop().stoppedEarly() || result.loop().history().size() >= job.training().epochs();

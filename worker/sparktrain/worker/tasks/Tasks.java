@@ -2,7 +2,7 @@ package sparktrain.worker.tasks;
 
 import sparktrain.worker.config.JobConfig;
 
-/** The task a job file's data.type names. */
+/** What the task a job file's data.type names measures, known before any data is read. */
 public final class Tasks {
     private Tasks() {
     }
@@ -11,21 +11,12 @@ public final class Tasks {
     public record Metric(String name, boolean higherIsBetter) {
     }
 
-    /** The validation metric of the task a job names, known before any data is read. */
     public static Metric metric(JobConfig job) {
         return switch (job.data().type()) {
-            case "fashion-mnist" -> new Metric(FashionMnistTask.METRIC, true);
             case "text" -> new Metric(CharTextTask.METRIC, false);
-            default -> new Metric(TimeSeriesTask.METRIC, false);
-        };
-    }
-
-    public static Task load(JobConfig job) {
-        return switch (job.data().type()) {
-            case "fashion-mnist" -> FashionMnistTask.load(job);
-            case "text" -> CharTextTask.load(job);
-            case "sine", "csv-sequences" -> TimeSeriesTask.load(job);
-            default -> throw new IllegalArgumentException("unknown data.type " + job.data().type());
+            case "sine", "csv-sequences" -> new Metric(TimeSeriesTask.METRIC, false);
+            default -> job.data().regression() ? new Metric(RegressionTask.METRIC, false)
+                    : new Metric(ClassificationTask.METRIC, true);
         };
     }
 }

@@ -12,6 +12,7 @@ import sparktrain.worker.DivergenceGuard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The one epoch loop, whatever the strategy: train an epoch, measure, log one line, tell the listeners,
@@ -33,6 +34,7 @@ public final class EpochLoop {
     private final Session session;
     private final String learningRateHint;
     private final List<EpochListener> listeners = new ArrayList<>();
+    private Consumer<String> summaries = log::info;
     private Watch watch = Watch.NONE;
 
     /** The job's epochs and early stopping, measured as {@code session} measures. */
@@ -51,6 +53,15 @@ public final class EpochLoop {
     /** Told what each epoch starts (training, measuring, the listeners' checkpoint), so a stall can be named. */
     public EpochLoop watch(Watch watch) {
         this.watch = watch;
+        return this;
+    }
+
+    /**
+     * Where each epoch's summary line goes (epoch, samples, seconds, samples/s, loss, validation metric, bytes) instead
+     * of the log, e.g. under a terminal's progress bar.
+     */
+    public EpochLoop summaryTo(Consumer<String> summaries) {
+        this.summaries = summaries;
         return this;
     }
 
@@ -103,7 +114,7 @@ public final class EpochLoop {
             Communication traffic = strategy.lastEpochCommunication();
             EpochStats stats = new EpochStats(epoch, session.trainExamples(), seconds, trainLoss, validationLoss,
                     validationMetric, traffic.bytes(), traffic.denseBytes(), strategy.lastEpochAveragingFrequency());
-            log.info(String.format(Locale.ROOT, "epoch %d/%d: %d samples in %.1f s (%.0f samples/s), loss %.4f, validation %s %.4f%s",
+            summaries.accept(String.format(Locale.ROOT, "epoch %d/%d: %d samples in %.1f s (%.0f samples/s), loss %.4f, validation %s %.4f%s",
                     epoch, epochs, stats.samples(), seconds, stats.samplesPerSecond(), trainLoss,
                     v == null ? "-" : v.metric(), validationMetric,
                     traffic.bytes() == 0 ? "" : String.format(Locale.ROOT, ", sent %.1f MB%s", traffic.bytes() / 1e6,

@@ -5,32 +5,42 @@ import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.worker.NativeThreads;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.data.AugmentImages;
+import sparktrain.worker.data.Minibatches;
+import sparktrain.worker.data.Row;
+import sparktrain.worker.data.Split;
 import sparktrain.worker.model.InputShape;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.report.Report;
 import sparktrain.worker.tasks.Task;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.function.Consumer;
 
 /**
- * One job trained by DL4J alone in this JVM, on data read in this JVM: a trial of a trial-parallel sweep
- * inside its executor task, and the single-JVM reference of benchmarks and {@code check-equivalence}.
+ * One job trained by DL4J alone in this JVM, on rows held in this JVM: a trial of a trial-parallel sweep
+ * inside its executor task (rows the driver had the executors prepare, {@code PreparedData}), and the
+ * single-JVM reference of benchmarks and {@code check-equivalence}. It has no test set: the test set stays
+ * on the executors and is measured there.
  */
 public final class LocalSession implements Session {
     private final JobConfig job;
     private final Task task;
+    private final List<Row> train;
+    private final List<Row> validation;
     private final int threads;
-    private List<DataSet> batches;
-    private List<DataSet> validation;
     private Consumer<String> steps = step -> { };
 
     /** @param threads ND4J threads while training; 0 leaves ND4J's setting alone */
-    public LocalSession(JobConfig job, Task task, int threads) {
+    public LocalSession(JobConfig job, Task task, List<Row> train, List<Row> validation, int threads) {
         this.job = job;
         this.task = task;
+        this.train = List.copyOf(train);
+        this.validation = List.copyOf(validation);
         this.threads = threads;
     }
 
@@ -48,27 +58,32 @@ public final class LocalSession implements Session {
         return steps::accept;
     }
 
-    private List<DataSet> batches() {
-        if (batches == null) {
-            batches = task.trainBatches(job.training().batchSize());
-        }
-        return batches;
-    }
-
-    /** Minibatches shuffled anew every epoch (seeded by the seed and the epochs already done), augmented as the job says. */
+    /**
+     * Each epoch the training rows in the order of that epoch's shuffle key (the one the Spark sessions use),
+     * as minibatches, augmented as the job says.
+     */
     @Override
     public TrainingStrategy strategy(Model network, int epochsDone) {
-        return strategy(network, batches(), new Random(job.seed() + epochsDone));
+        int size = job.training().batchSize();
+        AugmentImages augment = job.data().augments() ? AugmentImages.of(job.data(), task.shape(), job.seed()) : null;
+        return strategy(network, epoch -> {
+            List<Row> ordered = new ArrayList<>(train);
+            ordered.sort(Comparator.comparingLong(r -> Minibatches.shuffleKey(job.seed(), epoch, r.id)));
+            Iterator<DataSet> batches = new Minibatches(task, size).call(ordered.iterator());
+            return augment == null ? batches : augment.forEpoch(epoch).call(0, batches);
+        });
     }
 
-    /** {@code minibatches} as given, in order when {@code shuffle} is null (for exact comparisons). */
-    public TrainingStrategy strategy(Model network, List<DataSet> minibatches, Random shuffle) {
+    /** {@code minibatches} in the order given, every epoch (for exact comparisons). */
+    public TrainingStrategy strategy(Model network, List<DataSet> minibatches) {
+        return strategy(network, epoch -> minibatches.iterator());
+    }
+
+    private TrainingStrategy strategy(Model network, java.util.function.IntFunction<Iterator<DataSet>> epochs) {
         if (threads > 0) {
             NativeThreads.limit(threads);
         }
-        SingleJvm strategy = new SingleJvm(network, minibatches, shuffle);
-        return job.data().augments() ? strategy.augmentEachEpoch(AugmentImages.of(job.data(), task.shape(), job.seed()))
-                : strategy;
+        return new SingleJvm(network, epochs);
     }
 
     @Override
@@ -83,7 +98,7 @@ public final class LocalSession implements Session {
 
     @Override
     public long trainExamples() {
-        return task.trainExamples();
+        return train.size();
     }
 
     @Override
@@ -93,40 +108,41 @@ public final class LocalSession implements Session {
 
     @Override
     public double trainingLoss(Model network) {
-        return Scoring.meanLoss(network, Scoring.head(batches(), job.training().lossSample()));
+        double fraction = Math.min(1.0, (double) job.training().lossSample() / Math.max(1, train.size()));
+        double[] sum = Scoring.loss(task, network, train.stream()
+                .filter(r -> Split.inLossSample(job.seed(), fraction, r.id)).iterator());
+        return sum[1] == 0 ? Double.NaN : sum[0] / sum[1];
     }
 
     @Override
     public Task.Measure validate(Model network) {
-        if (validation == null) {
-            validation = task.validationBatches();
-        }
-        return validation.isEmpty() ? null : task.validate(network, validation);
+        return validation.isEmpty() ? null : task.measure(task.score(network, validation.iterator()));
     }
 
     @Override
     public Map<String, Object> test(Model network) {
-        return task.testMetrics(network);
+        throw new UnsupportedOperationException("the test set stays on the executors: measure it with a TrainingSession");
     }
 
     @Override
     public Map<String, Object> dataProvenance() {
-        return task.provenance();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("train", train.size());
+        p.put("validation", validation.size());
+        return p;
     }
 
     @Override
     public void saveBeside(RunOutputs outputs) {
-        task.saveBeside(outputs);
+        task.besideModel().forEach(outputs::writeText);
     }
 
     @Override
     public void report(Report report, Model network, Map<String, Object> test) {
-        task.report(report, network, test);
+        task.report(report, network, test, List.of());
     }
 
     @Override
     public void close() {
-        batches = null;
-        validation = null;
     }
 }

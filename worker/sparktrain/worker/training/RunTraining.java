@@ -31,6 +31,7 @@ public final class RunTraining {
     private final RunOutputs outputs;
     private final List<EpochLoop.EpochListener> listeners = new ArrayList<>();
     private Consumer<TrainingStrategy> onStart = strategy -> { };
+    private Consumer<String> summaries;
     private int until = Integer.MAX_VALUE;
     private boolean test = true;
     private boolean checkpointEveryEpoch;
@@ -72,6 +73,12 @@ public final class RunTraining {
     /** Called with the strategy before the first epoch, e.g. to write run.json or attach progress. */
     public RunTraining onStart(Consumer<TrainingStrategy> action) {
         this.onStart = action;
+        return this;
+    }
+
+    /** Where each epoch's summary line goes instead of the log ({@link EpochLoop#summaryTo}). */
+    public RunTraining summaryTo(Consumer<String> summaries) {
+        this.summaries = summaries;
         return this;
     }
 
@@ -126,6 +133,9 @@ public final class RunTraining {
         });
         listeners.forEach(loop::listener);
         loop.watch(watch);
+        if (summaries != null) {
+            loop.summaryTo(summaries);
+        }
         EpochLoop.Result result;
         String described;
         try (TrainingStrategy strategy = session.strategy(network, start.epochsDone())) {

@@ -1,81 +1,60 @@
 package sparktrain.worker.training;
 
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.api.Model;
-import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import sparktrain.worker.data.Row;
 import sparktrain.worker.model.Networks;
+import sparktrain.worker.tasks.Task;
 
-import java.util.ArrayList;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Iterator;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
-/** Loss and accuracy of a network on the driver, with dropout off. */
+/**
+ * A network measured on rows, dropout off: inside executors, where each partition scores its own rows with
+ * the broadcast network and the driver merges the parts ({@link Task.Scores#merge}), or in this JVM.
+ */
 public final class Scoring {
     private Scoring() {
     }
 
-    /** Mean loss per example (regularisation included, as DL4J reports it) over {@code batches}. */
-    public static double meanLoss(Model network, List<DataSet> batches) {
-        double total = 0;
-        long count = 0;
-        for (DataSet batch : batches) {
-            int n = batch.numExamples();
-            total += Networks.score(network, batch) * n;
-            count += n;
+    /** The task's scores of one partition's rows. */
+    public record ScoreRows(Task task, Broadcast<byte[]> network) implements FlatMapFunction<Iterator<Row>, Task.Scores> {
+        @Override
+        public Iterator<Task.Scores> call(Iterator<Row> rows) {
+            return List.of(task.score(restore(this.network.value()), rows)).iterator();
         }
-        return count == 0 ? Double.NaN : total / count;
     }
 
-    public static Evaluation evaluate(Model network, List<DataSet> batches) {
-        return validate(network, batches).evaluation();
-    }
-
-    public static Evaluation evaluate(Model network, List<DataSet> batches, UnaryOperator<INDArray> predict) {
-        return validate(network, batches, predict).evaluation();
-    }
-
-    /** Accuracy and mean cross-entropy (without regularisation) from one forward pass over {@code batches}. */
-    public record Validation(Evaluation evaluation, double crossEntropy) {
-    }
-
-    public static Validation validate(Model network, List<DataSet> batches) {
-        return validate(network, batches, features -> Networks.output(network, features));
-    }
-
-    /** As {@link #validate(Model, List)}, with the outputs {@code predict} gives for a batch's features. */
-    public static Validation validate(Model network, List<DataSet> batches, UnaryOperator<INDArray> predict) {
-        Evaluation eval = new Evaluation();
-        double total = 0;
-        long count = 0;
-        boolean probabilities = true;
-        for (DataSet batch : batches) {
-            INDArray output = predict.apply(batch.getFeatures());
-            eval.eval(batch.getLabels(), output);
-            probabilities &= output.minNumber().doubleValue() >= 0;
-            INDArray chosen = output.mul(batch.getLabels()).sum(1);
-            total -= Transforms.log(chosen.addi(1e-12), false).sumNumber().doubleValue();
-            count += batch.numExamples();
+    /** One partition's summed training loss and its number of rows, as {total, rows}. */
+    public record LossOfRows(Task task, Broadcast<byte[]> network) implements FlatMapFunction<Iterator<Row>, double[]> {
+        @Override
+        public Iterator<double[]> call(Iterator<Row> rows) {
+            return List.of(loss(task, restore(this.network.value()), rows)).iterator();
         }
-        if (!probabilities) {
-            // not a softmax output (e.g. hinge loss): report the network's own loss instead
-            return new Validation(eval, meanLoss(network, batches));
-        }
-        return new Validation(eval, count == 0 ? Double.NaN : total / count);
     }
 
-    /** The first {@code examples} examples of {@code batches}, as whole batches. */
-    public static List<DataSet> head(List<DataSet> batches, int examples) {
-        List<DataSet> head = new ArrayList<>();
-        int count = 0;
-        for (DataSet b : batches) {
-            if (count >= examples) {
-                break;
-            }
-            head.add(b);
-            count += b.numExamples();
+    /** The loss DL4J reports (regularisation included) against training labels, summed, and the rows: {total, rows}. */
+    public static double[] loss(Task task, Model network, Iterator<Row> rows) {
+        double[] sum = {0, 0};
+        Task.inBatches(rows, task.scoringBatch(), batch -> {
+            sum[0] += Networks.score(network, task.batch(batch, true)) * batch.size();
+            sum[1] += batch.size();
+        });
+        return sum;
+    }
+
+    public static double[] add(double[] a, double[] b) {
+        return new double[] {a[0] + b[0], a[1] + b[1]};
+    }
+
+    private static Model restore(byte[] bytes) {
+        try {
+            return Networks.fromBytes(bytes, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the broadcast network: " + e.getMessage(), e);
         }
-        return head;
     }
 }

@@ -4,42 +4,24 @@ import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.worker.model.Networks;
-import sparktrain.worker.data.AugmentImages;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
-import java.util.Random;
+import java.util.function.IntFunction;
 
 /** DL4J alone in this JVM: the reference the Spark strategies are compared with, in tests and benchmarks. */
 public final class SingleJvm implements TrainingStrategy {
     private final Model network;
-    private final List<DataSet> batches;
-    private final Random shuffle;
-    private AugmentImages augment;
+    private final IntFunction<Iterator<DataSet>> epochs;
 
-    /** @param shuffle reorders the minibatches every epoch; null keeps their order (for exact comparisons) */
-    SingleJvm(Model network, List<DataSet> batches, Random shuffle) {
+    /** @param epochs each epoch's minibatches, in the order they are fitted */
+    SingleJvm(Model network, IntFunction<Iterator<DataSet>> epochs) {
         this.network = network;
-        this.batches = new ArrayList<>(batches);
-        this.shuffle = shuffle;
-    }
-
-    /** Trains every epoch on the minibatches changed anew by {@code augment}. */
-    public SingleJvm augmentEachEpoch(AugmentImages augment) {
-        this.augment = augment;
-        return this;
+        this.epochs = epochs;
     }
 
     @Override
     public void fitEpoch(int epoch) {
-        if (shuffle != null) {
-            Collections.shuffle(batches, shuffle);
-        }
-        Iterator<DataSet> epochBatches = augment == null ? batches.iterator()
-                : augment.forEpoch(epoch).call(0, batches.iterator());
-        Networks.fit(network, new ExistingDataSetIterator(epochBatches));
+        Networks.fit(network, new ExistingDataSetIterator(epochs.apply(epoch)));
     }
 
     @Override

@@ -4,48 +4,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.testing.Cli.Run;
+import sparktrain.testing.JobFile;
 import sparktrain.testing.TestData;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sparktrain.testing.Cli.sparktrain;
 
 /** The CLI contract: exit codes, one-line errors, the run directory, and no clobbering. */
 class CliTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run sparktrain(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private Path jobFile(String... lines) throws IOException {
-        List<String> all = new ArrayList<>(List.of(
+        return JobFile.write(tmp.resolve("job.conf"), List.of(
                 "name = cli-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data.train-limit = 1200",
                 "data.test-limit = 1000",
                 "model { type = mlp, hidden-layers = [64] }",
-                "training { epochs = 1, batch-size = 32, averaging-frequency = 5 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
-        all.addAll(List.of(lines));
-        Path file = tmp.resolve("job.conf");
-        Files.write(file, all);
-        return file;
+                "training { epochs = 1, batch-size = 32, averaging-frequency = 5 }"), lines);
     }
 
     private static void assertOneLineError(Run run, int code, String expected) {
@@ -68,8 +53,10 @@ class CliTest {
     }
 
     @Test
-    void unknownOption() {
-        assertOneLineError(sparktrain("train", "x.conf", "--bogus"), 2, "Unknown option: '--bogus'");
+    void unknownOptionIsAnErrorLineAndTheCommandsUsage() {
+        Run run = sparktrain("train", "x.conf", "--bogus");
+        assertOneLineError(run, 2, "Unknown option: '--bogus'");
+        assertTrue(run.err().lines().skip(1).findFirst().orElse("").startsWith("Usage: sparktrain train"), run.err());
     }
 
     @Test

@@ -3,18 +3,20 @@ package sparktrain.jobs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.worker.data.Vocabulary;
+import sparktrain.testing.Cli;
+import sparktrain.testing.JobFile;
 import sparktrain.testing.TestData;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static sparktrain.jobs.CliTest.sparktrain;
+import static sparktrain.testing.Cli.sparktrain;
 
 /** train, generate and predict for the two LSTM models, and the text reader's bad inputs, through the CLI. */
 class LstmCliTest {
@@ -22,14 +24,9 @@ class LstmCliTest {
     Path tmp;
 
     private Path jobFile(String... lines) throws IOException {
-        List<String> all = new ArrayList<>(List.of(
+        return JobFile.write(tmp.resolve("job-" + List.of(lines).hashCode() + ".conf"), List.of(
                 "name = lstm-cli-test",
-                "training { epochs = 1, batch-size = 16, averaging-frequency = 4, loss-sample = 100 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
-        all.addAll(List.of(lines));
-        Path file = tmp.resolve("job-" + all.hashCode() + ".conf");
-        Files.write(file, all);
-        return file;
+                "training { epochs = 1, batch-size = 16, averaging-frequency = 4, loss-sample = 100 }"), lines);
     }
 
     private Path textJob(Path corpus) throws IOException {
@@ -38,7 +35,7 @@ class LstmCliTest {
                 "training.tbptt-length = 20");
     }
 
-    private static void assertError(CliTest.Run run, int code, String expected) {
+    private static void assertError(Cli.Run run, int code, String expected) {
         assertEquals(code, run.code(), run.err());
         assertTrue(run.err().startsWith("sparktrain: error: "), run.err());
         assertTrue(run.err().contains(expected), () -> "expected '" + expected + "' in: " + run.err());
@@ -51,13 +48,13 @@ class LstmCliTest {
         String text = TestData.sentences(300, 3);
         Files.writeString(corpus, text);
         Path out = tmp.resolve("run");
-        CliTest.Run train = sparktrain("train", textJob(corpus).toString(), "--output", out.toString());
+        Cli.Run train = sparktrain("train", textJob(corpus).toString(), "--output", out.toString());
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("bitsPerChar"), train.out());
 
         String model = out.resolve("model.zip").toString();
         assertEquals(Vocabulary.of(text), Vocabulary.besideModel(model));
-        CliTest.Run generate = sparktrain("generate", "--model", model, "--length", "60", "--prime", "the ", "--seed", "1");
+        Cli.Run generate = sparktrain("generate", "--model", model, "--length", "60", "--prime", "the ", "--seed", "1");
         assertEquals(0, generate.code(), generate.err());
         String sample = generate.out().strip();
         assertTrue(sample.startsWith("the ") && sample.length() > 40, sample);
@@ -96,15 +93,19 @@ class LstmCliTest {
         Path job = jobFile("data { type = sine, sequence-length = 20, sine.series = 200, test-fraction = 0.1 }",
                 "model { type = timeseries-lstm, hidden-layers = [16], loss = mae }");
         Path out = tmp.resolve("run");
-        CliTest.Run train = sparktrain("train", job.toString(), "--output", out.toString());
+        Cli.Run train = sparktrain("train", job.toString(), "--output", out.toString());
         assertEquals(0, train.code(), train.err());
         assertTrue(train.out().contains("naiveRmse"), train.out());
 
-        CliTest.Run predict = sparktrain("predict", "--model", out.resolve("model.zip").toString(), job.toString());
+        Cli.Run predict = sparktrain("predict", "--model", out.resolve("model.zip").toString(), job.toString());
         assertEquals(0, predict.code(), predict.err());
         List<String> csv = Files.readAllLines(out.resolve("forecasts.csv"));
         assertEquals("sequence,column,actual,forecast,naive", csv.get(0));
-        assertEquals(1 + 20, csv.size(), "one row per test sequence: " + csv);
+        Map<?, ?> metrics = new com.fasterxml.jackson.databind.ObjectMapper().readValue(
+                out.resolve("metrics.json").toFile(), Map.class);
+        int sequences = ((Number) ((Map<?, ?>) metrics.get("test")).get("sequences")).intValue();
+        assertTrue(sequences > 10 && sequences < 30, "about a tenth of 200 series: " + sequences);
+        assertEquals(1 + sequences, csv.size(), "one row per test sequence: " + csv);
         assertEquals(5, csv.get(1).split(",").length);
     }
 

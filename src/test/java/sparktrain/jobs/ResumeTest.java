@@ -3,8 +3,9 @@ package sparktrain.jobs;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.testing.Cli;
+import sparktrain.testing.JobFile;
 import sparktrain.testing.Processes;
-import sparktrain.testing.TestData;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,15 +23,14 @@ class ResumeTest {
     Path tmp;
 
     private Path jobFile() throws IOException {
-        return Files.write(tmp.resolve("job.conf"), List.of(
+        return JobFile.write(tmp.resolve("job.conf"),
                 "name = resume-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data.train-limit = 3000",
                 "data.test-limit = 5000",
                 "model { type = mlp, hidden-layers = [128] }",
                 "training { epochs = 4, batch-size = 32, averaging-frequency = 5, schedule.type = cosine }",
-                "training.checkpoint { every = 1, keep = 2 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
+                "training.checkpoint { every = 1, keep = 2 }");
     }
 
     private static double testAccuracy(Path run) throws IOException {
@@ -41,7 +41,7 @@ class ResumeTest {
     void killedAfterAnEpochAndResumedEndsLikeAnUninterruptedRun() throws Exception {
         Path job = jobFile();
         Path uninterrupted = tmp.resolve("uninterrupted");
-        assertEquals(0, CliTest.sparktrain("train", job.toString(), "--output", uninterrupted.toString()).code());
+        assertEquals(0, Cli.sparktrain("train", job.toString(), "--output", uninterrupted.toString()).code());
 
         Path run = tmp.resolve("killed");
         Process p = Processes.sparktrain(tmp.resolve("killed.log"), "train", job.toString(), "--output", run.toString());
@@ -54,7 +54,7 @@ class ResumeTest {
         p.destroyForcibly().waitFor(); // SIGKILL
         assertFalse(Files.exists(run.resolve("model.zip")), "killed before the end, so no model yet");
 
-        CliTest.Run resumed = CliTest.sparktrain("train", "--resume", run.toString());
+        Cli.Run resumed = Cli.sparktrain("train", "--resume", run.toString());
         assertEquals(0, resumed.code(), resumed.err());
         List<String> history = Files.readAllLines(run.resolve("history.csv"));
         assertEquals(5, history.size(), "header and 4 epochs: " + history);
@@ -76,7 +76,7 @@ class ResumeTest {
     void resumeWithoutCheckpointsIsBadUsage() throws IOException {
         Path empty = Files.createDirectories(tmp.resolve("empty"));
         Files.copy(jobFile(), empty.resolve("job.conf"));
-        CliTest.Run run = CliTest.sparktrain("train", "--resume", empty.toString());
+        Cli.Run run = Cli.sparktrain("train", "--resume", empty.toString());
         assertEquals(2, run.code(), run.err());
         assertTrue(run.err().contains("no complete checkpoint"), run.err());
     }

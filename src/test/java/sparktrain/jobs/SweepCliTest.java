@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.testing.Cli;
+import sparktrain.testing.JobFile;
 import sparktrain.testing.Processes;
 import sparktrain.testing.TestData;
 
@@ -27,14 +29,13 @@ class SweepCliTest {
     Path tmp;
 
     private Path sweepFile(int epochs, String... lines) throws IOException {
-        Files.write(tmp.resolve("base.conf"), List.of(
+        JobFile.write(tmp.resolve("base.conf"),
                 "name = sweep-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data.train-limit = 2000",
                 "data.test-limit = 1000",
                 "model { type = mlp, hidden-layers = [32] }",
-                "training { epochs = " + epochs + ", batch-size = 32, loss-sample = 500 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
+                "training { epochs = " + epochs + ", batch-size = 32, loss-sample = 500 }");
         Path file = tmp.resolve("sweep.conf");
         Files.write(file, List.of(lines));
         return file;
@@ -49,7 +50,7 @@ class SweepCliTest {
         Path file = sweepFile(2, "base = base.conf", "strategy = trial-parallel",
                 "grid { \"training.learning-rate\" = [0.001, 0.01], \"training.updater\" = [adam, sgd] }");
         Path out = tmp.resolve("sweep");
-        CliTest.Run run = CliTest.sparktrain("sweep", file.toString(), "--output", out.toString());
+        Cli.Run run = Cli.sparktrain("sweep", file.toString(), "--output", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> rows = rows(out);
         assertEquals("trial,training.learning-rate,training.updater,status,metric,epochs,seconds,reason", rows.get(0));
@@ -76,7 +77,7 @@ class SweepCliTest {
 
         // a finished sweep resumed trains nothing and changes no row
         byte[] before = Files.readAllBytes(out.resolve("trials.csv"));
-        CliTest.Run again = CliTest.sparktrain("sweep", "--resume", out.toString());
+        Cli.Run again = Cli.sparktrain("sweep", "--resume", out.toString());
         assertEquals(0, again.code(), again.err());
         assertEquals(new String(before), new String(Files.readAllBytes(out.resolve("trials.csv"))));
         assertEquals(best, JSON.readTree(out.resolve("sweep.json").toFile()).at("/best/trial").asText());
@@ -88,7 +89,7 @@ class SweepCliTest {
         Path file = sweepFile(1, "base = base.conf", "parallelism = 1",
                 "grid { \"data.path\" = [\"" + missing + "\", \"" + TestData.fashionMnist() + "\"] }");
         Path out = tmp.resolve("sweep");
-        CliTest.Run run = CliTest.sparktrain("sweep", file.toString(), "--output", out.toString());
+        Cli.Run run = Cli.sparktrain("sweep", file.toString(), "--output", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> rows = rows(out);
         assertTrue(rows.get(1).startsWith("t001," + missing + ",failed,,0,"), rows.toString());
@@ -102,7 +103,7 @@ class SweepCliTest {
         Path file = sweepFile(1, "base = base.conf", "strategy = distributed",
                 "grid { \"training.averaging-frequency\" = [2, 8] }");
         Path out = tmp.resolve("sweep");
-        CliTest.Run run = CliTest.sparktrain("sweep", file.toString(), "--output", out.toString());
+        Cli.Run run = Cli.sparktrain("sweep", file.toString(), "--output", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> rows = rows(out);
         assertEquals(3, rows.size(), rows.toString());
@@ -117,7 +118,7 @@ class SweepCliTest {
                 "random { trials = 6, seed = 11, space { \"training.learning-rate\" = { log-uniform = [1e-5, 1e-1] } } }",
                 "early-termination { type = asha, grace-epochs = 1, reduction-factor = 3 }");
         Path out = tmp.resolve("sweep");
-        CliTest.Run run = CliTest.sparktrain("sweep", file.toString(), "--output", out.toString());
+        Cli.Run run = Cli.sparktrain("sweep", file.toString(), "--output", out.toString());
         assertEquals(0, run.code(), run.err());
         List<String> rows = rows(out);
         long stopped = rows.stream().filter(r -> r.contains(",stopped,")).count();

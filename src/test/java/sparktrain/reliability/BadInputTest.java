@@ -5,11 +5,10 @@ import com.typesafe.config.ConfigFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import sparktrain.jobs.Main;
+import sparktrain.testing.Cli;
+import sparktrain.testing.JobFile;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -56,17 +55,16 @@ class BadInputTest {
             copyTree(dir.resolve("files"), data);
         }
         Path dataPath = c.hasPath("path") ? data.resolve(c.getString("path")) : data;
-        Path job = tmp.resolve("job.conf");
-        Files.writeString(job, String.join("\n",
+        // the case's lines start at line 9, as its expected messages say
+        Path job = JobFile.write(tmp.resolve("job.conf"),
                 "name = bad-input",
                 "data.path = \"" + dataPath.toUri() + "\"",
                 "data.validation-fraction = 0.2",
                 "model { type = mlp, hidden-layers = [8] }",
                 "training { epochs = 1, batch-size = 4 }",
                 "training.checkpoint.every = 1",
-                "spark { master = \"local[1]\", conf { \"spark.ui.enabled\" = false } }",
-                "# the case's lines follow, from line 9",
-                c.hasPath("job") ? c.getString("job") : "") + "\n");
+                "spark.master = \"local[1]\"",
+                c.hasPath("job") ? c.getString("job") : "");
         // an earlier run beside the new one: a failed run must not touch it
         Path runs = Files.createDirectories(tmp.resolve("runs"));
         Files.writeString(Files.createDirectories(runs.resolve("earlier")).resolve("model.zip"), "an earlier model");
@@ -79,12 +77,10 @@ class BadInputTest {
         }
         DiskSnapshot before = DiskSnapshot.of(tmp);
         List<String> cwdBefore = topLevel(Path.of(""));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args.toArray(String[]::new));
+        Cli.Run run = Cli.sparktrain(args.toArray(String[]::new));
 
-        String message = err.toString();
-        assertEquals(c.getInt("exit"), code, message);
+        String message = run.err();
+        assertEquals(c.getInt("exit"), run.code(), message);
         List<String> lines = message.lines().toList();
         assertEquals(1, lines.size(), "one line: " + message);
         assertTrue(lines.get(0).startsWith("sparktrain: error: "), message);
@@ -94,7 +90,7 @@ class BadInputTest {
         assertFalse(message.contains("\tat ") || message.contains("Exception"), "no stack trace: " + message);
         assertTrue(message.contains(c.getInt("exit") == 3 ? "/data" : "job.conf") || message.contains("--set: "),
                 "the message names the file: " + message);
-        assertEquals("", out.toString());
+        assertEquals("", run.out());
         assertFalse(Files.exists(output), "no run directory for a rejected run");
         before.assertUnchanged(DiskSnapshot.of(tmp));
         assertEquals(cwdBefore, topLevel(Path.of("")), "nothing new in the working directory");

@@ -3,13 +3,12 @@ package sparktrain.reliability;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.jobs.Main;
+import sparktrain.testing.Cli.Run;
+import sparktrain.testing.JobFile;
 import sparktrain.testing.TestData;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static sparktrain.testing.Cli.sparktrain;
 
 /**
  * A run directory on a real small tmpfs that fills up or turns read-only: the run stops with exit 1 and one
@@ -31,15 +31,6 @@ class OutputFailureTest {
     Path tmp;
 
     private final List<Path> mounts = new ArrayList<>();
-
-    record Run(int code, String err) {
-    }
-
-    static Run sparktrain(String... args) {
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
-        return new Run(code, err.toString());
-    }
 
     private Path mountTmpfs(String name, String size) throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -67,15 +58,12 @@ class OutputFailureTest {
 
     private Path jobFile() throws IOException {
         Path data = TestData.smallDataSet(tmp.resolve("data"), 300, 60);
-        Path file = tmp.resolve("job.conf");
-        Files.write(file, List.of(
+        return JobFile.write(tmp.resolve("job.conf"),
                 "name = output-failure",
                 "data.path = \"" + data.toUri() + "\"",
                 "model { type = mlp, hidden-layers = [16] }",
                 "training { epochs = 1, batch-size = 32, averaging-frequency = 2, learning-rate = 0.01 }",
-                "training.checkpoint { every = 1, keep = 2 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
-        return file;
+                "training.checkpoint { every = 1, keep = 2 }");
     }
 
     private static void assertOneLine(Run run, int code, String... expected) {

@@ -64,9 +64,9 @@ class ReaderFuzzTest {
     }
 
     /** Runs {@code read}; only success or a clean SparktrainException passes. */
-    private static void readsOrFailsCleanly(String what, Runnable read) {
+    private static void readsOrFailsCleanly(String what, java.util.concurrent.Callable<?> read) {
         try {
-            assertTimeoutPreemptively(TIMEOUT, read::run, what + " took longer than " + TIMEOUT);
+            assertTimeoutPreemptively(TIMEOUT, read::call, what + " took longer than " + TIMEOUT);
             Statistics.collect("read");
         } catch (SparktrainException e) {
             Statistics.collect("rejected: exit " + e.exitCode().code);
@@ -175,8 +175,22 @@ class ReaderFuzzTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        String location = series ? sub.resolve("s0.csv").toUri().toString() : sub.toUri().toString();
-        readsOrFailsCleanly("csv " + location, () -> CsvSequences.read(location, series ? "series" : "files", window));
+        java.nio.file.Path folder = sub;
+        readsOrFailsCleanly("csv " + sub, () -> {
+            List<CsvSequences.Parsed> parsed = new java.util.ArrayList<>();
+            for (int i = 0; i < (series ? 1 : texts.size()); i++) {
+                java.nio.file.Path file = folder.resolve("s" + i + ".csv");
+                byte[] bytes = Files.readAllBytes(file);
+                parsed.add(new CsvSequences.Parsed(new sparktrain.worker.data.DataFile(file.toString(), bytes.length, ""),
+                        CsvSequences.parse(new org.apache.hadoop.fs.Path(file.toUri()), bytes)));
+            }
+            if (series) {
+                new CsvSequences.Windows(window).call(parsed.get(0)).forEachRemaining(row -> { });
+            } else {
+                CsvSequences.requireSameShape(parsed);
+            }
+            return parsed;
+        });
     }
 
     @Provide
@@ -215,7 +229,7 @@ class ReaderFuzzTest {
     @Property(tries = 200, seed = "45")
     void textCorpus(@ForAll("corpusBytes") byte[] bytes) {
         java.nio.file.Path file = write("corpus.txt", bytes);
-        readsOrFailsCleanly("corpus " + file, () -> TextCorpus.read(file.toUri().toString()));
+        readsOrFailsCleanly("corpus " + file, () -> TextCorpus.decode(new org.apache.hadoop.fs.Path(file.toUri()), bytes));
     }
 
     @Provide

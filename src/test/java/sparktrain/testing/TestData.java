@@ -6,7 +6,14 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.config.JobFiles;
+import sparktrain.worker.data.FashionMnist;
+import sparktrain.worker.data.IdxFile;
+import sparktrain.worker.data.Row;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -25,6 +32,31 @@ public final class TestData {
                     + ": install it with 'apt-get install dataset-fashion-mnist' (scripts/test does this)");
         }
         return FASHION_MNIST.toUri().toString();
+    }
+
+    /** A job on the installed Fashion-MNIST with {@code sets} applied as --set lines. */
+    public static JobConfig job(String... sets) {
+        List<String> all = new ArrayList<>(List.of("data.path=\"" + fashionMnist() + "\""));
+        all.addAll(List.of(sets));
+        return JobFiles.parse("", "test", all);
+    }
+
+    /** The first {@code count} rows of a Fashion-MNIST split ("train" or "t10k"), read in this JVM. */
+    public static List<Row> fashionRows(String split, int count) {
+        IdxFile.Contents images = IdxFile.readImages(new org.apache.hadoop.fs.Path(fashionMnist(), split
+                + "-images-idx3-ubyte.gz"), FashionMnist.SIDE, FashionMnist.SIDE);
+        IdxFile.Contents labels = IdxFile.readLabels(new org.apache.hadoop.fs.Path(fashionMnist(), split
+                + "-labels-idx1-ubyte.gz"), FashionMnist.CLASSES);
+        int n = FashionMnist.SIDE * FashionMnist.SIDE;
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            float[] x = new float[n];
+            for (int j = 0; j < n; j++) {
+                x[j] = (images.data()[i * n + j] & 0xff) / 255f;
+            }
+            rows.add(Row.labelled(i, x, labels.data()[i] & 0xff));
+        }
+        return rows;
     }
 
     /** Fails (never skips) when Debian's fortunes package is missing, saying what to install. */

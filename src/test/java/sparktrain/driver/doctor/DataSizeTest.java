@@ -6,12 +6,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.testing.TestData;
 import sparktrain.worker.config.JobFiles;
-import sparktrain.worker.doctor.ProbeReport;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,25 +42,26 @@ class DataSizeTest {
     void fourCopiesOfFashionMnistWarnInATwoGigabyteLocalDriverButNotInSix() {
         // the run: 240,000 images, 10% held out; it ran out of a 2 GiB heap and trained in 6 GiB
         DataSize.Estimate size = new DataSize.Estimate(4L * 216_000 * 794, "216000 training images of 28x28 with one-hot labels");
-        Finding two = Doctor.dataSize("driver", size, 2048 * MIB, true);
+        SparkConf conf = new SparkConf(false);
+        Finding two = Doctor.dataSize("driver", size, 2048 * MIB, 1, conf, Doctor.DRIVER_MEMORY_FIX);
         assertEquals(Finding.Status.WARNING, two.status(), two.toString());
         assertTrue(two.detail().startsWith("the training set is about 654 MiB as float minibatches (216000 training"
-                + " images") && two.detail().contains("held about 4 times in the driver's heap"), two.detail());
+                + " images of 28x28 with one-hot labels), held about 2 times (its rows and the epoch's minibatches):"
+                + " about 1308 MiB of Spark's 1049 MiB"), two.detail());
         assertTrue(two.fix().contains("SPARKTRAIN_DRIVER_MEMORY") && two.fix().contains("spark.driver.memory"), two.fix());
-        assertEquals(Finding.Status.OK, Doctor.dataSize("driver", size, 6144 * MIB, true).status());
+        assertEquals(Finding.Status.OK, Doctor.dataSize("driver", size, 6144 * MIB, 1, conf, "").status());
         DataSize.Estimate once = new DataSize.Estimate(4L * 54_000 * 794, "54000 training images");
-        assertEquals(Finding.Status.OK, Doctor.dataSize("driver", once, 2048 * MIB, true).status());
+        assertEquals(Finding.Status.OK, Doctor.dataSize("driver", once, 2048 * MIB, 1, conf, "").status());
     }
 
     @Test
     void anExecutorWhoseSparkMemoryCannotHoldItsShareIsWarned() {
-        DataSize.Estimate size = new DataSize.Estimate(2000 * MIB, "many images");
-        ProbeReport small = new ProbeReport("1", "h", 1, "17", List.of(), "cpu", "openblas", 1024 * MIB, 0, 0, Map.of(),
-                null, "JavaSerializer", "", List.of(), Map.of());
-        Finding f = Doctor.executorDataSize("executor 1 (h)", size, small, 2, new SparkConf(false));
+        DataSize.Estimate size = new DataSize.Estimate(1000 * MIB, "many images");
+        Finding f = Doctor.dataSize("executor 1 (h)", size, 1024 * MIB, 2, new SparkConf(false), "raise spark.executor.memory");
         assertEquals(Finding.Status.WARNING, f.status(), f.toString());
-        assertTrue(f.detail().contains("about 1000 MiB") && f.detail().contains("Spark's memory here is 434 MiB"), f.detail());
+        assertTrue(f.detail().contains("500 MiB per executor of 2") && f.detail().contains("about 1000 MiB of Spark's 434 MiB"),
+                f.detail());
         assertEquals("raise spark.executor.memory", f.fix());
-        assertEquals(Finding.Status.OK, Doctor.executorDataSize("e", size, small, 8, new SparkConf(false)).status());
+        assertEquals(Finding.Status.OK, Doctor.dataSize("e", size, 1024 * MIB, 8, new SparkConf(false), "").status());
     }
 }

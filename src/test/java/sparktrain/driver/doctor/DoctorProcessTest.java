@@ -2,10 +2,10 @@ package sparktrain.driver.doctor;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.testing.TestData;
-import sparktrain.worker.doctor.DoctorProbe;
+import sparktrain.testing.Processes;
+import sparktrain.testing.JobFile;
+import sparktrain.worker.JavaOpens;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,37 +34,22 @@ class DoctorProcessTest {
     }
 
     private Path jobFile() throws IOException {
-        Path file = tmp.resolve("job.conf");
-        Files.write(file, List.of(
-                "name = doctor-process-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
-                "model { type = mlp, hidden-layers = [32] }",
-                "spark.conf { \"spark.ui.enabled\" = false }"));
-        return file;
+        return JobFile.write(tmp.resolve("job.conf"), "name = doctor-process-test", JobFile.fashionMnist(),
+                "model { type = mlp, hidden-layers = [32] }");
     }
 
     /** The CLI in a child JVM: {@code opens} false leaves out every --add-opens flag. */
     private Run doctor(boolean opens, List<String> jvmOptions, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx1g");
+        List<String> jvm = new ArrayList<>(List.of("-Xmx1g"));
         if (opens) {
-            DoctorProbe.OPENS.forEach(p -> command.add("--add-opens=java.base/" + p + "=ALL-UNNAMED"));
+            jvm.addAll(JavaOpens.OPTIONS);
         }
-        command.addAll(jvmOptions);
-        command.add("-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2.properties"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("sparktrain.jobs.Main");
-        command.add("doctor");
-        command.add(jobFile().toString());
+        jvm.addAll(jvmOptions);
+        List<String> command = new ArrayList<>(List.of("doctor", jobFile().toString()));
         command.addAll(List.of(args));
         Path log = tmp.resolve("doctor.log");
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = Processes.start(log, jvm, env, command.toArray(String[]::new));
         if (!p.waitFor(8, TimeUnit.MINUTES)) {
             p.destroyForcibly().waitFor();
             fail("doctor did not finish in 8 minutes:\n" + Files.readString(log));
@@ -84,7 +69,7 @@ class DoctorProcessTest {
         assertEquals(2, run.code(), run.out());
         String row = row(run, "driver (and local executors)", "java flags");
         assertTrue(row.startsWith("error") && row.contains("without --add-opens=java.base/PKG=ALL-UNNAMED for java.lang,")
-                && row.contains("(13 of 13;") && row.contains("scripts/lib/java-opts.sh"), row);
+                && row.contains("(13 of 13;") && row.contains(JavaOpens.FILE), row);
     }
 
     @Test

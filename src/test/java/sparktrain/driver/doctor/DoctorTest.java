@@ -3,26 +3,22 @@ package sparktrain.driver.doctor;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.jobs.Main;
-import sparktrain.testing.TestData;
-import sparktrain.worker.doctor.DoctorProbe;
+import sparktrain.testing.Cli.Run;
+import sparktrain.testing.JobFile;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sparktrain.testing.Cli.sparktrain;
 
 /**
  * {@code sparktrain doctor} in this JVM (local mode: the driver is the executor): each broken set-up is
@@ -32,28 +28,13 @@ class DoctorTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run sparktrain(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     private Path jobFile(String... lines) throws IOException {
-        List<String> all = new ArrayList<>(List.of(
+        return JobFile.write(tmp.resolve("job.conf"), List.of(
                 "name = doctor-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data { train-limit = 600, test-limit = 200 }",
                 "model { type = mlp, hidden-layers = [32] }",
-                "training { epochs = 1, batch-size = 32 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
-        all.addAll(List.of(lines));
-        Path file = tmp.resolve("job.conf");
-        Files.write(file, all);
-        return file;
+                "training { epochs = 1, batch-size = 32 }"), lines);
     }
 
     /** The table row whose check is {@code check}, e.g. "error  driver  sharing port  UDP ... in use  set ...". */
@@ -199,15 +180,6 @@ class DoctorTest {
         assertTrue(Doctor.kryo(conf).line().contains("Kryo without ND4J's registrator"), Doctor.kryo(conf).line());
         conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
         assertEquals(Finding.Status.OK, Doctor.kryo(conf).status());
-    }
-
-    @Test
-    void theProbeOpensTheLaunchersPackages() throws IOException {
-        String script = Files.readString(Path.of("scripts/lib/java-opts.sh"));
-        Matcher m = Pattern.compile("for pkg in (.*?); do", Pattern.DOTALL).matcher(script);
-        assertTrue(m.find(), script);
-        List<String> launcher = List.of(m.group(1).replace("\\\n", " ").trim().split("\\s+"));
-        assertEquals(launcher, DoctorProbe.OPENS);
     }
 
     private static int freeUdpPort() throws IOException {

@@ -2,52 +2,43 @@ package sparktrain.driver.doctor;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.jobs.Main;
-import sparktrain.testing.TestData;
+import sparktrain.testing.Cli.Run;
+import sparktrain.testing.JobFile;
+import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.config.JobFiles;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static sparktrain.testing.Cli.sparktrain;
 
 /** {@code sparktrain check-equivalence}: one Spark worker against one JVM, through the CLI. */
 class EquivalenceTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
     private Run checkEquivalence(String... args) throws IOException {
-        Path job = tmp.resolve("job.conf");
-        Files.write(job, List.of(
+        Path job = JobFile.write(tmp.resolve("job.conf"),
                 "name = equivalence-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data { train-limit = 480, test-limit = 100, validation-fraction = 0 }",
                 "model { type = mlp, hidden-layers = [32] }",
-                "training { batch-size = 16, updater = sgd, learning-rate = 0.05, averaging-frequency = 1 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] all = new String[args.length + 2];
-        all[0] = "check-equivalence";
-        all[1] = job.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), all);
-        return new Run(code, out.toString(), err.toString());
+                "training { batch-size = 16, updater = sgd, learning-rate = 0.05, averaging-frequency = 1 }");
+        List<String> all = new ArrayList<>(List.of("check-equivalence", job.toString()));
+        all.addAll(List.of(args));
+        return sparktrain(all.toArray(String[]::new));
     }
 
     /** The loss curve rows: step, single-JVM loss, spark loss, max |dparam|. */
     private static List<double[]> curve(Run run) {
         Matcher m = Pattern.compile("(?m)^\\s+(\\d+)\\s+(\\S+)\\s+(\\S+)\\s+(\\S+)$").matcher(run.out());
-        List<double[]> rows = new java.util.ArrayList<>();
+        List<double[]> rows = new ArrayList<>();
         while (m.find()) {
             rows.add(new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2)),
                     Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4))});
@@ -69,6 +60,15 @@ class EquivalenceTest {
     }
 
     @Test
+    void dropoutIsSwitchedOffForTheComparisonAndTheReportSaysSo() throws IOException {
+        Run run = checkEquivalence("--steps", "8", "--set", "model.dropout=0.5", "--set", "training.averaging-frequency=4");
+        assertEquals(0, run.code(), run.out() + run.err());
+        assertTrue(run.out().contains("model.dropout 0.5 -> 0 for the comparison: dropout masks are random, drawn"
+                + " differently in each JVM\n"), run.out());
+        assertTrue(run.out().contains("equivalent: one Spark worker trains like one JVM"), run.out());
+    }
+
+    @Test
     void lenet5WithSgdAveragedEveryStepAgrees() throws IOException {
         Run run = checkEquivalence("--steps", "3", "--set", "model.type=lenet5", "--set", "training.learning-rate=0.01");
         assertEquals(0, run.code(), run.out() + run.err());
@@ -87,21 +87,44 @@ class EquivalenceTest {
     @Test
     void adamWhoseStateIsResetEveryRoundDiffersWithAClearReport() throws IOException {
         Run run = checkEquivalence("--steps", "20", "--set", "training.updater=adam", "--set", "training.learning-rate=0.01",
-                "--set", "training.averaging-frequency=10", "--set", "training.average-updaters=false");
+                "--set", "training.averaging-frequency=10", "--set", "training.average-updaters=false",
+                "--set", "model.dropout=0.2");
         assertEquals(1, run.code(), run.out() + run.err());
         List<double[]> curve = curve(run);
         assertEquals(0.0, curve.get(0)[3], run.out()); // the first round starts from a fresh state on both sides
         assertTrue(curve.get(1)[3] > 1e-3, run.out());
         assertTrue(run.out().contains("NOT equivalent: the Spark run differs by"), run.out());
+        assertTrue(run.out().contains("The job's random settings were off for the comparison (model.dropout 0.2 -> 0)."
+                + " On one worker they agree only"), run.out());
         assertTrue(run.out().contains("this job has training.updater = adam with training.average-updaters = false"
                 + " (its state is reset every 10 step(s), at each averaging round)"), run.out());
+    }
+
+    @Test
+    void everySettingThatIsRandomPerStepIsSwitchedOffAndNothingElse() {
+        JobConfig job = JobFiles.parse("", "test", List.of("model.type=resnet-small", "model.dropout=0.3",
+                "model.feature-dropout=0.25", "data.augment.horizontal-flip=true", "data.augment.max-shift=2",
+                "data.augment.cutout=10", "data.augment.test-flip=true", "model.label-smoothing=0.1"));
+        assertEquals(List.of("model.dropout 0.3 -> 0", "model.feature-dropout 0.25 -> 0",
+                        "data.augment.horizontal-flip true -> false", "data.augment.max-shift 2 -> 0", "data.augment.cutout 10 -> 0"),
+                Equivalence.randomSettings(job).stream().map(Object::toString).toList());
+        assertEquals("model.dropout 0.3 -> 0, model.feature-dropout 0.25 -> 0, data.augment.horizontal-flip true -> false,"
+                        + " data.augment.max-shift 2 -> 0, data.augment.cutout 10 -> 0 for the comparison: dropout masks are"
+                        + " random, drawn differently in each JVM; both sides train the images as they are, unaugmented",
+                Equivalence.switchedOffLine(Equivalence.randomSettings(job)));
+        JobConfig compared = Equivalence.withoutRandomness(job);
+        assertEquals(List.of(), Equivalence.randomSettings(compared));
+        assertEquals(job.model().labelSmoothing(), compared.model().labelSmoothing());
+        assertTrue(compared.data().augmentTestFlip());
+        assertEquals(job.training(), compared.training());
+        assertEquals(List.of(), Equivalence.randomSettings(JobFiles.parse("", "test", List.of("model.dropout=0"))));
     }
 
     @Test
     void tooManyStepsIsBadUsage() throws IOException {
         Run run = checkEquivalence("--steps", "1000");
         assertEquals(2, run.code(), run.err());
-        assertTrue(run.err().contains("--steps = 1000: the training data gives only 30 minibatches of 16;"
-                + " lower --steps or raise data.train-limit"), run.err());
+        assertTrue(run.err().matches("(?s).*--steps = 1000: the training data gives only 2\\d minibatches of 16;"
+                + " lower --steps or raise data.train-limit.*"), run.err());
     }
 }

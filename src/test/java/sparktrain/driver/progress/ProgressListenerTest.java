@@ -8,7 +8,6 @@ import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.data.FashionMnist;
-import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.worker.training.TrainingStrategy;
 import sparktrain.testing.SparkTestBase;
 import sparktrain.testing.TestData;
@@ -46,26 +45,31 @@ class ProgressListenerTest extends SparkTestBase {
         }
 
         @Override
+        public synchronized void epochSummary(String line) {
+            events.add("summary " + line);
+        }
+
+        @Override
         public void close() {
         }
     }
 
     @Test
     void oneUpdatePerAveragingRoundAndOnlyForItsOwnTrial() throws Exception {
-        JobConfig job = JobFiles.parse("", "test", List.of("model.type=mlp", "model.hidden-layers=[32]",
-                "training.batch-size=16", "training.averaging-frequency=5"));
-        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 640, 1, 0.0, 3);
-        List<DataSet> batches = data.train().minibatches(16);
-        assertEquals(40, batches.size());
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+        JobConfig job = TestData.job("model.type=mlp", "model.hidden-layers=[32]",
+                "training.batch-size=16", "training.averaging-frequency=5", "data.train-limit=700",
+                "data.validation-fraction=0", "data.test-limit=1", "seed=3");
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnist.SHAPE);
 
         Recording plain = new Recording();
         Recording trial = new Recording();
-        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
-             TrainingStrategy spark = session.strategy(network, batches, 2)) {
+        try (TrainingSession session = TrainingSession.open(job, sc)) {
+            List<DataSet> batches = session.firstMinibatches(40);
+            assertEquals(40, batches.size());
+            TrainingStrategy spark = session.strategy(network, batches, 2);
             // 2 workers x frequency 5 = 10 minibatches per averaging round: 4 rounds per epoch
-            ProgressListener forPlain = new ProgressListener(plain, "", 40, spark::batchesPerRound, 16, spark::lastScore);
-            ProgressListener forTrial = new ProgressListener(trial, "t007", 40, spark::batchesPerRound, 16, spark::lastScore);
+            ProgressListener forPlain = new ProgressListener(plain, "", () -> 40, spark::batchesPerRound, 16, spark::lastScore);
+            ProgressListener forTrial = new ProgressListener(trial, "t007", () -> 40, spark::batchesPerRound, 16, spark::lastScore);
             sc.sc().addSparkListener(forPlain);
             sc.sc().addSparkListener(forTrial);
             try {
@@ -101,21 +105,24 @@ class ProgressListenerTest extends SparkTestBase {
      */
     @Test
     void roundsFollowTheAutoFrequencyOfTheRunningEpoch() throws Exception {
-        JobConfig job = JobFiles.parse("", "test", List.of("model.type=mlp", "model.hidden-layers=[32]",
+        JobConfig job = TestData.job("model.type=mlp", "model.hidden-layers=[32]",
                 "training.batch-size=16", "training.averaging-frequency=auto", "training.auto-frequency.first=2",
-                "training.auto-frequency.max=8", "training.workers=2", "training.epochs=2"));
-        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 1280, 1, 0.0, 3);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+                "training.auto-frequency.max=8", "training.workers=2", "training.epochs=2", "data.train-limit=1280",
+                "data.validation-fraction=0", "data.test-limit=1", "seed=3");
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnist.SHAPE);
         Recording view = new Recording();
         List<Integer> frequencies = new ArrayList<>();
-        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
+        List<Long> epochBatches = new ArrayList<>();
+        try (TrainingSession session = TrainingSession.open(job, sc);
              TrainingStrategy spark = session.strategy(network, 0)) {
-            ProgressListener listener = new ProgressListener(view, "", 80, spark::batchesPerRound, 16, spark::lastScore);
+            ProgressListener listener = new ProgressListener(view, "", session::epochMinibatches, spark::batchesPerRound,
+                    16, spark::lastScore);
             sc.sc().addSparkListener(listener);
             try {
                 for (int epoch = 1; epoch <= 2; epoch++) {
                     spark.fitEpoch(epoch);
                     frequencies.add(spark.lastEpochAveragingFrequency());
+                    epochBatches.add(session.epochMinibatches());
                     sc.sc().listenerBus().waitUntilEmpty();
                 }
             } finally {
@@ -126,10 +133,13 @@ class ProgressListenerTest extends SparkTestBase {
         assertTrue(frequencies.get(1) != 2, "auto should move a tiny MLP's frequency after epoch 1: " + frequencies);
         List<String> expected = new ArrayList<>();
         for (int epoch = 1; epoch <= 2; epoch++) {
-            long round = 2L * frequencies.get(epoch - 1);
-            expected.add("start  " + epoch + " 80");
-            for (long done = round; done < 80 + round; done += round) {
-                expected.add("update " + Math.min(80, done));
+            long total = epochBatches.get(epoch - 1);
+            assertTrue(total >= 80 && total <= 81, "1,280 rows in minibatches of 16 over 2 partitions: " + total);
+            // DL4J deals the epoch's minibatches into total / (2 workers x frequency) rounds, the rest spread over them
+            long rounds = total / (2L * frequencies.get(epoch - 1));
+            expected.add("start  " + epoch + " " + total);
+            for (long r = 1; r <= rounds; r++) {
+                expected.add("update " + Math.round((double) r * total / rounds));
             }
             expected.add("end");
         }

@@ -3,15 +3,13 @@ package sparktrain.driver.report;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.jobs.Main;
 import sparktrain.testing.Chromium;
-import sparktrain.testing.TestData;
+import sparktrain.testing.Cli;
+import sparktrain.testing.JobFile;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -40,22 +38,17 @@ class RunReportTest {
 
     @BeforeAll
     static void train() throws IOException {
-        Path job = tmp.resolve("job.conf");
-        Files.write(job, List.of(
+        Path job = JobFile.write(tmp.resolve("job.conf"),
                 "name = report-test",
-                "data.path = \"" + TestData.fashionMnist() + "\"",
+                JobFile.fashionMnist(),
                 "data.train-limit = 1200",
                 "data.test-limit = 500",
                 "model { type = mlp, hidden-layers = [64] }",
                 "training { epochs = 2, batch-size = 32, averaging-frequency = 5, collect-stats = true, loss-sample = 500 }",
-                "log.progress-seconds = 1",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
+                "log.progress-seconds = 1");
         run = tmp.resolve("run");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true),
-                "train", job.toString(), "--output", run.toString());
-        assertEquals(0, code, err.toString());
+        Cli.Run train = Cli.sparktrain("train", job.toString(), "--output", run.toString());
+        assertEquals(0, train.code(), train.err());
         html = Files.readString(run.resolve("report.html"));
     }
 
@@ -101,6 +94,15 @@ class RunReportTest {
         assertEquals(1200, shot.getWidth());
         assertTrue(distinctColours(shot) > 200, "the screenshot is not blank");
         Files.copy(run.resolve("report.html"), ARTIFACTS.resolve("report.html"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** At 1280 px: no horizontal scroll bar, and no table row taller than three lines. */
+    @Test
+    void theReportFitsA1280PixelWindow() throws IOException, InterruptedException {
+        Chromium.Layout layout = Chromium.layout(run.resolve("report.html"), tmp.resolve("chromium-profile"), 1280, 900);
+        assertTrue(layout.fitsWidth(), "the page is " + layout.scrollWidth() + " px wide in a window of "
+                + layout.innerWidth() + " px (" + layout.clientWidth() + " beside the scroll bar)");
+        assertTrue(layout.tallestRowLines() <= 3.05, "a row " + layout.tallestRowLines() + " lines tall: " + layout.tallestRow());
     }
 
     static int distinctColours(BufferedImage image) {

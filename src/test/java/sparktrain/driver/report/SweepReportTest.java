@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,9 +28,17 @@ class SweepReportTest {
     Path tmp;
 
     private Path fixture() throws IOException {
-        Path dir = Files.createDirectories(tmp.resolve("sweep"));
+        return fixture("sweep");
+    }
+
+    /**
+     * @param name a folder of src/test/resources: "sweep" (hand-written, with a failed trial's long reason) or
+     *             "sweep-mlp-random" (what {@code sweep conf/sweep-mlp-random.conf --set data.train-limit=3000} wrote)
+     */
+    private Path fixture(String name) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve(name));
         for (String f : List.of("trials.csv", "sweep.json")) {
-            Files.copy(Path.of("src/test/resources/sweep", f), dir.resolve(f));
+            Files.copy(Path.of("src/test/resources", name, f), dir.resolve(f));
         }
         return dir;
     }
@@ -85,6 +94,40 @@ class SweepReportTest {
         assertEquals("2/2", probeResult[2], "both charts loaded");
         Path artifacts = Files.createDirectories(Path.of("target", "report-test"));
         Chromium.screenshot(dir.resolve("report.html"), artifacts.resolve("sweep-report.png"), 1200, 1600, tmp.resolve("profile"));
+    }
+
+    @Test
+    void sweptNumbersHaveThreeSignificantDigitsAndSortByTheirExactValue() throws IOException {
+        Path dir = fixture("sweep-mlp-random");
+        SweepReport.write(dir.toString());
+        String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("<td class=\"num\" data-value=\"2.30089E-4\">2.30e-4</td>"), "a small learning rate");
+        assertTrue(html.contains("<td class=\"num\" data-value=\"0.0983446\">0.0983</td>"), "a dropout");
+        assertTrue(html.contains("<td class=\"num\" data-value=\"0.00819726\">0.00820</td>"), "a learning rate");
+        assertTrue(html.contains("training.learning-rate = 0.00820"), "the best trial's values in the facts");
+        assertFalse(html.contains(">2.30089E-4<") || html.contains(">0.0983446<"), "no raw number is shown");
+        assertEquals("2.30e-4", SweepReport.significant(2.30089e-4, 3));
+        assertEquals("0.0100", SweepReport.significant(0.01, 3));
+        assertEquals("41.2", SweepReport.significant(41.23, 3));
+        assertEquals("-1.50e6", SweepReport.significant(-1.5e6, 3));
+        assertEquals("0.8530", SweepReport.significant(0.853, 4));
+    }
+
+    /** At 1280 px: no horizontal scroll bar, and no row taller than three lines (reasons are cut, in full on hover). */
+    @Test
+    void theLeaderboardFitsA1280PixelWindow() throws IOException, InterruptedException {
+        for (String name : List.of("sweep", "sweep-mlp-random")) {
+            Path dir = fixture(name);
+            SweepReport.write(dir.toString());
+            Chromium.Layout layout = Chromium.layout(dir.resolve("report.html"), tmp.resolve("profile"), 1280, 900);
+            assertTrue(layout.fitsWidth(), name + ": the page is " + layout.scrollWidth() + " px wide in a window of "
+                    + layout.innerWidth() + " px (" + layout.clientWidth() + " beside the scroll bar)");
+            assertTrue(layout.tallestRowLines() <= 3.05, name + ": a row " + layout.tallestRowLines() + " lines tall: "
+                    + layout.tallestRow());
+        }
+        String html = Files.readString(tmp.resolve("sweep").resolve("report.html"));
+        String reason = "training diverged in epoch 1: training loss is NaN; lower training.learning-rate (now 1.0)";
+        assertTrue(html.contains("<td class=\"reason\" title=\"" + reason + "\">"), "the whole reason on hover");
     }
 
     @Test

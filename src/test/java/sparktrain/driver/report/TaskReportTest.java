@@ -2,17 +2,15 @@ package sparktrain.driver.report;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sparktrain.jobs.Main;
+import sparktrain.testing.Cli;
+import sparktrain.testing.JobFile;
 import sparktrain.testing.TestData;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,18 +26,12 @@ class TaskReportTest {
     Path tmp;
 
     private Path train(String... lines) throws IOException {
-        List<String> all = new ArrayList<>(List.of(
+        Path job = JobFile.write(tmp.resolve("job-" + List.of(lines).hashCode() + ".conf"), List.of(
                 "name = task-report-test",
-                "training { epochs = 1, batch-size = 16, averaging-frequency = 4, loss-sample = 100 }",
-                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
-        all.addAll(List.of(lines));
-        Path job = tmp.resolve("job-" + all.hashCode() + ".conf");
-        Files.write(job, all);
-        Path run = tmp.resolve("run-" + all.hashCode());
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
-                "train", job.toString(), "--output", run.toString());
-        assertEquals(0, code, err.toString());
+                "training { epochs = 1, batch-size = 16, averaging-frequency = 4, loss-sample = 100 }"), lines);
+        Path run = tmp.resolve("run-" + List.of(lines).hashCode());
+        Cli.Run train = Cli.sparktrain("train", job.toString(), "--output", run.toString());
+        assertEquals(0, train.code(), train.err());
         return run;
     }
 

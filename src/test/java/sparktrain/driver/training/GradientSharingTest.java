@@ -18,7 +18,6 @@ import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.data.FashionMnist;
-import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.worker.training.EpochLoop;
 import sparktrain.worker.training.EpochStats;
 import sparktrain.driver.training.GradientSharing;
@@ -41,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class GradientSharingTest extends SparkTestBase {
 
     private static JobConfig job(String... sets) {
-        return JobFiles.parse("", "test", List.of(sets));
+        return TestData.job(sets);
     }
 
     @ParameterizedTest
@@ -70,14 +69,13 @@ class GradientSharingTest extends SparkTestBase {
                 "model.conv-channels=[8, 16]", "training.batch-size=32", "training.averaging-frequency=5",
                 "training.updater=" + (sharing ? "sgd" : "adam"), "training.learning-rate=" + (sharing ? "0.1" : "0.003"),
                 "training.sharing.unicast-port=" + (sharing ? 40200 + model.length() : 40123), "training.epochs=2",
-                "training.workers=2", "training.threads-per-worker=1");
-        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 3000, 1000, 0.1, 11);
-        FashionMnistTask task = new FashionMnistTask(data);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), task.shape());
+                "training.workers=2", "training.threads-per-worker=1", "data.train-limit=3000", "data.test-limit=1000",
+                "seed=11");
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnist.SHAPE);
         if (model.equals("resnet-small")) {
             assertInstanceOf(ComputationGraph.class, network);
         }
-        try (TrainingSession session = TrainingSession.open(job, sc, task);
+        try (TrainingSession session = TrainingSession.open(job, sc);
              TrainingStrategy strategy = session.strategy(network, 0)) {
             double before = session.trainingLoss(network);
             EpochLoop.Result result = new EpochLoop(session).run(strategy);
@@ -99,11 +97,11 @@ class GradientSharingTest extends SparkTestBase {
     void busyPortNamesTheKeyToChange(String key) throws Exception {
         try (DatagramSocket taken = new DatagramSocket(0)) {
             int port = taken.getLocalPort();
-            JobConfig job = job("training.mode=sharing", key + "=" + port);
-            FashionMnistTask task = new FashionMnistTask(FashionMnist.load(TestData.fashionMnist(), 64, 1, 0.0, 1));
-            try (TrainingSession session = TrainingSession.open(job, sc, task)) {
+            JobConfig job = job("training.mode=sharing", key + "=" + port, "data.train-limit=64",
+                    "data.validation-fraction=0", "data.test-limit=1");
+            try (TrainingSession session = TrainingSession.open(job, sc)) {
                 SparktrainException e = assertThrows(SparktrainException.class, () -> session.strategy(
-                        NetworkFactory.build(job.model(), job.training(), 1, FashionMnistTask.SHAPE), 0));
+                        NetworkFactory.build(job.model(), job.training(), 1, FashionMnist.SHAPE), 0));
                 assertEquals(ExitCode.USAGE, e.exitCode());
                 assertTrue(e.getMessage().contains(key + " = " + port + ": the UDP port is in use"), e.getMessage());
             }

@@ -4,19 +4,17 @@ import org.deeplearning4j.nn.api.Model;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.testing.SparkTestBase;
+import sparktrain.testing.TestData;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.model.Networks;
-import sparktrain.worker.data.FashionMnist;
-import sparktrain.worker.tasks.FashionMnistTask;
 import sparktrain.worker.training.EpochLoop;
 import sparktrain.worker.training.EpochStats;
-import sparktrain.worker.training.Scoring;
 import sparktrain.worker.training.TrainingStrategy;
-import sparktrain.testing.SparkTestBase;
-import sparktrain.testing.TestData;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,28 +23,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ParameterAveragingTest extends SparkTestBase {
 
     private static JobConfig job(String... sets) {
-        return JobFiles.parse("", "test", List.of(sets));
+        return TestData.job(sets);
     }
 
-    /** DL4J's TestCompareParameterAveragingSparkVsSingleMachine, for our seam: one worker must equal one JVM. */
+    /**
+     * DL4J's TestCompareParameterAveragingSparkVsSingleMachine, for our seam: one worker must equal one JVM, over
+     * four averaging rounds (the parameters leave the worker, are averaged on the driver and broadcast back each
+     * time). DL4J deals each round's minibatches at random, so each round is given its five minibatches alone, in
+     * the order the single JVM fits them.
+     */
     @Test
-    void oneWorkerGivesTheSameParametersAsOneJvm() {
+    void oneWorkerGivesTheSameParametersAsOneJvmOverFourAveragingRounds() {
         JobConfig job = job("model.type=mlp", "model.hidden-layers=[32]", "training.updater=sgd",
-                "training.learning-rate=0.05", "training.batch-size=16", "training.averaging-frequency=20");
-        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 320, 1, 0.0, 3);
-        List<DataSet> batches = data.train().minibatches(16);
-
-        Model local = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
-        Model distributed = Networks.copy(local);
-        INDArray initial = local.params().dup();
-
-        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
-             TrainingStrategy spark = session.strategy(distributed, batches, 1)) {
-            session.singleJvm().strategy(local, batches, null).fitEpoch(1);
-            spark.fitEpoch(1);
-            INDArray fromSpark = spark.network().params();
+                "training.learning-rate=0.05", "training.batch-size=16", "training.averaging-frequency=5",
+                "training.workers=1", "data.train-limit=320", "data.validation-fraction=0", "data.test-limit=1");
+        try (TrainingSession session = TrainingSession.open(job, sc)) {
+            List<DataSet> batches = session.firstMinibatches(Integer.MAX_VALUE);
+            assertEquals(20, batches.size());
+            Model local = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
+            Model distributed = Networks.copy(local);
+            INDArray initial = local.params().dup();
+            for (int round = 0; round < 4; round++) {
+                List<DataSet> five = batches.subList(5 * round, 5 * round + 5);
+                session.singleJvm(local, five).fitEpoch(1);
+                try (TrainingStrategy spark = session.strategy(distributed, five, 1)) {
+                    spark.fitEpoch(1);
+                    assertEquals(1, ((ParameterAveraging) spark).rounds(5), "one averaging round of five minibatches");
+                    distributed = spark.network();
+                }
+            }
             double moved = local.params().sub(initial).norm2Number().doubleValue();
-            double difference = local.params().sub(fromSpark).norm2Number().doubleValue();
+            double difference = local.params().sub(distributed.params()).norm2Number().doubleValue();
             assertTrue(moved > 0.1, "training should move the parameters, moved " + moved);
             assertTrue(difference < 1e-5 * moved, "single JVM and one Spark worker differ by " + difference);
         }
@@ -56,18 +63,21 @@ class ParameterAveragingTest extends SparkTestBase {
     void twoWorkersLearn() {
         JobConfig job = job("model.type=mlp", "model.hidden-layers=[128]", "training.batch-size=32",
                 "training.averaging-frequency=5", "training.epochs=3", "training.workers=2",
-                "training.threads-per-worker=1");
-        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 4000, 1000, 0.1, 5);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
-        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
+                "training.threads-per-worker=1", "data.train-limit=4000", "data.test-limit=1000");
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), sparktrain.worker.data.FashionMnist.SHAPE);
+        try (TrainingSession session = TrainingSession.open(job, sc);
              TrainingStrategy spark = session.strategy(network, 0)) {
             double before = session.trainingLoss(network);
-            EpochLoop.Result result = new EpochLoop(session).run(spark);
+            List<String> summaries = new java.util.ArrayList<>();
+            EpochLoop.Result result = new EpochLoop(session).summaryTo(summaries::add).run(spark);
             List<EpochStats> h = result.history();
             assertEquals(3, h.size());
+            assertEquals(3, summaries.size(), summaries.toString());
+            assertTrue(summaries.get(2).matches("epoch 3/3: \\d{4} samples in [\\d.]+ s \\(\\d+ samples/s\\), loss [\\d.]+,"
+                    + " validation accuracy 0\\.\\d{4}, sent [\\d.]+ MB"), summaries.get(2));
             assertTrue(h.get(0).trainLoss() < before - 1.0, "loss should fall from " + before + ": " + h);
             assertTrue(h.get(2).trainLoss() < h.get(0).trainLoss(), "loss should keep falling: " + h);
-            double accuracy = Scoring.evaluate(result.network(), data.test().minibatches(500)).accuracy();
+            double accuracy = (Double) session.test(result.network()).get("accuracy");
             assertTrue(accuracy > 0.75, "test accuracy " + accuracy);
         }
     }
@@ -77,19 +87,18 @@ class ParameterAveragingTest extends SparkTestBase {
     void autoFrequencyAdjustsAfterTheFirstEpochAndLearns() {
         JobConfig job = job("model.type=mlp", "model.hidden-layers=[64]", "training.batch-size=32",
                 "training.averaging-frequency=auto", "training.auto-frequency.max=40", "training.epochs=2",
-                "training.workers=2", "training.threads-per-worker=1");
+                "training.workers=2", "training.threads-per-worker=1", "data.train-limit=3000", "data.test-limit=500");
         assertTrue(job.training().autoFrequency().enabled());
         assertEquals(10, job.training().averagingFrequency());
-        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 3000, 500, 0.1, 5);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
-        try (TrainingSession session = TrainingSession.open(job, sc, new FashionMnistTask(data));
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), sparktrain.worker.data.FashionMnist.SHAPE);
+        try (TrainingSession session = TrainingSession.open(job, sc);
              TrainingStrategy spark = session.strategy(network, 0)) {
             EpochLoop.Result result = new EpochLoop(session).run(spark);
             int chosen = ((ParameterAveraging) spark).frequency();
             assertTrue(chosen >= 1 && chosen <= 40, "frequency " + chosen);
             // an MLP minibatch fits in about a millisecond, far less than a Spark round: auto must average less often
             assertTrue(chosen > 10, "auto should raise the frequency for a tiny MLP, chose " + chosen);
-            double accuracy = Scoring.evaluate(result.network(), data.test().minibatches(500)).accuracy();
+            double accuracy = (Double) session.test(result.network()).get("accuracy");
             assertTrue(accuracy > 0.7, "test accuracy " + accuracy);
         }
     }

@@ -143,7 +143,7 @@ class JobFilesTest {
         assertProblem(invalid("data.augment.cutout = 29"), "data.augment.cutout = 29: must be at most 28 pixels");
         assertProblem(invalid("data.augment.cutout = -1"), "data.augment.cutout = -1: must be >= 0");
         SparktrainException e = invalid("data.type = sine\nmodel.type = timeseries-lstm\ndata.augment.test-flip = true");
-        assertProblem(e, "image augmentation is for data.type = fashion-mnist only");
+        assertProblem(e, "image augmentation is for images: data.type = fashion-mnist, images, or a table with data.image.*");
         assertEquals(10, parse("data.augment.cutout = 10").data().augmentCutout());
     }
 

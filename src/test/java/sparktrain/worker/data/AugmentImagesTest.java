@@ -29,12 +29,12 @@ class AugmentImagesTest {
 
     @Test
     void nothingToDoLeavesTheImage() {
-        assertArrayEquals(IMAGE, once(new AugmentImages(3, 3, false, 0, 0, 1, 0), 5));
+        assertArrayEquals(IMAGE, once(new AugmentImages(3, 3, 1, false, 0, 0, 1, 0), 5));
     }
 
     @Test
     void flipsMirrorRowsAndShiftsFillTheBorderWithBlack() {
-        AugmentImages flip = new AugmentImages(3, 3, true, 0, 0, 1, 0);
+        AugmentImages flip = new AugmentImages(3, 3, 1, true, 0, 0, 1, 0);
         List<String> seen = new ArrayList<>();
         for (long s = 0; s < 20; s++) {
             seen.add(java.util.Arrays.toString(once(flip, s)));
@@ -42,7 +42,7 @@ class AugmentImagesTest {
         assertTrue(seen.contains(java.util.Arrays.toString(IMAGE)), "unflipped in 20 draws");
         assertTrue(seen.contains(java.util.Arrays.toString(new float[] {3, 2, 1, 6, 5, 4, 9, 8, 7})), "flipped in 20 draws");
 
-        AugmentImages shift = new AugmentImages(3, 3, false, 1, 0, 1, 0);
+        AugmentImages shift = new AugmentImages(3, 3, 1, false, 1, 0, 1, 0);
         List<String> shifts = new ArrayList<>();
         for (int dy = -1; dy <= 1; dy++) {
             for (int dx = -1; dx <= 1; dx++) {
@@ -60,7 +60,7 @@ class AugmentImagesTest {
 
     @Test
     void cutoutBlackensOneSquareThatMayHangOverTheEdge() {
-        AugmentImages cutout = new AugmentImages(3, 3, false, 0, 2, 1, 0);
+        AugmentImages cutout = new AugmentImages(3, 3, 1, false, 0, 2, 1, 0);
         java.util.Set<Integer> blackCounts = new java.util.HashSet<>();
         for (long s = 0; s < 60; s++) {
             float[] out = once(cutout, s);
@@ -79,7 +79,7 @@ class AugmentImagesTest {
     void mirrorReversesEveryRowOfEveryImage() {
         INDArray images = Nd4j.create(new float[][] {IMAGE, {9, 8, 7, 6, 5, 4, 3, 2, 1}});
         assertArrayEquals(new float[][] {{3, 2, 1, 6, 5, 4, 9, 8, 7}, {7, 8, 9, 4, 5, 6, 1, 2, 3}},
-                AugmentImages.mirror(images, 3, 3).toFloatMatrix());
+                AugmentImages.mirror(images, new sparktrain.worker.model.InputShape(3, 3, 1, 2)).toFloatMatrix());
     }
 
     /** IMAGE moved down dy and right dx, black where nothing moved in. */
@@ -97,7 +97,7 @@ class AugmentImagesTest {
 
     @Test
     void eachEpochChangesTheImagesDifferentlyAndLabelsStay() throws Exception {
-        AugmentImages augment = Serialization.roundTrip(new AugmentImages(3, 3, true, 1, 0, 7, 0));
+        AugmentImages augment = Serialization.roundTrip(new AugmentImages(3, 3, 1, true, 1, 0, 7, 0));
         DataSet batch = new DataSet(Nd4j.create(new float[][] {IMAGE, IMAGE, IMAGE, IMAGE}), Nd4j.eye(4));
         DataSet first = augment.forEpoch(1).call(0, List.of(batch).iterator()).next();
         DataSet again = augment.forEpoch(1).call(0, List.of(batch).iterator()).next();

@@ -39,16 +39,6 @@ class IdxFileTest {
     }
 
     @Test
-    void loadsSplitsFromTheRealDataSet() {
-        FashionMnist.Splits s = FashionMnist.load(TestData.fashionMnist(), 1000, 500, 0.1, 7);
-        assertEquals(900, s.train().size());
-        assertEquals(100, s.validation().size());
-        assertEquals(500, s.test().size());
-        float max = s.train().minibatches(100).get(0).getFeatures().maxNumber().floatValue();
-        assertTrue(max <= 1f && max > 0.5f, "pixels scaled to [0,1], max " + max);
-    }
-
-    @Test
     void plainAndGzippedFilesReadTheSame() throws IOException {
         byte[] plain = TestData.images(3, 28, 28);
         Files.write(tmp.resolve("a"), plain);
@@ -130,20 +120,6 @@ class IdxFileTest {
     void gzNameOnAFileThatIsNotGzip() throws IOException {
         Files.writeString(tmp.resolve("t.gz"), "this is plain text, not gzip");
         assertBadData(() -> IdxFile.readImages(path("t.gz"), 28, 28), "the name ends in .gz but the file is not gzip");
-    }
-
-    @Test
-    void countsThatDisagree() throws IOException {
-        TestData.smallDataSet(tmp.resolve("d"), 20, 10);
-        Files.write(tmp.resolve("d/train-labels-idx1-ubyte"), TestData.labels(19, 10));
-        assertBadData(() -> FashionMnist.load(tmp.resolve("d").toUri().toString(), 0, 0, 0.1, 1),
-                "holds 20 images but");
-    }
-
-    @Test
-    void missingFileSaysWhatToInstall() {
-        assertBadData(() -> FashionMnist.load(tmp.toUri().toString(), 0, 0, 0.1, 1),
-                "no train-images-idx3-ubyte.gz or train-images-idx3-ubyte (data.path); install the data set with: apt-get install dataset-fashion-mnist");
     }
 
     private Path path(String name) {

@@ -39,78 +39,77 @@ class SequenceDataTest {
         assertTrue(e.getMessage().contains(expected), () -> "expected '" + expected + "' in: " + e.getMessage());
     }
 
-    @Test
-    void csvFilesAreSequences() throws IOException {
-        write("seq/a.csv", "1,10\n2,20\n3,30\n");
-        write("seq/b.csv", "4,40\n5,50\n6,60\n");
-        CsvSequences.Read read = CsvSequences.read(tmp.resolve("seq").toUri().toString(), "files", 0);
-        assertEquals(2, read.sequences().size());
-        assertArrayEquals(new double[] {5, 50}, read.sequences().get(1)[1]);
-        assertEquals(2, read.files().size());
+    private double[][] parse(Path file) throws IOException {
+        return CsvSequences.parse(new org.apache.hadoop.fs.Path(file.toUri()), Files.readAllBytes(file));
     }
 
     @Test
-    void aSeriesIsCutIntoWindowsThatShareOneRow() throws IOException {
+    void aCsvFileIsRowsOfColumns() throws IOException {
+        Path file = write("seq/a.csv", "1,10\n2,20\n3,30\n");
+        assertArrayEquals(new double[][] {{1, 10}, {2, 20}, {3, 30}}, parse(file));
+    }
+
+    @Test
+    void aSeriesIsCutIntoWindowsThatShareOneRow() throws Exception {
         Path file = write("series.csv", "0\n1\n2\n3\n4\n5\n6\n");
-        List<double[][]> windows = CsvSequences.read(file.toUri().toString(), "series", 3).sequences();
+        var parsed = new CsvSequences.Parsed(new DataFile(file.toString(), 0, ""), parse(file));
+        List<Row> windows = new java.util.ArrayList<>();
+        new CsvSequences.Windows(3).call(parsed).forEachRemaining(windows::add);
         assertEquals(3, windows.size());
-        assertArrayEquals(new double[][] {{2}, {3}, {4}}, windows.get(1));
+        assertArrayEquals(new float[] {2, 3, 4}, windows.get(1).x);
+        assertEquals(1, windows.get(1).id);
     }
 
     @Test
     void raggedRowsAreRejectedWithFileAndLine() throws IOException {
         Path file = write("seq/ragged.csv", "1,2\n3,4\n5\n");
-        assertBadData(file.getFileName() + ": line 3: ragged row: 1 values, expected 2",
-                () -> CsvSequences.read(tmp.resolve("seq").toUri().toString(), "files", 0));
+        assertBadData(file.getFileName() + ": line 3: ragged row: 1 values, expected 2", () -> parseQuietly(file));
     }
 
     @Test
     void nonNumericCellsAreRejectedWithFileAndLine() throws IOException {
         Path file = write("words.csv", "1,2\n3,abc\n");
-        assertBadData("words.csv: line 2, column 2: not a number: \"abc\"",
-                () -> CsvSequences.read(file.toUri().toString(), "series", 2));
+        assertBadData("words.csv: line 2, column 2: not a number: \"abc\"", () -> parseQuietly(file));
     }
 
     @Test
     void nanInfinityAndMissingValuesAreRejected() throws IOException {
         Path nan = write("nan.csv", "1\nNaN\n");
-        assertBadData("nan.csv: line 2, column 1: NaN is not a finite number",
-                () -> CsvSequences.read(nan.toUri().toString(), "series", 2));
+        assertBadData("nan.csv: line 2, column 1: NaN is not a finite number", () -> parseQuietly(nan));
         Path inf = write("inf.csv", "1,2\n3,-Infinity\n");
-        assertBadData("inf.csv: line 2, column 2: -Infinity is not a finite number",
-                () -> CsvSequences.read(inf.toUri().toString(), "series", 2));
+        assertBadData("inf.csv: line 2, column 2: -Infinity is not a finite number", () -> parseQuietly(inf));
         Path missing = write("missing.csv", "1,2\n,4\n");
-        assertBadData("missing.csv: line 2, column 1: missing value",
-                () -> CsvSequences.read(missing.toUri().toString(), "series", 2));
+        assertBadData("missing.csv: line 2, column 1: missing value", () -> parseQuietly(missing));
     }
 
     @Test
-    void sequenceFilesOfDifferentLengthsAreRejected() throws IOException {
-        write("seq/a.csv", "1\n2\n3\n");
-        write("seq/b.csv", "1\n2\n");
-        assertBadData("b.csv: 2 rows, but", () -> CsvSequences.read(tmp.resolve("seq").toUri().toString(), "files", 0));
+    void sequenceFilesOfDifferentLengthsAreRejected() {
+        var a = new CsvSequences.Parsed(new DataFile("a.csv", 0, ""), new double[3][1]);
+        var b = new CsvSequences.Parsed(new DataFile("b.csv", 0, ""), new double[2][1]);
+        assertBadData("b.csv: 2 rows, but a.csv has 3", () -> CsvSequences.requireSameShape(List.of(a, b)));
+    }
+
+    private void parseQuietly(Path file) {
+        try {
+            parse(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test
-    void theFortunesCorpusSkipsIndexesAndDuplicates() {
-        TextCorpus corpus = TextCorpus.read(TestData.fortunes());
-        List<String> names = corpus.files().stream().map(FashionMnist.DataFile::path).toList();
-        assertTrue(names.stream().anyMatch(n -> n.endsWith("/computers")), names.toString());
-        assertTrue(names.stream().noneMatch(n -> n.endsWith(".dat") || n.endsWith(".u8")), names.toString());
-        long bytes = corpus.files().stream().mapToLong(FashionMnist.DataFile::bytes).sum();
-        assertTrue(bytes > 1_000_000 && bytes < 3_000_000, "the fortunes text without duplicates: " + bytes + " bytes");
-        assertTrue(Vocabulary.of(corpus.text()).size() < 300);
+    void binaryAndInvalidUtf8AreRejectedWithFileAndLine() {
+        assertBadData("binary.txt: line 2: NUL byte at byte 3", () -> TextCorpus.decode(
+                new org.apache.hadoop.fs.Path("binary.txt"), new byte[] {'a', '\n', 'b', 0, 'c'}));
+        assertBadData("latin1.txt: line 2: invalid UTF-8 byte sequence at byte 6", () -> TextCorpus.decode(
+                new org.apache.hadoop.fs.Path("latin1.txt"), new byte[] {'o', 'k', '\n', 'c', 'a', 'f', (byte) 0xe9, '\n'}));
     }
 
     @Test
-    void binaryAndInvalidUtf8AreRejectedWithFileAndLine() throws IOException {
-        Path binary = tmp.resolve("binary.txt");
-        Files.write(binary, new byte[] {'a', '\n', 'b', 0, 'c'});
-        assertBadData("binary.txt: line 2: NUL byte at byte 3", () -> TextCorpus.read(binary.toUri().toString()));
-        Path latin1 = tmp.resolve("latin1.txt");
-        Files.write(latin1, new byte[] {'o', 'k', '\n', 'c', 'a', 'f', (byte) 0xe9, '\n'});
-        assertBadData("latin1.txt: line 2: invalid UTF-8 byte sequence at byte 6",
-                () -> TextCorpus.read(latin1.toUri().toString()));
+    void theFortunesListingSkipsIndexes() {
+        List<String> names = TextCorpus.files(TestData.fortunes()).stream().map(p -> p.getName()).toList();
+        assertTrue(names.contains("computers"), names.toString());
+        assertTrue(names.stream().noneMatch(n -> n.endsWith(".dat")), names.toString());
     }
 
     @Test

@@ -15,8 +15,9 @@ import sparktrain.worker.model.InputShape;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.model.Networks;
 import sparktrain.worker.data.FashionMnist;
-import sparktrain.worker.tasks.FashionMnistTask;
-import sparktrain.worker.training.Scoring;
+import sparktrain.worker.tasks.ClassificationTask;
+import sparktrain.worker.tasks.Task;
+import sparktrain.worker.data.Row;
 import sparktrain.worker.training.LocalSession;
 import sparktrain.testing.TestData;
 
@@ -72,19 +73,22 @@ class LstmNetworkTest {
     @Test
     void hingeLossConfigurationSurvivesJsonAndLearns() {
         JobConfig job = job("model.type=mlp", "model.hidden-layers=[64]", "model.loss=hinge",
-                "training.gradient-normalization=clip-l2-layer", "training.gradient-threshold=2");
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnistTask.SHAPE);
+                "training.gradient-normalization=clip-l2-layer", "training.gradient-threshold=2", "training.batch-size=32",
+                "training.epochs=2");
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnist.SHAPE);
         MultiLayerConfiguration conf = ((MultiLayerNetwork) network).getLayerWiseConfigurations();
         assertEquals(conf, MultiLayerConfiguration.fromJson(conf.toJson()));
 
-        FashionMnist.Splits data = FashionMnist.load(TestData.fashionMnist(), 3000, 1000, 0.0, 3);
-        List<DataSet> batches = data.train().minibatches(32);
-        double before = Scoring.meanLoss(network, batches);
-        LocalSession session = new LocalSession(job, new FashionMnistTask(data), 0);
-        session.strategy(network, batches, new Random(1)).fitEpoch(1);
-        session.strategy(network, batches, new Random(2)).fitEpoch(2);
-        double accuracy = Scoring.evaluate(network, data.test().minibatches(500)).accuracy();
-        assertTrue(Scoring.meanLoss(network, batches) < before / 2, "hinge loss should fall from " + before);
-        assertTrue(accuracy > 0.7, "test accuracy with hinge loss " + accuracy);
+        ClassificationTask task = new ClassificationTask(FashionMnist.SHAPE, FashionMnist.CLASS_NAMES, false, false, 0,
+                null);
+        List<Row> test = TestData.fashionRows("t10k", 1000);
+        LocalSession session = new LocalSession(job, task, TestData.fashionRows("train", 3000), test, 0);
+        double before = session.trainingLoss(network);
+        var strategy = session.strategy(network, 0);
+        strategy.fitEpoch(1);
+        strategy.fitEpoch(2);
+        Task.Measure measured = session.validate(network);
+        assertTrue(session.trainingLoss(network) < before / 2, "hinge loss should fall from " + before);
+        assertTrue(measured.value() > 0.7, "accuracy with hinge loss " + measured.value());
     }
 }
