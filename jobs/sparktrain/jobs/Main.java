@@ -29,10 +29,17 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         // a fatal error on any other thread (Spark's event loops, listeners, DL4J's threads) ends the run too
-        FatalErrors.install(System.err, java.util.Arrays.asList(args).contains("--verbose"), Failures::fatal);
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        FatalErrors.install(System.err, verbose, Failures::fatal, verbose ? () -> { } : Main::silenceLogs);
         int code = run(args);
         FatalErrors.waitIfExiting();
         System.exit(code);
+    }
+
+    /** No more log lines: after a fatal error's line, a stopping Spark would log its tasks' failures with stack traces. */
+    private static void silenceLogs() {
+        org.apache.logging.log4j.core.config.Configurator.setAllLevels(org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME,
+                org.apache.logging.log4j.Level.OFF);
     }
 
     public static int run(String... args) {

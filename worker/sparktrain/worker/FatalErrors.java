@@ -44,14 +44,22 @@ public final class FatalErrors {
      * as the JVM prints them and leave the process alone.
      *
      * @param verbose also print the error's stack trace
+     * @param quiet    run before the line is printed: silences the logs, where Spark's shutdown under running tasks
+     *                 would otherwise print stack traces after the line
      */
-    public static synchronized void install(PrintStream err, boolean verbose, BiFunction<Throwable, String, String> explain) {
+    public static synchronized void install(PrintStream err, boolean verbose, BiFunction<Throwable, String, String> explain,
+                                            Runnable quiet) {
         if (installed) {
             return;
         }
         installed = true;
         Thread exit = new Thread(() -> {
             awaitFired();
+            try {
+                quiet.run();
+            } catch (Throwable e) { // the line matters more than the quiet
+                // go on
+            }
             try {
                 String text = line != null ? line : "sparktrain: error: " + explain.apply(error, thread.getName());
                 err.println(text);

@@ -356,7 +356,7 @@ public final class SweepJob {
             if (trialParallel) {
                 JobConfig job = JobFiles.parse(segment.jobHocon(), "trial " + segment.trial(), List.of());
                 String json = TrialRunner.JSON.writeValueAsString(
-                        segment.withData(data.data(job).task(job), data.prepared(job)));
+                        segment.withData(data.data(job).task(job), data.prepared(job, new Path(segment.runDirectory()))));
                 CollectionAccumulator<String> steps = sc.sc().collectionAccumulator("sparktrain: trial " + segment.trial());
                 watch = StallWatchdog.start(sc, job.monitor(), new Path(segment.runDirectory()), steps.id());
                 String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor(steps)).collect().get(0);
