@@ -15,6 +15,7 @@ public final class SparkContexts {
     private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
     static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
     static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+    static final String KILL_ON_FATAL_DEPTH = "spark.executor.killOnFatalError.depth";
 
     private SparkContexts() {
     }
@@ -55,8 +56,19 @@ public final class SparkContexts {
         if (secret != null && conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")) {
             conf.set("spark.authenticate.secret", secret);
         }
-        if (conf.get("spark.master").startsWith("local") && !conf.contains("spark.driver.host")) {
+        boolean local = conf.get("spark.master").startsWith("local");
+        if (local && !conf.contains("spark.driver.host")) {
             conf.set("spark.driver.host", "127.0.0.1");
+        }
+        if (local && !conf.contains(KILL_ON_FATAL_DEPTH)) {
+            // local mode's executor is this JVM: on a task's OutOfMemoryError Spark would System.exit(52) it
+            // without a word; as a failed task the error reaches the CLI, which names the setting to raise
+            conf.set(KILL_ON_FATAL_DEPTH, "0");
+        }
+        if (conf.getBoolean("spark.speculation", false)) {
+            // a speculative copy of a DL4J training task would train (and average, or join the mesh) twice
+            log.warn("spark.speculation = true ignored: DL4J's training tasks must run once; set to false");
+            conf.set("spark.speculation", "false");
         }
         return conf;
     }

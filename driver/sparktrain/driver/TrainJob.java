@@ -7,6 +7,7 @@ import sparktrain.driver.doctor.Doctor;
 import sparktrain.driver.progress.Progress;
 import sparktrain.driver.report.RunReport;
 import sparktrain.driver.training.TrainingSession;
+import sparktrain.worker.FatalErrors;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.output.Checkpoints;
@@ -76,6 +77,8 @@ public final class TrainJob {
                 Doctor.probe(job, sc);
             }
             RunOutputs outputs = resume ? RunOutputs.open(output) : RunOutputs.create(output);
+            // a fatal error on another thread, or a stall that cannot be stopped, names where to continue from
+            FatalErrors.resumeHint(() -> new Checkpoints(outputs.directory(), 1).resumeHint(outputs.location()));
             Progress progress = session.startProgress(options.quiet());
             RunTraining training = new RunTraining(session, outputs).summaryTo(progress::epochSummary);
             if (resume) {

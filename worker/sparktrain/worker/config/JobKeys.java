@@ -440,6 +440,13 @@ public final class JobKeys {
             "collect DL4J's Spark training stats (time broadcasting, fitting, aggregating, per worker) and "
                 + "chart them in `report.html`; parameter averaging only (DL4J's SharedTrainingMaster keeps none)"));
 
+    public static final Key<Long> STALL_TIMEOUT = ALL.add(custom("training.stall-timeout", "auto",
+            MonitorConfig::readStallTimeout,
+            "stop the run (exit 6, \"stalled\") when nothing finishes for this long: no averaging round, task, "
+                + "evaluation or checkpoint (a sweep's trial is marked failed and the sweep goes on); `auto` = the "
+                + "larger of 10 minutes and 5x the longest such wait seen so far; a duration (`90s`, `20m`), or `0` "
+                + "= off. See \"When a run stalls\""));
+
     public static final Key<String> MASTER = ALL.add(string("spark.master", "local[*]",
             "Spark master when neither `--master` nor spark-submit gives one")
             .and(master -> !master.isBlank(), "must name a master, e.g. local[*] or spark://host:7077"));
