@@ -4,10 +4,14 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.worker.ExitCode;
 import sparktrain.worker.OneDnn;
+import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.driver.training.TrainingSession;
+
+import java.util.List;
 
 /** Starts the SparkContext for a job: spark-submit's settings first, then the job file's. */
 public final class SparkContexts {
@@ -77,9 +81,27 @@ public final class SparkContexts {
         conf.set(key, (conf.get(key, "") + " " + option).trim());
     }
 
+    /**
+     * A standalone master that never accepted the application ("All masters are unresponsive"): Spark stops the
+     * context in a thread of its own while the constructor returns, and the first broadcast made meanwhile (any
+     * Hadoop RDD makes one) waits forever for a block lock (Spark 3.5.7), so the run ends here instead. A registered
+     * application's ID comes from the master (app-...); an unregistered one keeps Spark's placeholder.
+     */
+    static void refuseUnregistered(JavaSparkContext sc) {
+        if (sc.master().startsWith("spark://") && sc.sc().applicationId().startsWith("spark-application-")) {
+            sc.stop();
+            throw new SparktrainException(ExitCode.FAILURE, List.of(NOT_REGISTERED + " (" + sc.master() + ")"));
+        }
+    }
+
+    public static final String NOT_REGISTERED = "the application could not register with the master (\"All masters"
+            + " are unresponsive\" in the log above): check --master and that the cluster's secret is given"
+            + " (scripts/submit takes it from the cluster's state dir or SPARKTRAIN_SECRET_FILE; README \"Security\")";
+
     public static JavaSparkContext start(JobConfig job, String masterOverride) {
         SparkConf conf = conf(job, masterOverride);
         JavaSparkContext sc = new JavaSparkContext(conf);
+        refuseUnregistered(sc);
         sc.setLogLevel("WARN");
         HadoopFiles.useConfiguration(sc.hadoopConfiguration());
         log.info("Spark {} master {} ({} default parallelism)", sc.version(), sc.master(), sc.defaultParallelism());

@@ -2,6 +2,8 @@ package sparktrain.jobs;
 
 import sparktrain.worker.FatalErrors;
 
+import sparktrain.driver.SparkContexts;
+
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,9 +27,7 @@ final class Failures {
     static final String OFF_HEAP_FIX = "raise ND4J's off-heap limits -Dorg.bytedeco.javacpp.maxbytes and"
             + " -Dorg.bytedeco.javacpp.maxphysicalbytes in spark.executor.extraJavaOptions, with spark.executor.memoryOverhead to match";
     static final String STOPPED_CONTEXT = "the SparkContext stopped before the job ran: on a standalone cluster this"
-            + " usually means the application could not register with the master (\"All masters are unresponsive\""
-            + " in the log above): check --master and that the cluster's secret is given (scripts/submit takes it from"
-            + " the cluster's state dir or SPARKTRAIN_SECRET_FILE; README \"Security\")";
+            + " usually means that " + SparkContexts.NOT_REGISTERED;
 
     private Failures() {
     }
