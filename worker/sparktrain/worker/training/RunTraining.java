@@ -154,7 +154,11 @@ public final class RunTraining {
         if (test) {
             watch.starting("the test-set evaluation");
         }
+        long testStart = System.nanoTime();
         Map<String, Object> testMetrics = test ? session.test(result.network()) : null;
+        if (test) {
+            log.info("test set scored in {} s", String.format("%.1f", (System.nanoTime() - testStart) / 1e9));
+        }
         watch.starting("writing the model");
         if (FatalErrors.exiting()) { // another thread's fatal error ends the run: no model
             throw new IllegalStateException("the run is ending on a fatal error");
