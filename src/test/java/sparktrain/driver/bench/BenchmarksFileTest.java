@@ -18,7 +18,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** BENCHMARKS.md's writer: blocks replaced in place or inserted in order, the rest of the file kept. */
 class BenchmarksFileTest {
     private static final Machine MACHINE = new Machine(2, 24L << 30, "AMD EPYC 7B13", "Eclipse Adoptium 17.0.15",
-            "2026-11-23 06:00 UTC", "0123456789abcdef");
+            "2026-11-23 06:00 UTC", "0123456789abcdef", "Spark 3.5.7, DL4J 1.0.0-M2.1, ND4J 1.0.0-M2.1, Java 17.0.15",
+            "clean");
+
+    /** The versions come from the jars this JVM loaded and the tree's state from the launcher; both reach every block. */
+    @Test
+    void blocksRecordTheRunsVersionsAndWhetherTheTreeWasDirty() {
+        String before = System.getProperty("sparktrain.git.dirty");
+        try {
+            System.setProperty("sparktrain.git.dirty", "true");
+            Machine dirty = Machine.detect();
+            assertEquals("dirty", dirty.tree());
+            String versions = dirty.versions();
+            assertTrue(versions.matches("Spark 3\\.5\\.\\d+, DL4J 1\\.0\\.0-M2(\\.1)?, ND4J 1\\.0\\.0-M2(\\.1)?, Java .+"), versions);
+            assertTrue(versions.endsWith("Java " + System.getProperty("java.version")), versions);
+            String provenance = BenchmarksFile.provenance(dirty, "scripts/bench overhead", "60000 images");
+            assertTrue(provenance.contains("(dirty tree)") && provenance.contains(versions), provenance);
+            String machine = BenchmarksFile.machineBlock(dirty, "scripts/bench overhead");
+            assertTrue(machine.contains("(dirty tree)") && machine.contains(versions), machine);
+            System.setProperty("sparktrain.git.dirty", "false");
+            assertEquals("clean", Machine.detect().tree());
+            System.clearProperty("sparktrain.git.dirty");
+            assertEquals("unknown", Machine.detect().tree(), "a JVM not started by scripts/sparktrain");
+        } finally {
+            if (before == null) {
+                System.clearProperty("sparktrain.git.dirty");
+            } else {
+                System.setProperty("sparktrain.git.dirty", before);
+            }
+        }
+    }
 
     @Test
     void replacesABlockAndKeepsEverythingAroundIt() {
@@ -58,7 +87,7 @@ class BenchmarksFileTest {
         assertTrue(text.startsWith("# Benchmarks\n\nhand-written\n"), text);
         assertTrue(text.contains("## Overhead\n\nfirst"), text);
         assertTrue(text.contains("## Sweeps\n\nsecond"), text);
-        assertTrue(text.contains("Last run: 2026-11-23 06:00 UTC, commit `0123456789`, `scripts/bench sweeps`"), text);
+        assertTrue(text.contains("Last run: 2026-11-23 06:00 UTC, commit `0123456789` (clean tree), `scripts/bench sweeps`"), text);
         assertTrue(text.contains("2 cores (AMD EPYC 7B13), 24.0 GiB"), text);
         assertEquals(1, text.split("<!-- bench:machine -->", -1).length - 1, "one machine block");
         try (var files = Files.list(dir)) {

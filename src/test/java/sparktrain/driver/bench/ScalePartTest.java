@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The scale part's reading of a run's history.csv, the driver's GC log, GNU time's report and the log. */
 class ScalePartTest {
-    private static final Machine MACHINE = new Machine(2, 24L << 30, "cpu", "java", "2026-12-06 09:00 UTC", "abc");
+    private static final Machine MACHINE = new Machine(2, 24L << 30, "cpu", "java", "2026-12-06 09:00 UTC", "abc",
+            "Spark 3.5.7, DL4J 1.0.0-M2.1, ND4J 1.0.0-M2.1, Java 17.0.15", "clean");
 
     private static void run(Path dir, int copies, long samples, double seconds, String gcAfter, long rssKb,
                             double accuracy) throws Exception {
