@@ -70,7 +70,9 @@ class DeepLearningClassifierTest {
         Dataset<Row> train = colours(spark, 600, 1);
         Dataset<Row> test = colours(spark, 300, 2);
 
-        // as the README's "Use it from Spark" shows it
+        String path = dir.resolve("model").toString();
+        // README example begin: README.md "Use it from Spark" shows these lines, ReadmeExampleTest checks they match
+        // train, test: DataFrames with a string column colour and numeric columns x1..x4
         StringIndexer indexer = new StringIndexer().setInputCol("colour").setOutputCol("label");
         VectorAssembler assembler = new VectorAssembler()
                 .setInputCols(new String[] {"x1", "x2", "x3", "x4"}).setOutputCol("features");
@@ -78,11 +80,16 @@ class DeepLearningClassifierTest {
                 .setModelType("mlp").setEpochs(4).setLearningRate(0.01).setBatchSize(16)
                 .setSettings("model.hidden-layers = [32, 16]");
         Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {indexer, assembler, classifier});
-        PipelineModel model = pipeline.fit(train);
-        Dataset<Row> predictions = model.transform(test);
+
+        PipelineModel model = pipeline.fit(train);             // trains on the executors of train's session
+        Dataset<Row> predictions = model.transform(test);     // adds prediction and probability
         double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(predictions);
-        model.write().overwrite().save(dir.resolve("model").toString());
-        PipelineModel loaded = PipelineModel.load(dir.resolve("model").toString());
+
+        model.write().overwrite().save(path);                 // any Hadoop URI: hdfs://..., s3a://...
+        PipelineModel loaded = PipelineModel.load(path);
+        DeepLearningClassificationModel network = (DeepLearningClassificationModel) loaded.stages()[2];
+        System.out.println(network.labels() + ": validation accuracy " + network.summary().validationMetric());
+        // README example end
 
         System.out.println("pipeline test accuracy " + accuracy);
         // the blobs overlap a little: one JVM fitting the same network reaches about 0.95
