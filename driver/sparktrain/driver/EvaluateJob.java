@@ -26,7 +26,8 @@ public final class EvaluateJob {
              Data data = Inputs.read(job, sc)) {
             Task task = BesideModel.apply(data.task(job), modelLocation);
             long inputs = network instanceof MultiLayerNetwork mln ? mln.layerInputSize(0) : task.shape().flatSize();
-            if (!job.data().sequences() && inputs != task.shape().flatSize() && inputs != 1) {
+            // a convolutional network's first layer takes the image's channels
+            if (!job.data().sequences() && inputs != task.shape().flatSize() && inputs != task.shape().channels()) {
                 throw SparktrainException.usage("model " + modelLocation + " takes " + inputs + " inputs but the data at "
                         + job.data().path() + " has " + task.shape().flatSize() + " values per example");
             }

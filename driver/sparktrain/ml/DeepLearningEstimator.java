@@ -284,6 +284,8 @@ public abstract class DeepLearningEstimator<M extends DeepLearningModel<M>, E ex
         fixed.put(JobKeys.FEATURES.path(), List.of(getFeaturesCol()));
         fixed.put(JobKeys.LABEL.path(), List.of(getLabelCol()));
         fixed.put(JobKeys.TASK.path(), task());
+        // the stall watchdog ends a stalled run with System.exit and sets the thread's job group: not in a caller's JVM
+        fixed.put(JobKeys.STALL_TIMEOUT.path(), 0);
         try {
             return JobFiles.layered(fallbacks, getJobFile().isEmpty() ? null : getJobFile(), getSettings(), fixed);
         } catch (SparktrainException e) {

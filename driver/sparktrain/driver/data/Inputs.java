@@ -19,6 +19,7 @@ public final class Inputs {
         return switch (job.data().type()) {
             case "fashion-mnist" -> IdxInput.read(job, sc);
             case "table" -> TableInput.read(job, sc);
+            case "images" -> ImageFolderInput.read(job, sc);
             case "text" -> SequenceInputs.text(job, sc);
             case "sine" -> SequenceInputs.sine(job, sc);
             case "csv-sequences" -> SequenceInputs.csv(job, sc);

@@ -68,6 +68,10 @@ public final class Doctor {
     static final long SHM_WARNING = 256 * MIB;
     static final long TEMP_ERROR = 100 * MIB;
     static final long TEMP_WARNING = 1024 * MIB;
+    /** The executors hold the training set twice: its rows (serialized) and the epoch's minibatches DL4J caches. */
+    static final int EXECUTOR_COPIES = 2;
+    /** The heap Spark keeps for itself before spark.memory.fraction applies (its RESERVED_SYSTEM_MEMORY_BYTES). */
+    static final long SPARK_RESERVED_BYTES = 300 * MIB;
     private static final String OPENS_FIX_DRIVER = "start the driver JVM with the --add-opens flags of " + JavaOpens.FILE
             + " (scripts/sparktrain and scripts/submit do; with spark-submit: spark.driver.extraJavaOptions)";
     private static final String OPENS_FIX_EXECUTOR = "add the --add-opens flags of " + JavaOpens.FILE + " to"
@@ -154,6 +158,8 @@ public final class Doctor {
             out.addAll(sharingOnDriver(job.training().sharing(), me, conf));
         }
         out.add(data(job, "driver", me));
+        out.add(local ? dataSize(where, DataSize.of(job), me.heapMax(), 1, conf, DRIVER_MEMORY_FIX)
+                : Finding.ok("driver", "data size", "the executors read and hold the data (checked on each)"));
         out.add(output(output != null ? output : !job.outputDir().isBlank() ? job.outputDir()
                 : RunOutputs.defaultDirectory(job.name())));
         out.add(gpuDiscovery(conf, local));
@@ -398,6 +404,33 @@ public final class Doctor {
         return Finding.ok(where, "data path", job.data().path() + " readable");
     }
 
+    static final String DRIVER_MEMORY_FIX = "raise SPARKTRAIN_DRIVER_MEMORY (scripts/sparktrain) or spark.driver.memory"
+            + " (spark-submit), or lower data.train-limit";
+
+    /**
+     * Whether the Spark memory of an executor (spark.memory.fraction of its heap less 300 MiB; in local mode the
+     * driver's) holds its share of the training set, {@link #EXECUTOR_COPIES} times: the rows, kept serialized, and
+     * the epoch's minibatches, which DL4J's training master caches as they are. What does not fit spills to disk
+     * or is computed again every round: slow, or out of memory. Four copies of Fashion-MNIST (654 MiB as floats)
+     * ran out of a 2 GiB local heap when the driver still shipped the data.
+     */
+    static Finding dataSize(String where, DataSize.Estimate size, long heap, int executors, SparkConf conf, String fix) {
+        if (size == null) {
+            return Finding.ok(where, "data size", "not estimated for this data type");
+        }
+        long share = size.bytes() / Math.max(1, executors);
+        long memory = (long) ((heap - SPARK_RESERVED_BYTES) * conf.getDouble("spark.memory.fraction", 0.6));
+        String detail = "the training set is about " + mib(size.bytes()) + " as float minibatches (" + size.examples()
+                + (executors > 1 ? "), " + mib(share) + " per executor of " + executors : ")") + ", held about "
+                + EXECUTOR_COPIES + " times (its rows and the epoch's minibatches): about " + mib(EXECUTOR_COPIES * share)
+                + " of Spark's " + mib(memory) + " (spark.memory.fraction of a " + mib(heap) + " heap less 300 MiB)";
+        if (EXECUTOR_COPIES * share > memory) {
+            return Finding.warning(where, "data size", detail + ": it spills to disk and is computed again every"
+                    + " round (slow), or runs out of memory", fix);
+        }
+        return Finding.ok(where, "data size", detail);
+    }
+
     static Finding output(String location) {
         String problem = outputProblem(location);
         if (problem != null) {
@@ -533,6 +566,7 @@ public final class Doctor {
         Map<String, List<String>> byHostPort = new LinkedHashMap<>();
         byExecutor.values().forEach(r -> byHostPort.computeIfAbsent(r.host() + ":" + r.sharingPort(), k -> new ArrayList<>())
                 .add(r.executorId()));
+        DataSize.Estimate size = DataSize.of(job);
         for (ProbeReport r : byExecutor.values()) {
             String where = "executor " + r.executorId() + " (" + r.host() + ")";
             out.add(flags(where, r, OPENS_FIX_EXECUTOR));
@@ -557,6 +591,8 @@ public final class Doctor {
                 }
             }
             out.add(data(job, where, r));
+            out.add(dataSize(where, size, r.heapMax(), byExecutor.size(), sc.getConf(),
+                    "raise spark.executor.memory, or lower data.train-limit"));
             out.add(executorGpu(where, r, sc.getConf()));
         }
         return out;

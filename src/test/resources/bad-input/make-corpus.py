@@ -216,3 +216,51 @@ table_case("job-table-lenet-without-image", ["model.type = lenet5: does not fit 
            "model.type = lenet5", exit_code=2)
 table_case("job-table-classification-two-labels", ["data.label = [species, id]: classification takes one label column"],
            "data.label = [species, id]", exit_code=2)
+# image folders (data.type = images): one subdirectory of images per class
+import zlib
+
+
+def png(levels, width=4):
+    """An 8-bit grey PNG of the given levels, row by row."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    rows = [levels[i:i + width] for i in range(0, len(levels), width)]
+    header = struct.pack(">IIBBBBB", width, len(rows), 8, 0, 0, 0, 0)
+    raw = b"".join(b"\x00" + bytes(r) for r in rows)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def picture(kind, i):
+    """4x4: a bright top half ("cat") or a bright left half ("dog"), noise from i."""
+    return png([(200 if (y < 2 if kind == "cat" else x < 2) else 30) + (i * 7 + x + y) % 20
+                for y in range(4) for x in range(4)])
+
+
+shutil.rmtree(os.path.join(HERE, "base-images"), ignore_errors=True)
+for kind in ("cat", "dog"):
+    for i in range(10):
+        write(os.path.join(HERE, "base-images", kind, "%s-%02d.png" % (kind, i)), picture(kind, i))
+IMAGES_JOB = "data.type = images\ndata.image { height = 4, width = 4, channels = 1 }\ndata.test-fraction = 0.3\n"
+case("images-empty-class", "images", 3, ["/data/bird: an empty class directory: no images (data.path;"],
+     {"bird/.keep": ""}, IMAGES_JOB)
+case("images-no-class-directories", "none", 3, ["/data/: no images: no class directories (data.path)"],
+     {"cat.png": picture("cat", 0), "notes.txt": "images straight in data.path have no class\n"}, IMAGES_JOB)
+case("images-single-class", "none", 3, ["one class directory (cat): classification needs at least 2"],
+     {"cat/a.png": picture("cat", 0), "cat/b.png": picture("cat", 1)}, IMAGES_JOB)
+case("images-too-many-classes", "images", 3, ["3 class directories, more than data.max-classes = 2"],
+     {"bird/b.png": picture("cat", 3)}, IMAGES_JOB + "data.max-classes = 2\n")
+case("images-not-an-image", "images", 3, ["/data/dog/notes.jpg: not an image ImageIO reads (PNG, JPEG, BMP, GIF)"],
+     {"dog/notes.jpg": "a text file named like a picture\n"}, IMAGES_JOB)
+case("images-truncated-png", "images", 3, ["/data/cat/cat-03.png: cannot decode the image"],
+     {"cat/cat-03.png": picture("cat", 3)[:40]}, IMAGES_JOB)
+case("images-no-test-images", "images", 3, ["20 images leave none for testing after data.validation-fraction = 0.2"
+     " and data.test-fraction = 0.001 (or set data.test-path)"], {}, IMAGES_JOB + "data.test-fraction = 0.001\n")
+# data.test-path: a folder that data.path skips as hidden
+case("images-test-class-not-trained", "images", 3, ["/data/_test/zebra: class zebra (data.test-path) has no directory in"
+     " data.path"], {"_test/cat/c.png": picture("cat", 5), "_test/zebra/z.png": picture("dog", 5)},
+     IMAGES_JOB + 'data.test-path = ${data.path}"/_test"\n')
+case("job-images-without-size", "images", 2, ["job.conf: line 9: data.type = images: needs data.image.height,"
+     " data.image.width and data.image.channels (1 or 3), e.g. 64, 64, 3 (now 0x0x0)"], {}, "data.type = images\n")
+case("job-images-without-test", "images", 2, ["job.conf: line 12: data.test-fraction = 0.0: data.type = images needs"
+     " test images"], {},
+     IMAGES_JOB + "data.test-fraction = 0\n")

@@ -125,22 +125,27 @@ public final class JobKeys {
                 boolean none = height == 0 && width == 0 && channels == 0;
                 boolean all = height > 0 && width > 0 && (channels == 1 || channels == 3);
                 if (type.equals("images") && !all) {
-                    s.problem("data.image", height + "x" + width + "x" + channels, "data.type = images needs"
-                            + " data.image.height, data.image.width and data.image.channels (1 or 3), e.g. 64, 64, 3");
+                    // named by data.type, which the job file sets, so that the message names the file and line
+                    s.problem("data.type", type, "needs data.image.height, data.image.width and data.image.channels"
+                            + " (1 or 3), e.g. 64, 64, 3 (now " + height + "x" + width + "x" + channels + ")");
                 } else if (type.equals("table") && !none && !all) {
                     s.problem("data.image", height + "x" + width + "x" + channels, "set all of data.image.height,"
                             + " data.image.width and data.image.channels (1 or 3), or none");
                 }
             }));
     public static final Key<Double> VALIDATION_FRACTION = ALL.add(doubleIn("data.validation-fraction", 0.1, 0.0, 1.0, true,
-            "share of the training rows (images, sequences) held out for validation, in [0, 1): each row "
-                + "by a seeded hash of its id, so the share is close to, not exactly, this; the test set is used only "
-                + "for the final metrics"));
+            "share of the training rows (images, sequences, table rows) held out for validation, in [0, 1) "
+                + "(`images`: unless `data.validation-path` is set): each row by a seeded hash of its id, so the share "
+                + "is close to, not exactly, this; the test set is used only for the final metrics"));
     public static final Key<Double> TEST_FRACTION = ALL.add(doubleIn("data.test-fraction", 0.05, 0.0, 1.0, true,
-            "sequence data sets and tables without `data.test-path`: share of the rows held out for the final test "
-                + "metrics (by the seeded hash, as `validation-fraction`); "
+            "sequence data sets, tables and `images` without `data.test-path`: share of the rows held out for the "
+                + "final test metrics (by the seeded hash, as `validation-fraction`); "
                 + "validation + test must be < 1 (Fashion-MNIST has its own test set)")
             .and((s, path, test) -> {
+                if (s.get(DATA_TYPE).equals("images") && test == 0 && s.get(TEST_PATH).isEmpty()) {
+                    s.problem(path, test, "data.type = images needs test images: a data.test-fraction > 0 or a"
+                            + " data.test-path");
+                }
                 double validation = s.get(VALIDATION_FRACTION);
                 if (validation + test >= 1.0) {
                     s.problem(path, test, "data.validation-fraction + data.test-fraction must be < 1 (now "
@@ -148,25 +153,26 @@ public final class JobKeys {
                 }
             }));
     public static final Key<Integer> TRAIN_LIMIT = ALL.add(intAtLeast("data.train-limit", 0, 0,
-            "use only the first N training images, or the N training table rows or sequences of the lowest ids "
-                + "(0 = all); for quick runs"));
+            "use only the first N training images, or the N training table rows, sequences or image files of "
+                + "the lowest ids (`images`: the hashes of their paths, a fixed random choice) (0 = all); for quick runs"));
     public static final Key<Integer> TEST_LIMIT = ALL.add(intAtLeast("data.test-limit", 0, 0,
-            "use only the first N test images, or the N test table rows or sequences of the lowest ids (0 = all)"));
+            "use only the first N test images, or the N test table rows, sequences or image files of the lowest "
+                + "ids (0 = all)"));
     public static final Key<Boolean> HORIZONTAL_FLIP = ALL.add(bool("data.augment.horizontal-flip", false,
-            "`fashion-mnist`: every epoch, mirror each training image left to right with probability 1/2 "
+            "images (`fashion-mnist`, `images`, a table with `data.image.*`): every epoch, mirror each training image left to right with probability 1/2 "
                 + "(validation and test images are never changed)"));
     public static final Key<Integer> MAX_SHIFT = ALL.add(intAtLeast("data.augment.max-shift", 0, 0,
-            "`fashion-mnist`: every epoch, move each training image by up to this many pixels up or down and "
+            "images: every epoch, move each training image by up to this many pixels up or down and "
                 + "left or right (uniform, seeded by `seed`, the epoch and the partition), black where nothing "
                 + "moved in; 0 = off, at most 13")
             .and(shift -> shift <= 13, "must be at most 13 pixels (half a 28-pixel image)"));
     public static final Key<Integer> CUTOUT = ALL.add(intAtLeast("data.augment.cutout", 0, 0,
-            "`fashion-mnist`: every epoch, blacken a square this many pixels on a side in each training "
+            "images: every epoch, blacken a square this many pixels on a side in each training "
                 + "image (after any flip and shift), centred on a uniformly drawn pixel so that it may hang over "
                 + "the edge (DeVries and Taylor 2017); 0 = off, at most 28")
             .and(cutout -> cutout <= 28, "must be at most 28 pixels (a whole 28-pixel image)"));
     public static final Key<Boolean> TEST_FLIP = ALL.add(bool("data.augment.test-flip", false,
-            "`fashion-mnist`: classify each validation and test image and its mirror image and average the "
+            "images: classify each validation and test image and its mirror image and average the "
                 + "two outputs (test-time augmentation), in `train` and `evaluate`; for networks trained with "
                 + "`horizontal-flip` (a network that never saw mirror images gets worse: 0.9202 to 0.8570 test "
                 + "accuracy on resnet-small)")
@@ -433,6 +439,13 @@ public final class JobKeys {
     public static final Key<Boolean> COLLECT_STATS = ALL.add(bool("training.collect-stats", false,
             "collect DL4J's Spark training stats (time broadcasting, fitting, aggregating, per worker) and "
                 + "chart them in `report.html`; parameter averaging only (DL4J's SharedTrainingMaster keeps none)"));
+
+    public static final Key<Long> STALL_TIMEOUT = ALL.add(custom("training.stall-timeout", "auto",
+            MonitorConfig::readStallTimeout,
+            "stop the run (exit 6, \"stalled\") when nothing finishes for this long: no averaging round, task, "
+                + "evaluation or checkpoint (a sweep's trial is marked failed and the sweep goes on); `auto` = the "
+                + "larger of 10 minutes and 5x the longest such wait seen so far; a duration (`90s`, `20m`), or `0` "
+                + "= off. See \"When a run stalls\""));
 
     public static final Key<String> MASTER = ALL.add(string("spark.master", "local[*]",
             "Spark master when neither `--master` nor spark-submit gives one")

@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Faults and security on a real two-worker standalone cluster (scripts/cluster, secure defaults), jobs
  * submitted with scripts/submit in client mode: an application without the secret is refused, an executor
  * JVM kill -9'd mid-epoch and a Worker killed for good are survived with averaging, gradient sharing stops at once
- * when its executor is killed and finishes with train --resume, and an executor that runs out of heap gives a
- * one-line message naming spark.executor.memory. The tests share one cluster and
+ * when its executor is killed and finishes with train --resume, an executor that runs out of heap gives a
+ * one-line message naming spark.executor.memory, and an executor stopped with kill -STOP (neither dead nor moving)
+ * ends the run as stalled, naming it. The tests share one cluster and
  * run in order: the clean run's accuracy is the yardstick for the fault runs, a sweep's driver is killed and the
  * sweep resumed, and the Worker is killed last.
  * Own ports and state dir, so neither ClusterIT's cluster nor one started by hand is touched.
@@ -313,6 +314,46 @@ class FaultsIT {
     @Test
     @Order(6)
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void anExecutorThatStopsEndsTheRunAsStalledNamingIt() throws Exception {
+        Path out = RUNS.resolve("executor-stopped");
+        int timeout = 30;
+        Process job = start("faults-executor-stopped", "scripts/submit", "train", RUNS.resolve("mlp.conf").toString(),
+                "--output", out.toString(), "--master", MASTER, "--set", "training.stall-timeout=" + timeout + "s");
+        awaitEpochs(out, 1, job);
+        Thread.sleep(2000); // into epoch 2
+        long victim = executorUnder(STATE.resolve("worker-1"));
+        String id = executorId(victim);
+        signal("STOP", victim); // neither dies nor progresses
+        long stoppedAt = System.nanoTime();
+        try {
+            Result stopped = finish("faults-executor-stopped", job, 5);
+            double seconds = (System.nanoTime() - stoppedAt) / 1e9;
+            String error = errorLine(stopped.output());
+            System.out.printf("executor %s (pid %d) stopped with kill -STOP in epoch 2: exit %d %.0f s later: %s%n", id,
+                    victim, stopped.exit(), seconds, error);
+            assertEquals(6, stopped.exit(), stopped.output());
+            assertTrue(seconds <= timeout + 60, "exit 6 within the timeout plus a minute: " + seconds + " s");
+            for (String expected : List.of("sparktrain: error: stalled: epoch 2 (training): nothing finished for ",
+                    "on executor " + id + " (127.0.0.1) for ", "see the log of executor " + id,
+                    "stall-threads.txt", "the last checkpoint is ", "continue from it with train --resume " + out)) {
+                assertTrue(error.contains(expected), () -> "expected '" + expected + "' in: " + error);
+            }
+            assertTrue(Files.isRegularFile(out.resolve("stall-threads.txt")), "the driver's thread dump");
+            assertFalse(Files.exists(out.resolve("model.zip")), "no model from a stalled run");
+        } finally {
+            signal("CONT", victim);
+        }
+        // the stopped executor goes with its application (its worker kills it): the cluster is left clean
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertFalse(ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false), "executor " + victim + " left running");
+    }
+
+    @Test
+    @Order(7)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void averagingGoesOnWhenAWorkerIsKilledForGood() throws Exception {
         Path out = RUNS.resolve("worker-killed");
         long t0 = System.nanoTime();
@@ -417,6 +458,22 @@ class FaultsIT {
                 .filter(p -> cwd(p).startsWith(dir.toString()))
                 .mapToLong(ProcessHandle::pid).findFirst()
                 .orElseThrow(() -> new AssertionError("no executor running under " + dir));
+    }
+
+    /** The executor id Spark gave an executor JVM (its --executor-id argument). */
+    private static String executorId(long pid) {
+        String[] args = ProcessHandle.of(pid).orElseThrow().info().arguments().orElse(new String[0]);
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--executor-id")) {
+                return args[i + 1];
+            }
+        }
+        throw new AssertionError("no --executor-id in the command line of " + pid);
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
     }
 
     private static String cwd(ProcessHandle p) {
