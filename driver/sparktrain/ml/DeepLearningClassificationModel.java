@@ -58,12 +58,12 @@ public final class DeepLearningClassificationModel extends DeepLearningModel<Dee
     }
 
     @Override
-    DeepLearningClassificationModel create(String uid, byte[] network, Task task, TrainingSummary summary, String job) {
-        return new DeepLearningClassificationModel(uid, network, task, summary, job);
+    Factory<DeepLearningClassificationModel> factory() {
+        return DeepLearningClassificationModel::new;
     }
 
     public static MLReader<DeepLearningClassificationModel> read() {
-        return new Reader<>(DeepLearningClassificationModel.class) {
+        return new Reader<>(DeepLearningClassificationModel.class, DeepLearningClassificationModel::new) {
             @Override
             Task task(String directory, InputShape shape, Map<?, ?> json) {
                 Map<?, ?> labels = json(directory, ClassificationTask.LABELS_FILE, Map.class);
@@ -78,11 +78,6 @@ public final class DeepLearningClassificationModel extends DeepLearningModel<Dee
                         Boolean.TRUE.equals(json.get("testFlip")), 0, null);
             }
 
-            @Override
-            DeepLearningClassificationModel create(String uid, byte[] network, Task task, TrainingSummary summary,
-                                                   String job) {
-                return new DeepLearningClassificationModel(uid, network, task, summary, job);
-            }
         };
     }
 

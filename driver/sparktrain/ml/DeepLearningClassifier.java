@@ -2,7 +2,6 @@ package sparktrain.ml;
 
 import org.apache.spark.ml.attribute.Attribute;
 import org.apache.spark.ml.attribute.NominalAttribute;
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.Identifiable;
@@ -12,7 +11,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import sparktrain.worker.tasks.Task;
 
 import java.util.Arrays;
 import java.util.List;
@@ -104,8 +102,8 @@ public final class DeepLearningClassifier
     }
 
     @Override
-    DeepLearningClassificationModel model(String uid, byte[] network, Task task, TrainingSummary summary, String job) {
-        return new DeepLearningClassificationModel(uid, network, task, summary, job);
+    DeepLearningModel.Factory<DeepLearningClassificationModel> models() {
+        return DeepLearningClassificationModel::new;
     }
 
     public static MLReader<DeepLearningClassifier> read() {

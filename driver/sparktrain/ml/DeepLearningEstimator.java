@@ -8,7 +8,6 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.param.ParamValidators;
 import org.apache.spark.ml.util.DefaultParamsWritable;
-import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -22,7 +21,6 @@ import sparktrain.worker.config.JobKeys;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.model.Networks;
 import sparktrain.worker.output.RunOutputs;
-import sparktrain.worker.tasks.Task;
 import sparktrain.worker.training.RunTraining;
 
 import java.io.IOException;
@@ -258,7 +256,8 @@ public abstract class DeepLearningEstimator<M extends DeepLearningModel<M>, E ex
     record Labels(org.apache.spark.sql.Column column, List<String> classes) {
     }
 
-    abstract M model(String uid, byte[] network, Task task, TrainingSummary summary, String job);
+    /** The constructor of the model it fits. */
+    abstract DeepLearningModel.Factory<M> models();
 
     @Override
     public StructType transformSchema(StructType schema) {
@@ -319,7 +318,7 @@ public abstract class DeepLearningEstimator<M extends DeepLearningModel<M>, E ex
                     .withoutTest().run();
             TrainingSummary summary = new TrainingSummary(session.metric(), result.loop().history(),
                     result.loop().bestEpoch(), session.trainExamples(), session.validationExamples());
-            M model = model(uid, Networks.toBytes(result.loop().network()), session.task(), summary,
+            M model = models().create(uid, Networks.toBytes(result.loop().network()), session.task(), summary,
                     job.resolvedHocon());
             return copyValues(model, new ParamMap()).setParent(this);
         } finally {

@@ -130,7 +130,13 @@ public abstract class DeepLearningModel<M extends DeepLearningModel<M>> extends 
     /** {@code schema} with the output columns added. */
     abstract StructType addOutputs(StructType schema);
 
-    abstract M create(String uid, byte[] network, Task task, TrainingSummary summary, String job);
+    /** A model's constructor. */
+    @FunctionalInterface
+    interface Factory<M> {
+        M create(String uid, byte[] network, Task task, TrainingSummary summary, String job);
+    }
+
+    abstract Factory<M> factory();
 
     @Override
     public StructType transformSchema(StructType schema) {
@@ -162,7 +168,7 @@ public abstract class DeepLearningModel<M extends DeepLearningModel<M>> extends 
 
     @Override
     public M copy(ParamMap extra) {
-        return copyValues(create(uid, network, task, summary, job), extra).setParent(parent());
+        return copyValues(factory().create(uid, network, task, summary, job), extra).setParent(parent());
     }
 
     @Override
@@ -218,15 +224,15 @@ public abstract class DeepLearningModel<M extends DeepLearningModel<M>> extends 
      */
     abstract static class Reader<M extends DeepLearningModel<M>> extends MLReader<M> {
         private final Class<M> type;
+        private final Factory<M> factory;
 
-        Reader(Class<M> type) {
+        Reader(Class<M> type, Factory<M> factory) {
             this.type = type;
+            this.factory = factory;
         }
 
         /** The model's task from the input shape and the flags in task.json and the files beside the model. */
         abstract Task task(String directory, InputShape shape, Map<?, ?> json);
-
-        abstract M create(String uid, byte[] network, Task task, TrainingSummary summary, String job);
 
         @Override
         public M load(String path) {
@@ -241,7 +247,7 @@ public abstract class DeepLearningModel<M extends DeepLearningModel<M>> extends 
             } catch (SparktrainException e) {
                 throw new IllegalArgumentException(String.join("; ", e.problems()), e);
             }
-            M model = create(metadata.uid(), bytes(path, RunOutputs.MODEL), task,
+            M model = factory.create(metadata.uid(), bytes(path, RunOutputs.MODEL), task,
                     json(path, SUMMARY_FILE, TrainingSummary.class),
                     new String(bytes(path, RunOutputs.JOB), java.nio.charset.StandardCharsets.UTF_8));
             metadata.getAndSetParams(model, scala.Option.empty());

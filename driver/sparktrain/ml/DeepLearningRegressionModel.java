@@ -23,12 +23,12 @@ public final class DeepLearningRegressionModel extends DeepLearningModel<DeepLea
     }
 
     @Override
-    DeepLearningRegressionModel create(String uid, byte[] network, Task task, TrainingSummary summary, String job) {
-        return new DeepLearningRegressionModel(uid, network, task, summary, job);
+    Factory<DeepLearningRegressionModel> factory() {
+        return DeepLearningRegressionModel::new;
     }
 
     public static MLReader<DeepLearningRegressionModel> read() {
-        return new Reader<>(DeepLearningRegressionModel.class) {
+        return new Reader<>(DeepLearningRegressionModel.class, DeepLearningRegressionModel::new) {
             @Override
             Task task(String directory, InputShape shape, Map<?, ?> json) {
                 bytes(directory, RegressionTask.TARGETS_FILE); // required: the label's statistics
@@ -37,11 +37,6 @@ public final class DeepLearningRegressionModel extends DeepLearningModel<DeepLea
                 return new RegressionTask(shape, labels, null, null);
             }
 
-            @Override
-            DeepLearningRegressionModel create(String uid, byte[] network, Task task, TrainingSummary summary,
-                                               String job) {
-                return new DeepLearningRegressionModel(uid, network, task, summary, job);
-            }
         };
     }
 

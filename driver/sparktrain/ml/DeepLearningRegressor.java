@@ -6,7 +6,6 @@ import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import sparktrain.worker.tasks.Task;
 
 import java.util.List;
 
@@ -46,8 +45,8 @@ public final class DeepLearningRegressor extends DeepLearningEstimator<DeepLearn
     }
 
     @Override
-    DeepLearningRegressionModel model(String uid, byte[] network, Task task, TrainingSummary summary, String job) {
-        return new DeepLearningRegressionModel(uid, network, task, summary, job);
+    DeepLearningModel.Factory<DeepLearningRegressionModel> models() {
+        return DeepLearningRegressionModel::new;
     }
 
     public static MLReader<DeepLearningRegressor> read() {
