@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sparktrain.testing.UserSession;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,8 +33,7 @@ class CrossValidationTest {
 
     @BeforeAll
     static void start() {
-        spark = SparkSession.builder().master("local[2]").appName("cross-validation")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+        spark = UserSession.start("cross-validation");
     }
 
     @AfterAll

@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sparktrain.testing.UserSession;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.function.Executable;
 
@@ -36,8 +37,7 @@ class EstimatorBadInputTest {
 
     @BeforeAll
     static void fit() {
-        spark = SparkSession.builder().master("local[2]").appName("bad input")
-                .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1").getOrCreate();
+        spark = UserSession.start("bad input");
         table = new org.apache.spark.ml.feature.StringIndexer().setInputCol("colour").setOutputCol("label")
                 .fit(DeepLearningClassifierTest.colours(spark, 200, 3)).transform(
                         new VectorAssembler().setInputCols(new String[] {"x1", "x2", "x3", "x4"}).setOutputCol("features")
