@@ -27,6 +27,16 @@ public final class Inputs {
         };
     }
 
+    /**
+     * A DataFrame as a job's training table (data.type = table; data.features and data.label name its columns),
+     * converted by the executors where its partitions are: every row trains or validates, none is held out for a
+     * test. A classification's label column holds the class indices 0..k-1 as integers; {@code classes} names them.
+     */
+    public static Data dataFrame(JobConfig job, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> table,
+                                 List<String> classes) {
+        return TableInput.ofDataFrame(job, table, classes);
+    }
+
     /** run.json's "data": the counts and the files the executors read (each once, however often a task ran). */
     static Map<String, Object> provenance(Data data, CollectionAccumulator<DataFile> files) {
         Map<String, Object> p = new LinkedHashMap<>();

@@ -50,11 +50,13 @@ final class TableInput {
     private final List<String> files;
     private final JavaRDD<Row> all;
     private final JavaRDD<Row> train;
+    private final boolean heldOutTest;
     private Preprocessing[] statistics;
 
     private TableInput(JobConfig job, SparkSession spark, TableColumns columns, int width, List<String> classes,
-                       List<String> files, JavaRDD<Row> all, JavaRDD<Row> train) {
+                       List<String> files, JavaRDD<Row> all, JavaRDD<Row> train, boolean heldOutTest) {
         this.job = job;
+        this.heldOutTest = heldOutTest;
         this.spark = spark;
         this.columns = columns;
         this.width = width;
@@ -102,18 +104,43 @@ final class TableInput {
             locations.add(d.testPath());
         }
         List<String> classes = d.regression() ? List.of() : classes(d, tables, locations);
+        return read(job, spark, columns, tables, validation, test, classes, d.regression() ? null : index(classes), true);
+    }
+
+    /**
+     * A DataFrame as a job's training table (data.features and data.label name its columns): each row trains or
+     * validates (data.validation-fraction), none is held out for a test. A classification's label column holds
+     * the class indices 0..k-1 as integers; {@code classes} names them.
+     */
+    static Data ofDataFrame(JobConfig job, Dataset<org.apache.spark.sql.Row> table, List<String> classes) {
+        DataConfig d = job.data();
+        TableColumns columns = TableColumns.resolve(table.schema(), d, d.path());
+        Map<String, Integer> index = d.regression() ? null
+                : index(java.util.stream.IntStream.range(0, classes.size()).mapToObj(Integer::toString).toList());
+        return read(job, table.sparkSession(), columns, List.of(table), NONE, NONE, classes, index, false);
+    }
+
+    /** Each label value (as text) to its class index, its position in {@code values}. */
+    private static Map<String, Integer> index(List<String> values) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            index.put(values.get(i), i);
+        }
+        return index;
+    }
+
+    /** @param tables the training table first, then the validation and test tables that are given */
+    private static Data read(JobConfig job, SparkSession spark, TableColumns columns,
+                             List<Dataset<org.apache.spark.sql.Row>> tables, Dataset<org.apache.spark.sql.Row> validation,
+                             Dataset<org.apache.spark.sql.Row> test, List<String> classes, Map<String, Integer> index,
+                             boolean heldOutTest) {
+        DataConfig d = job.data();
+        Dataset<org.apache.spark.sql.Row> table = tables.get(0);
         int width = columns.vector() ? width(table, columns, d.path()) : columns.features().size();
         if (d.imageHeight() > 0 && d.imageHeight() * d.imageWidth() * d.imageChannels() != width) {
             throw SparktrainException.badData(d.path() + ": data.features " + columns.features() + " hold " + width
                     + " values per row, but data.image.* is " + d.imageHeight() + "x" + d.imageWidth() + "x"
                     + d.imageChannels() + " = " + d.imageHeight() * d.imageWidth() * d.imageChannels());
-        }
-        Map<String, Integer> index = null;
-        if (!d.regression()) {
-            index = new HashMap<>();
-            for (int i = 0; i < classes.size(); i++) {
-                index.put(classes.get(i), i);
-            }
         }
         List<JavaRDD<?>> cached = Data.cache();
         JavaRDD<Row> all = Data.keep(rows(table, columns, width, index, d.path()), cached);
@@ -126,7 +153,7 @@ final class TableInput {
                 : Data.keep(rows(test, columns, width, index, d.testPath()), cached), d.testLimit());
         List<String> files = new ArrayList<>();
         tables.forEach(t -> files.addAll(Arrays.asList(t.inputFiles())));
-        TableInput input = new TableInput(job, spark, columns, width, classes, files, all, trainRows);
+        TableInput input = new TableInput(job, spark, columns, width, classes, files, all, trainRows, heldOutTest);
         return new Data(trainRows, validationRows, testRows, input::task, input::provenance, input::check, cached);
     }
 
@@ -263,7 +290,7 @@ final class TableInput {
             throw SparktrainException.badData(d.path() + ": " + rows + " rows leave none for validation" + fractions
                     + ": raise data.validation-fraction, set it to 0 (no validation) or give data.validation-path");
         }
-        if (test == 0) {
+        if (test == 0 && heldOutTest) {
             throw SparktrainException.badData(d.path() + ": " + rows + " rows leave none for the test metrics"
                     + fractions + ": raise data.test-fraction or give data.test-path");
         }

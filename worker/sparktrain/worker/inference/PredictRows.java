@@ -1,0 +1,103 @@
+package sparktrain.worker.inference;
+
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.deeplearning4j.nn.api.Model;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import sparktrain.worker.data.Preprocessing;
+import sparktrain.worker.data.TableRows;
+import sparktrain.worker.model.Networks;
+import sparktrain.worker.tasks.ClassificationTask;
+import sparktrain.worker.tasks.RegressionTask;
+import sparktrain.worker.tasks.Task;
+import sparktrain.worker.training.Scoring;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.UnaryOperator;
+
+/**
+ * On an executor: one partition's rows, in their order, each with the model's outputs appended: a classifier's
+ * predicted class index (a double) and the class probabilities (a Vector), a regression's predicted value. The
+ * network comes from a broadcast (read once per partition) and scores the rows in minibatches of the task's
+ * scoring size, normalised as in training; only one minibatch's rows are held at a time.
+ *
+ * @param features the index of the features column (a Vector or an array of numbers), named {@code column}
+ */
+public record PredictRows(Task task, Broadcast<byte[]> network, int features, String column)
+        implements FlatMapFunction<Iterator<Row>, Row> {
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+        Model net = Scoring.restore(network.value());
+        UnaryOperator<INDArray> outputs = task instanceof ClassificationTask c ? c.predictor(net)
+                : x -> Networks.output(net, x);
+        int size = task.scoringBatch();
+        return new Iterator<>() {
+            private List<Row> scored = List.of();
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                if (next < scored.size()) {
+                    return true;
+                }
+                List<Row> batch = new ArrayList<>(size);
+                while (batch.size() < size && rows.hasNext()) {
+                    batch.add(rows.next());
+                }
+                scored = batch.isEmpty() ? List.of() : score(batch, outputs);
+                next = 0;
+                return !scored.isEmpty();
+            }
+
+            @Override
+            public Row next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return scored.get(next++);
+            }
+        };
+    }
+
+    private List<Row> score(List<Row> batch, UnaryOperator<INDArray> outputs) {
+        int inputs = task.shape().flatSize();
+        Preprocessing preprocessing = task instanceof ClassificationTask c ? c.preprocessing()
+                : ((RegressionTask) task).inputs();
+        float[] x = new float[batch.size() * inputs];
+        for (int i = 0; i < batch.size(); i++) {
+            float[] values = TableRows.values(batch.get(i).get(features), "transform", column, "featuresCol");
+            if (values.length != inputs) {
+                throw new IllegalArgumentException("column " + column + " holds " + values.length
+                        + " values, but the network takes " + inputs + " inputs");
+            }
+            System.arraycopy(preprocessing == null ? values : preprocessing.apply(values), 0, x, i * inputs, inputs);
+        }
+        INDArray out = outputs.apply(Nd4j.create(x, new long[] {batch.size(), inputs}, 'c'));
+        List<Row> scored = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            Row row = batch.get(i);
+            boolean classes = task instanceof ClassificationTask;
+            Object[] values = new Object[row.length() + (classes ? 2 : 1)];
+            for (int j = 0; j < row.length(); j++) {
+                values[j] = row.get(j);
+            }
+            if (classes) {
+                double[] p = out.getRow(i).toDoubleVector();
+                values[row.length()] = (double) out.getRow(i).argMax().getInt(0);
+                values[row.length() + 1] = Vectors.dense(p);
+            } else {
+                values[row.length()] = ((RegressionTask) task).targets().invert(0, out.getDouble(i, 0));
+            }
+            scored.add(RowFactory.create(values));
+        }
+        return scored;
+    }
+}
