@@ -54,15 +54,15 @@ class BadInputTest {
 
     /** The number the README's reliability row gives. */
     private static int readmeCount() throws IOException {
-        Matcher m = README_COUNT.matcher(Files.readString(Path.of("README.md")));
-        assertTrue(m.find(), "README.md's reliability row gives the number of bad-input cases");
+        Matcher m = README_COUNT.matcher(Files.readString(Path.of("docs/reliability.md")));
+        assertTrue(m.find(), "docs/reliability.md's reliability row gives the number of bad-input cases");
         return Integer.parseInt(m.group(1));
     }
 
     @Test
     void theReadmeGivesTheNumberOfCases() throws IOException {
         assertEquals(readmeCount(), caseNames(Path.of("src/test/resources/bad-input")).size(),
-                "README.md's count of bad-input cases against the case directories in src/test/resources/bad-input");
+                "docs/reliability.md's count of bad-input cases against the case directories in src/test/resources/bad-input");
     }
 
     @AfterAll
@@ -70,7 +70,7 @@ class BadInputTest {
         if (RAN.get() == 0) {
             return; // only the other test was selected; JUnit fails a parameterized test given no cases
         }
-        assertEquals(readmeCount(), RAN.get(), "bad-input cases run against README.md's count");
+        assertEquals(readmeCount(), RAN.get(), "bad-input cases run against docs/reliability.md's count");
     }
 
     @ParameterizedTest(name = "{0}")
