@@ -52,7 +52,7 @@ class BadInputTest {
         }
     }
 
-    /** The number the README's reliability row gives. */
+    /** The number the reliability row of docs/reliability.md gives. */
     private static int readmeCount() throws IOException {
         Matcher m = README_COUNT.matcher(Files.readString(Path.of("docs/reliability.md")));
         assertTrue(m.find(), "docs/reliability.md's reliability row gives the number of bad-input cases");
