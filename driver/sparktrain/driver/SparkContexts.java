@@ -20,6 +20,7 @@ public final class SparkContexts {
     static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
     static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
     static final String KILL_ON_FATAL_DEPTH = "spark.executor.killOnFatalError.depth";
+    static final String CLEANER_BLOCKING = "spark.cleaner.referenceTracking.blocking";
 
     private SparkContexts() {
     }
@@ -68,6 +69,12 @@ public final class SparkContexts {
             // local mode's executor is this JVM: on a task's OutOfMemoryError Spark would System.exit(52) it
             // without a word; as a failed task the error reaches the CLI, which names the setting to raise
             conf.set(KILL_ON_FATAL_DEPTH, "0");
+        }
+        if (!conf.contains(CLEANER_BLOCKING)) {
+            // Spark's cleaner waits for each broadcast's removal; an executor that hangs (kill -STOP) holds it for
+            // spark.rpc.askTimeout (120 s), and stopping the context waits for the cleaner: a stalled run's exit
+            // came 120 s after the stall instead of at once
+            conf.set(CLEANER_BLOCKING, "false");
         }
         if (conf.getBoolean("spark.speculation", false)) {
             // a speculative copy of a DL4J training task would train (and average, or join the mesh) twice

@@ -12,6 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SparkContextsTest {
     @Test
+    void theCleanerDoesNotWaitForAHangingExecutorUnlessTheJobSaysSo() {
+        assertEquals("false", SparkContexts.conf(JobFiles.parse("", "test", List.of()), null)
+                .get(SparkContexts.CLEANER_BLOCKING));
+        assertEquals("true", SparkContexts.conf(JobFiles.parse("", "test",
+                List.of("spark.conf.\"" + SparkContexts.CLEANER_BLOCKING + "\"=true")), null).get(SparkContexts.CLEANER_BLOCKING));
+    }
+
+    @Test
     void executorsGetTheOneDnnHelpersUnlessTheJobSaysOtherwise() {
         SparkConf plain = SparkContexts.conf(JobFiles.parse("", "test",
                 List.of("spark.conf.\"spark.executor.extraJavaOptions\"=\"-Dx=1\"")), null);
