@@ -120,6 +120,20 @@ final class TableInput {
         return read(job, table.sparkSession(), columns, List.of(table), NONE, NONE, classes, index, false);
     }
 
+    /** Every row of data.path, as its Spark SQL source reads it. */
+    static Dataset<org.apache.spark.sql.Row> table(JobConfig job, SparkSession spark) {
+        return load(spark, job.data(), job.data().path(), "data.path");
+    }
+
+    /** Every row of data.path as our rows, the label as an index of {@code classes} (none for a regression). */
+    static JavaRDD<Row> everyRow(JobConfig job, SparkSession spark, List<String> classes) {
+        DataConfig d = job.data();
+        Dataset<org.apache.spark.sql.Row> table = table(job, spark);
+        TableColumns columns = TableColumns.resolve(table.schema(), d, d.path());
+        return rows(table, columns, Inputs.width(table, columns, d.path()), d.regression() ? null : index(classes),
+                d.path());
+    }
+
     /** Each label value (as text) to its class index, its position in {@code values}. */
     private static Map<String, Integer> index(List<String> values) {
         Map<String, Integer> index = new HashMap<>();
@@ -136,7 +150,7 @@ final class TableInput {
                              boolean heldOutTest) {
         DataConfig d = job.data();
         Dataset<org.apache.spark.sql.Row> table = tables.get(0);
-        int width = columns.vector() ? width(table, columns, d.path()) : columns.features().size();
+        int width = Inputs.width(table, columns, d.path());
         if (d.imageHeight() > 0 && d.imageHeight() * d.imageWidth() * d.imageChannels() != width) {
             throw SparktrainException.badData(d.path() + ": data.features " + columns.features() + " hold " + width
                     + " values per row, but data.image.* is " + d.imageHeight() + "x" + d.imageWidth() + "x"
@@ -236,7 +250,7 @@ final class TableInput {
     }
 
     /** The length of the vector or array in the first row that has one (every row must match it). */
-    private static int width(Dataset<org.apache.spark.sql.Row> table, TableColumns columns, String location) {
+    static int width(Dataset<org.apache.spark.sql.Row> table, TableColumns columns, String location) {
         String name = columns.features().get(0);
         List<org.apache.spark.sql.Row> first = table.select(column(name)).filter(column(name).isNotNull())
                 .takeAsList(1);
