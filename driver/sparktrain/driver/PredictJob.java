@@ -3,6 +3,7 @@ package sparktrain.driver;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -10,6 +11,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -17,14 +19,13 @@ import org.apache.spark.sql.types.UserDefinedType;
 import org.deeplearning4j.nn.api.Model;
 import sparktrain.driver.data.Data;
 import sparktrain.driver.data.Inputs;
-import sparktrain.ml.DeepLearningClassificationModel;
-import sparktrain.ml.DeepLearningModel;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.data.TableColumns;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.model.Networks;
 import sparktrain.worker.output.RunOutputs;
+import sparktrain.worker.inference.PredictRows;
 import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.TimeSeriesTask;
 
@@ -45,7 +46,6 @@ public final class PredictJob {
 
     /** The output formats of {@link #everyRow}. */
     public static final List<String> OUTPUT_FORMATS = List.of("parquet", "csv");
-    private static final String FEATURES = "__sparktrain_features";
     private static final String INDEX = "__sparktrain_index";
     private static final String PROBABILITY = "__sparktrain_probability";
 
@@ -84,16 +84,12 @@ public final class PredictJob {
                 if (!(f.dataType() instanceof ArrayType || f.dataType() instanceof MapType
                         || f.dataType() instanceof StructType || f.dataType() instanceof BinaryType
                         || f.dataType() instanceof UserDefinedType)) {
-                    passed.add(functions.col("`" + f.name().replace("`", "``") + "`"));
+                    passed.add(column(f.name()));
                 }
             }
-            Dataset<Row> rows = columns.vector() ? input : input.withColumn(FEATURES, functions.array(
-                    columns.features().stream().map(c -> functions.col("`" + c.replace("`", "``") + "`").cast("double"))
-                            .toArray(Column[]::new)));
-            String features = columns.vector() ? columns.features().get(0) : FEATURES;
-            Task task = model.task(Inputs.width(rows, new TableColumns(List.of(features), true, List.of(), ""),
-                    job.data().path()));
-            Dataset<Row> written = scored(model, task, rows, features, passed, csv);
+            Task task = model.task(Inputs.width(input, columns, job.data().path()));
+            Broadcast<byte[]> network = sc.broadcast(model.network());
+            Dataset<Row> written = scored(spark, input, job.data().path(), columns, task, network, model.classes(), passed, csv);
             HadoopFiles.writeDirectoryAtomically(HadoopFiles.path(output), tmp -> {
                 var writer = written.write().mode("overwrite").format(format);
                 (csv ? writer.option("header", "true") : writer).save(tmp.toString());
@@ -104,24 +100,32 @@ public final class PredictJob {
         }
     }
 
-    private static Dataset<Row> scored(SavedModel model, Task task, Dataset<Row> rows, String features,
-                                       List<Column> passed, boolean csv) {
-        DeepLearningModel<?> scorer = DeepLearningModel.of(model.network(), task, "");
-        scorer.setFeaturesCol(features);
+    /** {@code input} scored by the executors ({@link PredictRows}), with the output columns after {@code passed}. */
+    private static Dataset<Row> scored(SparkSession spark, Dataset<Row> input, String where, TableColumns columns,
+                                       Task task, Broadcast<byte[]> network, List<String> classes, List<Column> passed,
+                                       boolean csv) {
+        int[] features = columns.features().stream().mapToInt(input.schema()::fieldIndex).toArray();
+        StructType schema = classes == null ? input.schema().add("prediction", DataTypes.DoubleType, false)
+                : input.schema().add(INDEX, DataTypes.DoubleType, false).add(PROBABILITY, SQLDataTypes.VectorType(), false);
+        Dataset<Row> scored = spark.createDataFrame(input.javaRDD().mapPartitions(new PredictRows(task, network,
+                features, columns.features(), columns.vector(), where, "data.features")), schema);
         List<Column> out = new ArrayList<>(passed);
-        if (scorer instanceof DeepLearningClassificationModel classifier) {
-            classifier.setPredictionCol(INDEX).setProbabilityCol(PROBABILITY);
+        if (classes == null) {
+            out.add(functions.col("prediction"));
+        } else {
             Column index = functions.col(INDEX).cast("int");
             Column probability = org.apache.spark.ml.functions.vector_to_array(functions.col(PROBABILITY), "float64");
-            out.add(functions.element_at(functions.array(classifier.labels().stream().map(functions::lit)
-                    .toArray(Column[]::new)), index.plus(1)).as("prediction"));
+            out.add(functions.element_at(functions.array(classes.stream().map(functions::lit).toArray(Column[]::new)),
+                    index.plus(1)).as("prediction"));
             out.add(index.as("prediction_index"));
             out.add(csv ? functions.array_max(probability).as("confidence") : probability.as("probability"));
-        } else {
-            scorer.setPredictionCol("prediction");
-            out.add(functions.col("prediction"));
         }
-        return scorer.transform(rows).select(out.toArray(Column[]::new));
+        return scored.select(out.toArray(Column[]::new));
+    }
+
+    /** A column by name, taken literally (dots and all). */
+    private static Column column(String name) {
+        return functions.col("`" + name.replace("`", "``") + "`");
     }
 
     /** Writes the CSV to {@code output} and returns the number of sequences forecast. */

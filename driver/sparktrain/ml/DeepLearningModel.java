@@ -10,7 +10,6 @@ import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
 import org.apache.spark.ml.util.DefaultParamsWriter;
-import org.apache.spark.ml.util.Identifiable;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
@@ -32,7 +31,6 @@ import sparktrain.worker.tasks.Task;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -68,19 +66,6 @@ public abstract class DeepLearningModel<M extends DeepLearningModel<M>> extends 
         predictionCol = Columns.predictionCol(this);
         setDefault(featuresCol, "features");
         setDefault(predictionCol, "prediction");
-    }
-
-    /**
-     * The model of a network {@code train} saved (its model file's bytes), scoring as {@code task} says (a
-     * classification's classes and normalisation, a regression's targets): for batch inference from the command line.
-     */
-    public static DeepLearningModel<?> of(byte[] network, Task task, String job) {
-        TrainingSummary none = new TrainingSummary(task instanceof RegressionTask ? "rmse" : "accuracy", List.of(), 0,
-                0, 0);
-        return task instanceof RegressionTask
-                ? new DeepLearningRegressionModel(Identifiable.randomUID("dlRegressionModel"), network, task, none, job)
-                : new DeepLearningClassificationModel(Identifiable.randomUID("dlClassificationModel"), network, task,
-                        none, job);
     }
 
     @Override
@@ -168,7 +153,7 @@ public abstract class DeepLearningModel<M extends DeepLearningModel<M>> extends 
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         SparkSession spark = dataset.sparkSession();
-        JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(new PredictRows(task, broadcast(spark),
+        JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(PredictRows.ofVectors(task, broadcast(spark),
                 dataset.schema().fieldIndex(getFeaturesCol()), getFeaturesCol()));
         return spark.createDataFrame(scored, out);
     }

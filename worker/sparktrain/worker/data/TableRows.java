@@ -88,7 +88,8 @@ public record TableRows(TableColumns columns, int width, Map<String, Integer> cl
         return x;
     }
 
-    private static float finite(Object value, String file, String column, String key) {
+    /** A numeric cell as a float; a null, NaN or infinite value is bad data naming {@code file}, the column and {@code key}. */
+    public static float finite(Object value, String file, String column, String key) {
         if (value == null) {
             throw bad(file, column, "null (a missing value)", key);
         }

@@ -28,10 +28,18 @@ import java.util.function.UnaryOperator;
  * network comes from a broadcast (read once per partition) and scores the rows in minibatches of the task's
  * scoring size, normalised as in training; only one minibatch's rows are held at a time.
  *
- * @param features the index of the features column (a Vector or an array of numbers), named {@code column}
+ * @param features the indices of the feature columns, named {@code columns}: numeric columns, or one Vector or
+ *                 array of numbers ({@code vector})
+ * @param where    what a bad value's message names first (the input, or "transform")
+ * @param key      the setting naming the feature columns (data.features, featuresCol)
  */
-public record PredictRows(Task task, Broadcast<byte[]> network, int features, String column)
-        implements FlatMapFunction<Iterator<Row>, Row> {
+public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, List<String> columns, boolean vector,
+                          String where, String key) implements FlatMapFunction<Iterator<Row>, Row> {
+
+    /** Scores the one Vector or array column {@code column} at {@code index}: Spark ML's transform. */
+    public static PredictRows ofVectors(Task task, Broadcast<byte[]> network, int index, String column) {
+        return new PredictRows(task, network, new int[] {index}, List.of(column), true, "transform", "featuresCol");
+    }
 
     @Override
     public Iterator<Row> call(Iterator<Row> rows) {
@@ -67,15 +75,26 @@ public record PredictRows(Task task, Broadcast<byte[]> network, int features, St
         };
     }
 
+    private float[] values(Row row) {
+        if (vector) {
+            return TableRows.values(row.get(features[0]), where, columns.get(0), key);
+        }
+        float[] values = new float[features.length];
+        for (int j = 0; j < features.length; j++) {
+            values[j] = TableRows.finite(row.get(features[j]), where, columns.get(j), key);
+        }
+        return values;
+    }
+
     private List<Row> score(List<Row> batch, UnaryOperator<INDArray> outputs) {
         int inputs = task.shape().flatSize();
         Preprocessing preprocessing = task instanceof ClassificationTask c ? c.preprocessing()
                 : ((RegressionTask) task).inputs();
         float[] x = new float[batch.size() * inputs];
         for (int i = 0; i < batch.size(); i++) {
-            float[] values = TableRows.values(batch.get(i).get(features), "transform", column, "featuresCol");
+            float[] values = values(batch.get(i));
             if (values.length != inputs) {
-                throw new IllegalArgumentException("column " + column + " holds " + values.length
+                throw new IllegalArgumentException("column " + columns.get(0) + " holds " + values.length
                         + " values, but the network takes " + inputs + " inputs");
             }
             System.arraycopy(preprocessing == null ? values : preprocessing.apply(values), 0, x, i * inputs, inputs);
