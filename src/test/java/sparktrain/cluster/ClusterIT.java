@@ -91,6 +91,29 @@ class ClusterIT {
             System.out.printf("Parquet table on HDFS: test accuracy %.4f (IDX files: %.4f)%n", tableAccuracy, accuracy);
             assertTrue(tableAccuracy > 0.7, "test accuracy from the Parquet table " + tableAccuracy + " should be > 0.7");
 
+            // batch inference: the executors read the test table from HDFS, score it and write the predictions there
+            String predict = script("submit-predict", "scripts/submit", "predict", "--model", HDFS + "/runs/table",
+                    "--input", HDFS + "/tables/fashion-mnist/test", "--output", HDFS + "/predictions",
+                    "--output-format", "csv", "--master", MASTER);
+            assertTrue(predict.contains("1000 predictions written to " + HDFS + "/predictions"), predict);
+            long rows = 0;
+            long agree = 0;
+            for (var files = fs.listFiles(new Path("/predictions"), false); files.hasNext(); ) {
+                Path file = files.next().getPath();
+                if (file.getName().endsWith(".csv")) {
+                    try (InputStream in = fs.open(file)) {
+                        for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).toList()) {
+                            String[] fields = line.split(",");
+                            rows++;
+                            agree += fields[0].equals(fields[1]) ? 1 : 0;
+                        }
+                    }
+                }
+            }
+            assertEquals(1000, rows);
+            System.out.printf("predict on HDFS: %d rows, label = prediction on %.4f of them%n", rows, agree / 1000.0);
+            assertEquals(tableAccuracy, agree / 1000.0, 0.0, "the share of right predictions is train's test accuracy");
+
             // cluster mode, export approach: the driver runs on a worker, minibatches go through HDFS
             script("submit-cluster", "scripts/submit", "train", HDFS + "/jobs/mlp.conf",
                     "--set", "training.epochs=1", "--set", "training.rdd-approach=export",
