@@ -79,12 +79,12 @@ public final class PredictJob {
                             + ": the input has a column of the name predict writes: rename it");
                 }
             }
-            List<Column> passed = new ArrayList<>();
+            List<String> passed = new ArrayList<>();
             for (StructField f : input.schema().fields()) {
                 if (!(f.dataType() instanceof ArrayType || f.dataType() instanceof MapType
                         || f.dataType() instanceof StructType || f.dataType() instanceof BinaryType
                         || f.dataType() instanceof UserDefinedType)) {
-                    passed.add(column(f.name()));
+                    passed.add(f.name());
                 }
             }
             Task task = model.task(Inputs.width(input, columns, job.data().path()));
@@ -100,26 +100,32 @@ public final class PredictJob {
         }
     }
 
-    /** {@code input} scored by the executors ({@link PredictRows}), with the output columns after {@code passed}. */
+    /**
+     * {@code input} scored by the executors ({@link PredictRows}): the {@code passed} columns, then the outputs. Only
+     * the passed and feature columns are read, and only the passed ones come back.
+     */
     private static Dataset<Row> scored(SparkSession spark, Dataset<Row> input, String where, TableColumns columns,
-                                       Task task, Broadcast<byte[]> network, List<String> classes, List<Column> passed,
+                                       Task task, Broadcast<byte[]> network, List<String> classes, List<String> passed,
                                        boolean csv) {
-        int[] features = columns.features().stream().mapToInt(input.schema()::fieldIndex).toArray();
-        StructType schema = classes == null ? input.schema().add("prediction", DataTypes.DoubleType, false)
-                : input.schema().add(INDEX, DataTypes.DoubleType, false).add(PROBABILITY, SQLDataTypes.VectorType(), false);
-        Dataset<Row> scored = spark.createDataFrame(input.javaRDD().mapPartitions(new PredictRows(task, network,
-                features, columns.features(), columns.vector(), where, "data.features")), schema);
-        List<Column> out = new ArrayList<>(passed);
+        List<String> read = new ArrayList<>(passed);
+        read.addAll(columns.features());
+        Dataset<Row> rows = input.select(read.stream().map(PredictJob::column).toArray(Column[]::new));
+        int[] features = java.util.stream.IntStream.range(passed.size(), read.size()).toArray();
+        StructType schema = new StructType(java.util.Arrays.copyOf(rows.schema().fields(), passed.size()));
+        schema = classes == null ? schema.add("prediction", DataTypes.DoubleType, false)
+                : schema.add(INDEX, DataTypes.DoubleType, false).add(PROBABILITY, SQLDataTypes.VectorType(), false);
+        Dataset<Row> scored = spark.createDataFrame(rows.javaRDD().mapPartitions(new PredictRows(task, network,
+                features, columns.features(), columns.vector(), where, "data.features", passed.size())), schema);
         if (classes == null) {
-            out.add(functions.col("prediction"));
-        } else {
-            Column index = functions.col(INDEX).cast("int");
-            Column probability = org.apache.spark.ml.functions.vector_to_array(functions.col(PROBABILITY), "float64");
-            out.add(functions.element_at(functions.array(classes.stream().map(functions::lit).toArray(Column[]::new)),
-                    index.plus(1)).as("prediction"));
-            out.add(index.as("prediction_index"));
-            out.add(csv ? functions.array_max(probability).as("confidence") : probability.as("probability"));
+            return scored;
         }
+        List<Column> out = new ArrayList<>(passed.stream().map(PredictJob::column).toList());
+        Column index = functions.col(INDEX).cast("int");
+        Column probability = org.apache.spark.ml.functions.vector_to_array(functions.col(PROBABILITY), "float64");
+        out.add(functions.element_at(functions.array(classes.stream().map(functions::lit).toArray(Column[]::new)),
+                index.plus(1)).as("prediction"));
+        out.add(index.as("prediction_index"));
+        out.add(csv ? functions.array_max(probability).as("confidence") : probability.as("probability"));
         return scored.select(out.toArray(Column[]::new));
     }
 

@@ -32,13 +32,16 @@ import java.util.function.UnaryOperator;
  *                 array of numbers ({@code vector})
  * @param where    what a bad value's message names first (the input, or "transform")
  * @param key      the setting naming the feature columns (data.features, featuresCol)
+ * @param kept     how many of each row's leading columns the output row keeps before the outputs (sparing the
+ *                 conversion of columns nobody reads, such as the features)
  */
 public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, List<String> columns, boolean vector,
-                          String where, String key) implements FlatMapFunction<Iterator<Row>, Row> {
+                          String where, String key, int kept) implements FlatMapFunction<Iterator<Row>, Row> {
 
-    /** Scores the one Vector or array column {@code column} at {@code index}: Spark ML's transform. */
+    /** Scores the one Vector or array column {@code column} at {@code index}, keeping every column: Spark ML's transform. */
     public static PredictRows ofVectors(Task task, Broadcast<byte[]> network, int index, String column) {
-        return new PredictRows(task, network, new int[] {index}, List.of(column), true, "transform", "featuresCol");
+        return new PredictRows(task, network, new int[] {index}, List.of(column), true, "transform", "featuresCol",
+                Integer.MAX_VALUE);
     }
 
     @Override
@@ -104,16 +107,17 @@ public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, 
         for (int i = 0; i < batch.size(); i++) {
             Row row = batch.get(i);
             boolean classes = task instanceof ClassificationTask;
-            Object[] values = new Object[row.length() + (classes ? 2 : 1)];
-            for (int j = 0; j < row.length(); j++) {
+            int keep = Math.min(kept, row.length());
+            Object[] values = new Object[keep + (classes ? 2 : 1)];
+            for (int j = 0; j < keep; j++) {
                 values[j] = row.get(j);
             }
             if (classes) {
                 double[] p = out.getRow(i).toDoubleVector();
-                values[row.length()] = (double) out.getRow(i).argMax().getInt(0);
-                values[row.length() + 1] = Vectors.dense(p);
+                values[keep] = (double) out.getRow(i).argMax().getInt(0);
+                values[keep + 1] = Vectors.dense(p);
             } else {
-                values[row.length()] = ((RegressionTask) task).targets().invert(0, out.getDouble(i, 0));
+                values[keep] = ((RegressionTask) task).targets().invert(0, out.getDouble(i, 0));
             }
             scored.add(RowFactory.create(values));
         }
