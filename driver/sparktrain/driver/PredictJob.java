@@ -58,15 +58,20 @@ public final class PredictJob {
      * their order. Returns the rows written.
      */
     public static long everyRow(SavedModel model, String output, String format) {
-        if (!OUTPUT_FORMATS.contains(format)) {
-            throw SparktrainException.usage("--output-format " + format + ": must be one of "
-                    + String.join(", ", OUTPUT_FORMATS));
+        requireWritable(output, format);
+        try (JavaSparkContext sc = SparkContexts.start(model.job(), null)) {
+            return everyRow(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), model, output, format);
         }
-        RunOutputs.requireFresh(output);
+    }
+
+    /** {@link #everyRow(SavedModel, String, String)} on a session that is already running (it is left running). */
+    public static long everyRow(SparkSession spark, SavedModel model, String output, String format) {
+        requireWritable(output, format);
         JobConfig job = model.job();
         boolean csv = format.equals("csv");
-        try (JavaSparkContext sc = SparkContexts.start(job, null)) {
-            SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Broadcast<byte[]> network = null;
+        try {
             Dataset<Row> input = Inputs.toScore(job, spark);
             TableColumns columns = job.data().type().equals("images")
                     ? new TableColumns(List.of("pixels"), true, List.of(), "")
@@ -88,7 +93,7 @@ public final class PredictJob {
                 }
             }
             Task task = model.task(Inputs.width(input, columns, job.data().path()));
-            Broadcast<byte[]> network = sc.broadcast(model.network());
+            network = sc.broadcast(model.network());
             Dataset<Row> written = scored(spark, input, job.data().path(), columns, task, network, model.classes(), passed, csv);
             HadoopFiles.writeDirectoryAtomically(HadoopFiles.path(output), tmp -> {
                 var writer = written.write().mode("overwrite").format(format);
@@ -97,7 +102,19 @@ public final class PredictJob {
             return spark.read().format(format).option("header", csv).load(output).count();
         } catch (IOException e) {
             throw HadoopFiles.cannotWrite(output, e);
+        } finally {
+            if (network != null) {
+                network.destroy();
+            }
         }
+    }
+
+    private static void requireWritable(String output, String format) {
+        if (!OUTPUT_FORMATS.contains(format)) {
+            throw SparktrainException.usage("--output-format " + format + ": must be one of "
+                    + String.join(", ", OUTPUT_FORMATS));
+        }
+        RunOutputs.requireFresh(output);
     }
 
     /**
