@@ -19,6 +19,9 @@ class InferencePartTest {
         List<String> order = new ArrayList<>();
         List<List<Double>> seconds = InferencePart.alternate(List.of(() -> order.add("a"), () -> order.add("b")), 3);
         assertEquals(List.of("a", "b", "a", "b", "b", "a", "a", "b"), order);
+        order.clear();
+        InferencePart.alternate(List.of(() -> order.add("a"), () -> order.add("b"), () -> order.add("c")), 2);
+        assertEquals(List.of("a", "b", "c", "a", "b", "c", "c", "b", "a"), order);
         assertEquals(3, seconds.get(0).size());
         assertEquals(3, seconds.get(1).size());
     }
@@ -37,12 +40,15 @@ class InferencePartTest {
         BenchContext ctx = new BenchContext(Path.of("conf"), false, Path.of("docs"), MACHINE, "scripts/bench inference");
         String block = InferencePart.render(ctx, "100,000 rows",
                 List.of(new InferencePart.Timing("spark", "s", 100_000, List.of(10.0, 10.0, 12.0)),
-                        new InferencePart.Timing("jvm", "j", 100_000, List.of(20.0, 19.0, 21.0))),
+                        new InferencePart.Timing("jvm", "j", 100_000, List.of(20.0, 19.0, 21.0)),
+                        new InferencePart.Timing("pinned", "p", 100_000, List.of(12.5, 12.5, 12.5))),
                 List.of(new InferencePart.Timing("mllib", "m", 100_000, List.of(4.0, 4.0, 4.0)),
                         new InferencePart.Timing("ours", "o", 100_000, List.of(5.0, 5.0, 5.0))));
         assertTrue(block.contains("(dirty tree)"), block);
         assertTrue(block.contains("| spark | s | 10000 | 8333-10000 | 10.0 s |"), block);
         assertTrue(block.contains("against the one-JVM loop: **2.00x** (goal: at least 1.5x): met."), block);
+        assertTrue(block.contains("ND4J pinned (not what transform does today): **1.60x** (goal: at least 1.5x): met."),
+                block);
         assertTrue(block.contains("per row: **0.80x** (goal: at least 1.0x): not met."), block);
     }
 }
