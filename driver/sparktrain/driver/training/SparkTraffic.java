@@ -30,8 +30,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * averaging, each worker's parameters and updater state);</li>
  * <li>broadcasts: what executors fetched of the broadcasts DL4J created while the meter was open (for averaging,
  * the parameters and updater state before every round);</li>
- * <li>shuffle: shuffle blocks the jobs read (DL4J's tree aggregation shuffles partial sums once there are more than
- * about six workers).</li>
+ * <li>shuffle: what the stages of a tree aggregation read from a shuffle (with 6 workers or more DL4J's
+ * {@code treeAggregate}, depth 2, sums partial results in an extra shuffle; with fewer every task's result goes to
+ * the driver). Shuffles of the training data itself (a repartition the epoch's first job computes) are not
+ * averaging and not counted.</li>
  * </ul>
  * How a broadcast counts: TorrentBroadcast cuts the serialized, compressed value into pieces that the driver stores.
  * Each executor whose tasks read the value fetches every piece once (from the driver or, torrent-style, from an
@@ -51,6 +53,7 @@ final class SparkTraffic extends SparkListener implements AutoCloseable {
     private final String tag;
     private final boolean local;
     private final Set<Integer> stages = ConcurrentHashMap.newKeySet();
+    private final Set<Integer> aggregations = ConcurrentHashMap.newKeySet();
     private final Set<Long> broadcasts = ConcurrentHashMap.newKeySet();
     /** Broadcast id to the bytes of its pieces: stored by the driver, and fetched by executors. */
     private final Map<Long, AtomicLong> stored = new ConcurrentHashMap<>();
@@ -90,6 +93,10 @@ final class SparkTraffic extends SparkListener implements AutoCloseable {
         if (tags != null && Arrays.asList(tags.split(",")).contains(tag)) {
             for (StageInfo stage : JavaConverters.seqAsJavaList(start.stageInfos())) {
                 stages.add(stage.stageId());
+                // Spark names a stage after the action's call site: "treeAggregate at ParameterAveragingTrainingMaster.java:..."
+                if (stage.name().startsWith("treeAggregate at ")) {
+                    aggregations.add(stage.stageId());
+                }
             }
         }
     }
@@ -99,6 +106,8 @@ final class SparkTraffic extends SparkListener implements AutoCloseable {
         TaskMetrics metrics = end.taskMetrics();
         if (metrics != null && stages.contains(end.stageId())) {
             results.addAndGet(metrics.resultSize());
+        }
+        if (metrics != null && aggregations.contains(end.stageId())) {
             shuffle.addAndGet(metrics.shuffleReadMetrics().totalBytesRead());
         }
     }
@@ -127,7 +136,7 @@ final class SparkTraffic extends SparkListener implements AutoCloseable {
         return new Traffic(results.get(), broadcastBytes(), shuffle.get());
     }
 
-    private long broadcastBytes() {
+    long broadcastBytes() {
         Map<Long, AtomicLong> moved = local ? stored : fetched;
         return broadcasts.stream().mapToLong(id -> moved.getOrDefault(id, new AtomicLong()).get()).sum();
     }

@@ -134,10 +134,10 @@ class ParameterAveragingTest extends SparkTestBase {
                             && last.results() <= rounds * workers * (values + framing),
                     "task results " + last.results() + " outside [" + rounds * workers * values + ", "
                             + rounds * workers * (values + framing) + "]");
-            // lz4 may shrink the broadcast pieces a little (zero biases), never below half of the raw floats
+            // lz4 shrinks the pieces a little (zero biases; Adam's state while it is still zero), here never below half
             assertTrue(last.broadcasts() >= rounds * values / 2 && last.broadcasts() <= rounds * (values + framing),
                     "broadcasts " + last.broadcasts());
-            assertEquals(0, last.shuffle(), "two partitions aggregate without a shuffle");
+            assertEquals(0, last.shuffle(), "two partitions aggregate without a shuffle (the data's own shuffle is not averaging)");
             for (EpochStats epoch : result.history()) {
                 long bytes = epoch.updateBytes();
                 assertTrue(bytes > ParameterAveraging.model(rounds, 2, 4 * p)
@@ -158,6 +158,32 @@ class ParameterAveragingTest extends SparkTestBase {
             System.out.printf("measured epoch traffic without updater state: %s%n", traffic);
             assertTrue(traffic.results() >= rounds * workers * 4 * p
                     && traffic.results() <= rounds * workers * (4 * p + framing), "task results " + traffic.results());
+        }
+    }
+
+    /**
+     * With 6 workers DL4J's tree aggregation sums the workers' results in an extra shuffle before they reach the
+     * driver: the measured bytes count what that shuffle read, so the six workers' parameters and Adam state are
+     * all there, in the shuffle and in the two partial sums sent to the driver.
+     */
+    @Test
+    void sixWorkersAggregateThroughAShuffleThatIsCounted() {
+        JobConfig job = job("model.type=mlp", "model.hidden-layers=[16]", "training.updater=adam",
+                "training.batch-size=16", "training.averaging-frequency=5", "training.workers=6",
+                "training.threads-per-worker=1", "data.train-limit=480", "data.validation-fraction=0", "data.test-limit=1");
+        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), sparktrain.worker.data.FashionMnist.SHAPE);
+        long values = 3 * 4 * network.numParams();
+        try (TrainingSession session = TrainingSession.open(job, sc);
+             TrainingStrategy spark = session.strategy(network, 0)) {
+            spark.fitEpoch(1);
+            assertEquals(1, ((ParameterAveraging) spark).rounds(5), "30 minibatches, 6 workers x 5 per round");
+            SparkTraffic.Traffic traffic = ((ParameterAveraging) spark).lastEpochSparkTraffic();
+            System.out.printf("measured epoch traffic, 6 workers: %s; 12 x P = %d%n", traffic, values);
+            // shuffle blocks are lz4-compressed: never below half of the raw floats
+            assertTrue(traffic.shuffle() >= 6 * values / 2 && traffic.shuffle() <= 6 * (values + 16 * 1024),
+                    "shuffle " + traffic.shuffle() + " should hold 6 workers' " + values + " bytes each");
+            assertTrue(traffic.results() >= 2 * values && traffic.results() <= 2 * values + 12 * 16 * 1024,
+                    "results " + traffic.results() + " should be 2 partial sums of " + values + " bytes");
         }
     }
 }
