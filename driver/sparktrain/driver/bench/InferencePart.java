@@ -12,6 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.driver.PredictJob;
+import sparktrain.driver.SavedModel;
 import sparktrain.driver.SparkContexts;
 import sparktrain.driver.data.MakeData;
 import sparktrain.ml.DeepLearningClassificationModel;
@@ -20,6 +22,7 @@ import sparktrain.worker.NativeThreads;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.data.FashionMnist;
+import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.model.Networks;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.tasks.ClassificationTask;
@@ -137,10 +140,12 @@ public final class InferencePart {
             throw SparktrainException.usage("bench inference: " + modelDir + " normalises its inputs; the one-JVM"
                     + " loop does not: train the LeNet on images (data.image.*), which are not normalised");
         }
-        DeepLearningClassificationModel model = DeepLearningClassificationModel.load(modelDir.toUri().toString());
-        String out = dir.resolve("lenet-output").toUri().toString();
-        Runnable distributed = () -> model.transform(spark.read().parquet(table))
-                .select("label", "prediction", "probability").write().mode("overwrite").parquet(out);
+        SavedModel saved = SavedModel.read(modelDir.toUri().toString(), null, List.of(), table, "parquet");
+        Path out = dir.resolve("lenet-output");
+        Runnable distributed = () -> {
+            HadoopFiles.deleteQuietly(HadoopFiles.path(out.toUri().toString()));
+            PredictJob.everyRow(spark, saved, out.toUri().toString(), "parquet");
+        };
         List<float[]> images = test.select("pixels").collectAsList().stream().map(InferencePart::floats).toList();
         int batch = new ClassificationTask(FashionMnist.SHAPE, FashionMnist.CLASS_NAMES, true, false, 0, null)
                 .scoringBatch();
@@ -157,8 +162,8 @@ public final class InferencePart {
             }
         };
         List<List<Double>> seconds = alternate(List.of(distributed, loop, pinned), REPEATS);
-        String setup = "`DeepLearningClassificationModel.transform`, the network broadcast once, minibatches of " + batch
-                + " per partition, written as Parquet";
+        String setup = "`predict --input` (`PredictJob.everyRow` on the bench's session), the network broadcast once,"
+                + " minibatches of " + batch + " per partition, written as Parquet";
         return List.of(
                 new Timing("sparktrain, Spark " + BenchContext.MASTER, setup + "; ND4J's threads as transform leaves"
                         + " them (" + cores + ", shared by the concurrent tasks)", rows, seconds.get(0)),
