@@ -61,12 +61,7 @@ public final class ScalePart {
 
     private static Run run(Path run) throws IOException {
         String name = run.getFileName().toString();
-        Path history = run.resolve("history.csv");
-        if (!Files.isRegularFile(history)) {
-            throw SparktrainException.usage("bench scale: " + history + ": missing; did that training fail? See "
-                    + run + ".log");
-        }
-        EpochStats epoch = EpochStats.fromCsvRow(Files.readAllLines(history).get(1));
+        EpochStats epoch = RunHistory.read("scale", run).get(0);
         long heap = Files.readAllLines(run.resolveSibling(name + ".gc.log")).stream()
                 .map(AFTER_GC::matcher).filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).max().orElse(-1);
         return new Run(Integer.parseInt(name.substring(1)), epoch, heap,
