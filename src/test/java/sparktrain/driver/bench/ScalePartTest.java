@@ -50,6 +50,8 @@ class ScalePartTest {
         assertTrue(block.contains("the driver's heap **1.10x**"), block);
         assertTrue(block.contains("samples/s **0.94x**"), block);
         assertTrue(block.contains("2.74 GB"), block);
+        assertTrue(block.contains("One run per size, in the table's order, each a new driver (no warm-up, no repeats):"
+                + " single measurements, not medians."), block);
     }
 
     @Test
