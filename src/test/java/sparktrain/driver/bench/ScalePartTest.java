@@ -2,6 +2,7 @@ package sparktrain.driver.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.worker.SparktrainException;
 import sparktrain.worker.training.EpochStats;
 
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The scale part's reading of a run's history.csv, the driver's GC log, GNU time's report and the log. */
@@ -48,5 +50,16 @@ class ScalePartTest {
         assertTrue(block.contains("the driver's heap **1.10x**"), block);
         assertTrue(block.contains("samples/s **0.94x**"), block);
         assertTrue(block.contains("2.74 GB"), block);
+        assertTrue(block.contains("One run per size, in the table's order, each a new driver (no warm-up, no repeats):"
+                + " single measurements, not medians."), block);
+    }
+
+    @Test
+    void aHistoryWithoutEpochsNamesTheRunAndItsLog(@TempDir Path runs) throws Exception {
+        Files.writeString(Files.createDirectories(runs.resolve("c4")).resolve("history.csv"),
+                EpochStats.csvHeader("accuracy") + "\n");
+        SparktrainException e = assertThrows(SparktrainException.class, () -> ScalePart.read(runs));
+        assertTrue(e.getMessage().startsWith("bench scale: ") && e.getMessage().contains("c4/history.csv: no epoch")
+                && e.getMessage().contains("c4.log"), e.getMessage());
     }
 }

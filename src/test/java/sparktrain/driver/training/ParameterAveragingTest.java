@@ -46,7 +46,7 @@ class ParameterAveragingTest extends SparkTestBase {
             for (int round = 0; round < 4; round++) {
                 List<DataSet> five = batches.subList(5 * round, 5 * round + 5);
                 session.singleJvm(local, five).fitEpoch(1);
-                try (TrainingStrategy spark = session.strategy(distributed, five, 1)) {
+                try (TrainingStrategy spark = session.strategy(distributed, 5 * round, 5 * round + 5, 1)) {
                     spark.fitEpoch(1);
                     assertEquals(1, ((ParameterAveraging) spark).rounds(5), "one averaging round of five minibatches");
                     distributed = spark.network();
