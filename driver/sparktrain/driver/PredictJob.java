@@ -25,6 +25,7 @@ import sparktrain.worker.data.TableColumns;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.worker.model.Networks;
 import sparktrain.worker.output.RunOutputs;
+import sparktrain.driver.training.ExecutorScoring;
 import sparktrain.worker.inference.PredictRows;
 import sparktrain.worker.tasks.Task;
 import sparktrain.worker.tasks.TimeSeriesTask;
@@ -94,7 +95,7 @@ public final class PredictJob {
             }
             Task task = model.task(Inputs.width(input, columns, job.data().path()));
             network = sc.broadcast(model.network());
-            Dataset<Row> written = scored(spark, input, job.data().path(), columns, task, network, model.classes(), passed, csv);
+            Dataset<Row> written = scored(input, job.data().path(), columns, task, network, model.classes(), passed, csv);
             HadoopFiles.writeDirectoryAtomically(HadoopFiles.path(output), tmp -> {
                 var writer = written.write().mode("overwrite").format(format);
                 (csv ? writer.option("header", "true") : writer).save(tmp.toString());
@@ -119,30 +120,30 @@ public final class PredictJob {
 
     /**
      * {@code input} scored by the executors ({@link PredictRows}): the {@code passed} columns, then the outputs. Only
-     * the passed and feature columns are read, and only the passed ones come back.
+     * the passed and feature columns are read.
      */
-    private static Dataset<Row> scored(SparkSession spark, Dataset<Row> input, String where, TableColumns columns,
-                                       Task task, Broadcast<byte[]> network, List<String> classes, List<String> passed,
+    private static Dataset<Row> scored(Dataset<Row> input, String where, TableColumns columns, Task task,
+                                       Broadcast<byte[]> network, List<String> classes, List<String> passed,
                                        boolean csv) {
         List<String> read = new ArrayList<>(passed);
-        read.addAll(columns.features());
+        columns.features().stream().filter(c -> !passed.contains(c)).forEach(read::add);
         Dataset<Row> rows = input.select(read.stream().map(PredictJob::column).toArray(Column[]::new));
-        int[] features = java.util.stream.IntStream.range(passed.size(), read.size()).toArray();
-        StructType schema = new StructType(java.util.Arrays.copyOf(rows.schema().fields(), passed.size()));
-        schema = classes == null ? schema.add("prediction", DataTypes.DoubleType, false)
-                : schema.add(INDEX, DataTypes.DoubleType, false).add(PROBABILITY, SQLDataTypes.VectorType(), false);
-        Dataset<Row> scored = spark.createDataFrame(rows.javaRDD().mapPartitions(new PredictRows(task, network,
-                features, columns.features(), columns.vector(), where, "data.features", passed.size())), schema);
-        if (classes == null) {
-            return scored;
-        }
+        int[] features = columns.features().stream().mapToInt(read::indexOf).toArray();
+        StructType schema = classes == null ? rows.schema().add("prediction", DataTypes.DoubleType, false)
+                : rows.schema().add(INDEX, DataTypes.DoubleType, false).add(PROBABILITY, SQLDataTypes.VectorType(), false);
+        Dataset<Row> scored = ExecutorScoring.predicted(rows, new PredictRows(task, network, features,
+                columns.features(), PredictRows.types(rows.schema(), features), where, "data.features"), schema);
         List<Column> out = new ArrayList<>(passed.stream().map(PredictJob::column).toList());
-        Column index = functions.col(INDEX).cast("int");
-        Column probability = org.apache.spark.ml.functions.vector_to_array(functions.col(PROBABILITY), "float64");
-        out.add(functions.element_at(functions.array(classes.stream().map(functions::lit).toArray(Column[]::new)),
-                index.plus(1)).as("prediction"));
-        out.add(index.as("prediction_index"));
-        out.add(csv ? functions.array_max(probability).as("confidence") : probability.as("probability"));
+        if (classes == null) {
+            out.add(functions.col("prediction"));
+        } else {
+            Column index = functions.col(INDEX).cast("int");
+            Column probability = org.apache.spark.ml.functions.vector_to_array(functions.col(PROBABILITY), "float64");
+            out.add(functions.element_at(functions.array(classes.stream().map(functions::lit).toArray(Column[]::new)),
+                    index.plus(1)).as("prediction"));
+            out.add(index.as("prediction_index"));
+            out.add(csv ? functions.array_max(probability).as("confidence") : probability.as("probability"));
+        }
         return scored.select(out.toArray(Column[]::new));
     }
 

@@ -2,7 +2,6 @@ package sparktrain.ml;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.Model;
@@ -18,6 +17,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import sparktrain.driver.training.ExecutorScoring;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.inference.PredictRows;
 import sparktrain.worker.io.HadoopFiles;
@@ -31,6 +31,7 @@ import sparktrain.worker.tasks.Task;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -153,9 +154,9 @@ public abstract class DeepLearningModel<M extends DeepLearningModel<M>> extends 
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema());
         SparkSession spark = dataset.sparkSession();
-        JavaRDD<Row> scored = dataset.toDF().javaRDD().mapPartitions(PredictRows.ofVectors(task, broadcast(spark),
-                dataset.schema().fieldIndex(getFeaturesCol()), getFeaturesCol()));
-        return spark.createDataFrame(scored, out);
+        int[] features = {dataset.schema().fieldIndex(getFeaturesCol())};
+        return ExecutorScoring.predicted(dataset.toDF(), new PredictRows(task, broadcast(spark), features,
+                List.of(getFeaturesCol()), PredictRows.types(dataset.schema(), features), "transform", "featuresCol"), out);
     }
 
     /** The network, broadcast on the first transform and kept for the next ones on the same context. */

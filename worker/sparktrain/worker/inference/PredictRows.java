@@ -2,9 +2,16 @@ package sparktrain.worker.inference;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.ml.linalg.Vectors;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,32 +33,28 @@ import java.util.function.UnaryOperator;
  * On an executor: one partition's rows, in their order, each with the model's outputs appended: a classifier's
  * predicted class index (a double) and the class probabilities (a Vector), a regression's predicted value. The
  * network comes from a broadcast (read once per partition) and scores the rows in minibatches of the task's
- * scoring size, normalised as in training; only one minibatch's rows are held at a time.
+ * scoring size, normalised as in training; only one minibatch's rows are held at a time. Rows stay in Spark's
+ * internal form: only the features are read out of them, so the other columns (an image's pixels kept beside
+ * its vector, say) cost nothing to pass through.
  *
- * @param features the indices of the feature columns, named {@code columns}: numeric columns, or one Vector or
- *                 array of numbers ({@code vector})
+ * @param features the indices of the feature columns, named {@code columns}, of {@code types}: numeric columns, or
+ *                 one Vector or array of numbers
  * @param where    what a bad value's message names first (the input, or "transform")
  * @param key      the setting naming the feature columns (data.features, featuresCol)
- * @param kept     how many of each row's leading columns the output row keeps before the outputs (sparing the
- *                 conversion of columns nobody reads, such as the features)
  */
-public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, List<String> columns, boolean vector,
-                          String where, String key, int kept) implements FlatMapFunction<Iterator<Row>, Row> {
-
-    /** Scores the one Vector or array column {@code column} at {@code index}, keeping every column: Spark ML's transform. */
-    public static PredictRows ofVectors(Task task, Broadcast<byte[]> network, int index, String column) {
-        return new PredictRows(task, network, new int[] {index}, List.of(column), true, "transform", "featuresCol",
-                Integer.MAX_VALUE);
-    }
+public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, List<String> columns,
+                          List<DataType> types, String where, String key)
+        implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
+    private static final VectorUDT VECTORS = new VectorUDT();
 
     @Override
-    public Iterator<Row> call(Iterator<Row> rows) {
+    public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
         Model net = Scoring.restore(network.value());
         UnaryOperator<INDArray> outputs = task instanceof ClassificationTask c ? c.predictor(net)
                 : x -> Networks.output(net, x);
         int size = task.scoringBatch();
         return new Iterator<>() {
-            private List<Row> scored = List.of();
+            private List<InternalRow> scored = List.of();
             private int next;
 
             @Override
@@ -59,9 +62,9 @@ public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, 
                 if (next < scored.size()) {
                     return true;
                 }
-                List<Row> batch = new ArrayList<>(size);
+                List<InternalRow> batch = new ArrayList<>(size);
                 while (batch.size() < size && rows.hasNext()) {
-                    batch.add(rows.next());
+                    batch.add(rows.next().copy()); // Spark reuses the row object it hands out
                 }
                 scored = batch.isEmpty() ? List.of() : score(batch, outputs);
                 next = 0;
@@ -69,7 +72,7 @@ public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, 
             }
 
             @Override
-            public Row next() {
+            public InternalRow next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
@@ -78,18 +81,7 @@ public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, 
         };
     }
 
-    private float[] values(Row row) {
-        if (vector) {
-            return TableRows.values(row.get(features[0]), where, columns.get(0), key);
-        }
-        float[] values = new float[features.length];
-        for (int j = 0; j < features.length; j++) {
-            values[j] = TableRows.finite(row.get(features[j]), where, columns.get(j), key);
-        }
-        return values;
-    }
-
-    private List<Row> score(List<Row> batch, UnaryOperator<INDArray> outputs) {
+    private List<InternalRow> score(List<InternalRow> batch, UnaryOperator<INDArray> outputs) {
         int inputs = task.shape().flatSize();
         Preprocessing preprocessing = task instanceof ClassificationTask c ? c.preprocessing()
                 : ((RegressionTask) task).inputs();
@@ -103,24 +95,80 @@ public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, 
             System.arraycopy(preprocessing == null ? values : preprocessing.apply(values), 0, x, i * inputs, inputs);
         }
         INDArray out = outputs.apply(Nd4j.create(x, new long[] {batch.size(), inputs}, 'c'));
-        List<Row> scored = new ArrayList<>(batch.size());
+        List<InternalRow> scored = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
-            Row row = batch.get(i);
-            boolean classes = task instanceof ClassificationTask;
-            int keep = Math.min(kept, row.length());
-            Object[] values = new Object[keep + (classes ? 2 : 1)];
-            for (int j = 0; j < keep; j++) {
-                values[j] = row.get(j);
-            }
-            if (classes) {
-                double[] p = out.getRow(i).toDoubleVector();
-                values[keep] = (double) out.getRow(i).argMax().getInt(0);
-                values[keep + 1] = Vectors.dense(p);
-            } else {
-                values[keep] = ((RegressionTask) task).targets().invert(0, out.getDouble(i, 0));
-            }
-            scored.add(RowFactory.create(values));
+            Object[] appended = task instanceof ClassificationTask
+                    ? new Object[] {(double) out.getRow(i).argMax().getInt(0),
+                            VECTORS.serialize(Vectors.dense(out.getRow(i).toDoubleVector()))}
+                    : new Object[] {((RegressionTask) task).targets().invert(0, out.getDouble(i, 0))};
+            scored.add(new JoinedRow(batch.get(i), new GenericInternalRow(appended)));
         }
         return scored;
+    }
+
+    /** The row's features as floats; a null, NaN or infinite value is bad data naming the column. */
+    private float[] values(InternalRow row) {
+        DataType type = types.get(0);
+        if (type instanceof VectorUDT) {
+            if (row.isNullAt(features[0])) {
+                return TableRows.values(null, where, columns.get(0), key);
+            }
+            Vector v = VECTORS.deserialize(row.getStruct(features[0], 4));
+            return TableRows.values(v, where, columns.get(0), key);
+        }
+        if (type instanceof ArrayType array) {
+            if (row.isNullAt(features[0])) {
+                return TableRows.values(null, where, columns.get(0), key);
+            }
+            ArrayData data = row.getArray(features[0]);
+            DataType element = array.elementType();
+            if (!array.containsNull() && (element.equals(DataTypes.FloatType) || element.equals(DataTypes.DoubleType))) {
+                // the common case read without boxing: float arrays (make-data's pixels) and double arrays
+                float[] values = element.equals(DataTypes.FloatType) ? data.toFloatArray() : floats(data.toDoubleArray());
+                for (float f : values) {
+                    if (!Float.isFinite(f)) {
+                        TableRows.finite(f, where, columns.get(0), key); // names the column and the value
+                    }
+                }
+                return values;
+            }
+            float[] values = new float[data.numElements()];
+            for (int j = 0; j < values.length; j++) {
+                values[j] = TableRows.finite(data.isNullAt(j) ? null : number(data.get(j, element)),
+                        where, columns.get(0), key);
+            }
+            return values;
+        }
+        float[] values = new float[features.length];
+        for (int j = 0; j < features.length; j++) {
+            Object value = row.isNullAt(features[j]) ? null : number(row.get(features[j], types.get(j)));
+            values[j] = TableRows.finite(value, where, columns.get(j), key);
+        }
+        return values;
+    }
+
+    private float[] floats(double[] doubles) {
+        float[] values = new float[doubles.length];
+        for (int j = 0; j < values.length; j++) {
+            values[j] = (float) doubles[j];
+            if (!Float.isFinite(values[j])) {
+                TableRows.finite(doubles[j], where, columns.get(0), key); // names the column and the value
+            }
+        }
+        return values;
+    }
+
+    /** A Spark SQL number as Java holds it: a Decimal becomes a double. */
+    private static Object number(Object value) {
+        return value instanceof org.apache.spark.sql.types.Decimal d ? d.toDouble() : value;
+    }
+
+    /** The types {@link #features} hold, for the columns of {@code schema} at {@code indices}. */
+    public static List<DataType> types(org.apache.spark.sql.types.StructType schema, int[] indices) {
+        List<DataType> types = new ArrayList<>();
+        for (int i : indices) {
+            types.add(schema.fields()[i].dataType());
+        }
+        return types;
     }
 }
