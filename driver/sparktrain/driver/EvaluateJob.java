@@ -29,18 +29,20 @@ public final class EvaluateJob {
     public static Map<String, Object> everyRow(SavedModel model) {
         JobConfig job = model.job();
         try (JavaSparkContext sc = SparkContexts.start(job, null)) {
-            JavaRDD<Row> rows = Inputs.everyRow(job, sc, model.classes()).persist(Data.KEPT);
-            List<Row> first = rows.take(1);
-            if (first.isEmpty()) {
-                throw SparktrainException.badData(job.data().path() + ": no rows (--input)");
-            }
-            Task task = model.task(first.get(0).x.length);
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("model", model.file());
-            metrics.put("input", job.data().path());
-            metrics.put("test", task.testMetrics(ExecutorScoring.score(sc, task, model.restored(), rows)));
-            rows.unpersist(false);
-            return metrics;
+            return SparkContexts.withLocalThreadShares(sc, () -> {
+                JavaRDD<Row> rows = Inputs.everyRow(job, sc, model.classes()).persist(Data.KEPT);
+                List<Row> first = rows.take(1);
+                if (first.isEmpty()) {
+                    throw SparktrainException.badData(job.data().path() + ": no rows (--input)");
+                }
+                Task task = model.task(first.get(0).x.length);
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                metrics.put("model", model.file());
+                metrics.put("input", job.data().path());
+                metrics.put("test", task.testMetrics(ExecutorScoring.score(sc, task, model.restored(), rows)));
+                rows.unpersist(false);
+                return metrics;
+            });
         }
     }
 

@@ -61,7 +61,8 @@ public final class PredictJob {
     public static long everyRow(SavedModel model, String output, String format) {
         requireWritable(output, format);
         try (JavaSparkContext sc = SparkContexts.start(model.job(), null)) {
-            return everyRow(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), model, output, format);
+            return SparkContexts.withLocalThreadShares(sc, () -> everyRow(SparkSession.builder().sparkContext(sc.sc())
+                    .getOrCreate(), model, output, format));
         }
     }
 

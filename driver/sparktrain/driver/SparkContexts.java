@@ -105,6 +105,23 @@ public final class SparkContexts {
     }
 
     /**
+     * Runs {@code body} with ND4J's threads shared out between local mode's concurrent tasks (they all run in this
+     * JVM: one share each, as training does), restored afterwards; on a cluster it just runs it.
+     */
+    public static <T> T withLocalThreadShares(JavaSparkContext sc, java.util.function.Supplier<T> body) {
+        if (!sc.isLocal()) {
+            return body.get();
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        sparktrain.worker.NativeThreads.limit(Math.max(1, cores / sc.defaultParallelism()));
+        try {
+            return body.get();
+        } finally {
+            sparktrain.worker.NativeThreads.limit(cores);
+        }
+    }
+
+    /**
      * A standalone master that never accepted the application ("All masters are unresponsive"): Spark stops the
      * context in a thread of its own while the constructor returns, and the first broadcast made meanwhile (any
      * Hadoop RDD makes one) waits forever for a block lock (Spark 3.5.7), so the run ends here instead. A registered

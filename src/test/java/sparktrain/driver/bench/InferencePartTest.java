@@ -47,7 +47,7 @@ class InferencePartTest {
         assertTrue(block.contains("(dirty tree)"), block);
         assertTrue(block.contains("| spark | s | 10000 | 8333-10000 | 10.0 s |"), block);
         assertTrue(block.contains("against the one-JVM loop: **2.00x** (goal: at least 1.5x): met."), block);
-        assertTrue(block.contains("ND4J pinned (not what transform does today): **1.60x** (goal: at least 1.5x): met."),
+        assertTrue(block.contains("predict on a session, ND4J's threads not shared out: **1.60x** (goal: at least 1.5x): met."),
                 block);
         assertTrue(block.contains("per row: **0.80x** (goal: at least 1.0x): not met."), block);
     }
