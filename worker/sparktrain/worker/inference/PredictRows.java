@@ -94,16 +94,28 @@ public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, 
             }
             System.arraycopy(preprocessing == null ? values : preprocessing.apply(values), 0, x, i * inputs, inputs);
         }
-        INDArray out = outputs.apply(Nd4j.create(x, new long[] {batch.size(), inputs}, 'c'));
+        // the whole minibatch's outputs copied out at once: an ND4J call per row costs more than the row's share
+        // of a small network
+        double[][] out = outputs.apply(Nd4j.create(x, new long[] {batch.size(), inputs}, 'c')).toDoubleMatrix();
         List<InternalRow> scored = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Object[] appended = task instanceof ClassificationTask
-                    ? new Object[] {(double) out.getRow(i).argMax().getInt(0),
-                            VECTORS.serialize(Vectors.dense(out.getRow(i).toDoubleVector()))}
-                    : new Object[] {((RegressionTask) task).targets().invert(0, out.getDouble(i, 0))};
+                    ? new Object[] {(double) argMax(out[i]), VECTORS.serialize(Vectors.dense(out[i]))}
+                    : new Object[] {((RegressionTask) task).targets().invert(0, out[i][0])};
             scored.add(new JoinedRow(batch.get(i), new GenericInternalRow(appended)));
         }
         return scored;
+    }
+
+    /** The first index of the largest value, as ND4J's argMax picks it. */
+    private static int argMax(double[] values) {
+        int best = 0;
+        for (int j = 1; j < values.length; j++) {
+            if (values[j] > values[best]) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     /** The row's features as floats; a null, NaN or infinite value is bad data naming the column. */
@@ -114,7 +126,7 @@ public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, 
                 return TableRows.values(null, where, columns.get(0), key);
             }
             Vector v = VECTORS.deserialize(row.getStruct(features[0], 4));
-            return TableRows.values(v, where, columns.get(0), key);
+            return floats(v.toArray());
         }
         if (type instanceof ArrayType array) {
             if (row.isNullAt(features[0])) {
