@@ -115,7 +115,7 @@ public final class MllibPart {
         int images = ctx.size(16_000, 3_200);
         JobConfig job = ctx.job("mlp-fashion-mnist.conf", "data.train-limit=" + images,
                 "data.validation-fraction=0.375");
-        return render(ctx, measure(job, ctx.size(20, 5), ctx.size(600, 15), ctx.size(40, 3), ctx.size(5, 2)));
+        return render(ctx, measure(job, ctx.size(20, 5), ctx.size(800, 15), ctx.size(40, 3), ctx.size(5, 2)));
     }
 
     /**
@@ -252,11 +252,13 @@ public final class MllibPart {
         Point at = o.oursAtTarget();
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("Spark MLlib MultilayerPerceptronClassifier",
-                Markdown.f("L-BFGS, block %d, sigmoid, %d iterations in steps of %d", o.blockSize(), mllibLast.done(),
-                        o.stepIterations()),
+                Markdown.f("L-BFGS, block %d, sigmoid, %d iterations in steps of %d (%s)", o.blockSize(), mllibLast.done(),
+                        o.stepIterations(), stalled(o.mllib(), PATIENCE) ? "validation stalled"
+                                : mllibLast.done() >= o.iterationCap() ? "the cap" : "L-BFGS converged"),
                 Markdown.f("%.4f after %d iterations", target.validation(), target.done()),
                 Markdown.seconds(target.seconds()), Markdown.f("%.4f", o.mllibTest())));
-        rows.add(List.of("sparktrain mlp", o.strategy() + ", Adam, ReLU, dropout 0.2, " + oursLast.done() + " epochs",
+        rows.add(List.of("sparktrain mlp", o.strategy() + ", Adam, ReLU, dropout 0.2, " + oursLast.done() + " epochs ("
+                        + (stalled(o.ours(), PATIENCE) ? "validation stalled" : "the cap") + ")",
                 Markdown.f("%.4f after epoch %d", oursBest.validation(), oursBest.done()),
                 at == null ? "not reached in " + oursLast.done() + " epochs"
                         : Markdown.f("%s (epoch %d)", Markdown.seconds(at.seconds()), at.done()),
