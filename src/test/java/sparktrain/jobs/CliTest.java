@@ -50,6 +50,24 @@ class CliTest {
         Run run = sparktrain("train", "--help");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("--resume"), run.out());
+        for (var command : new picocli.CommandLine(new Main()).getSubcommands().values()) {
+            for (var option : command.getCommandSpec().options()) {
+                assertFalse(String.join("", option.description()).isBlank(),
+                        command.getCommandName() + " " + option.longestName() + " has no help");
+            }
+        }
+    }
+
+    @Test
+    void predictAndEvaluateWordTheSharedInputOptionsEachForItself() {
+        Run predict = sparktrain("predict", "--help");
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.out().contains("--model=DIR_OR_ZIP   A run directory of train, or its model.zip"), predict.out());
+        assertTrue(predict.out().contains("--input=URI          The rows to score"), predict.out());
+        Run evaluate = sparktrain("evaluate", "--help");
+        assertEquals(0, evaluate.code(), evaluate.err());
+        assertTrue(evaluate.out().contains("--model=DIR_OR_ZIP   A model.zip written by train"), evaluate.out());
+        assertTrue(evaluate.out().contains("--format=FORMAT      With --input: parquet"), evaluate.out());
     }
 
     @Test
