@@ -92,6 +92,7 @@ class PredictCliTest {
             assertEquals(List.of("x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "label", "id",
                     "prediction", "prediction_index", "probability"), List.of(p.columns()));
             List<Row> rows = p.collectAsList();
+            assertEquals(3000, rows.size(), "as many rows written as predict said");
             long agree = rows.stream().filter(r -> r.getString(10).equals(r.getString(12))).count();
             assertEquals(accuracy, agree / 3000.0, 0.0, "the share of predictions equal to the label is evaluate's accuracy");
             for (Row r : rows) {
