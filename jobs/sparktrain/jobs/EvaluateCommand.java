@@ -16,7 +16,7 @@ import sparktrain.driver.SavedModel;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "evaluate", resourceBundle = InputOptions.HELP,
+@Command(name = "evaluate",
         description = {"Print and write the test metrics of a saved model: on the job's test set,"
         + " or with --input on every row of a labelled table or image folder, measured by the executors."})
 final class EvaluateCommand implements Callable<Integer> {

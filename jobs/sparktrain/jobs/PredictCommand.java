@@ -13,7 +13,7 @@ import sparktrain.worker.io.HadoopFiles;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "predict", resourceBundle = InputOptions.HELP,
+@Command(name = "predict",
         description = {"Score every row of a table or image folder with a model train wrote, as a Spark job: the"
                 + " executors read the input, score it and write the predictions (--input).",
                 "Without --input: a timeseries-lstm model's forecasts for the job's test sequences, with actual values,"

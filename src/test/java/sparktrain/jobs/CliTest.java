@@ -59,18 +59,6 @@ class CliTest {
     }
 
     @Test
-    void predictAndEvaluateWordTheSharedInputOptionsEachForItself() {
-        Run predict = sparktrain("predict", "--help");
-        assertEquals(0, predict.code(), predict.err());
-        assertTrue(predict.out().contains("--model=DIR_OR_ZIP   A run directory of train, or its model.zip"), predict.out());
-        assertTrue(predict.out().contains("--input=URI          The rows to score"), predict.out());
-        Run evaluate = sparktrain("evaluate", "--help");
-        assertEquals(0, evaluate.code(), evaluate.err());
-        assertTrue(evaluate.out().contains("--model=DIR_OR_ZIP   A model.zip written by train"), evaluate.out());
-        assertTrue(evaluate.out().contains("--format=FORMAT      With --input: parquet"), evaluate.out());
-    }
-
-    @Test
     void unknownOptionIsAnErrorLineAndTheCommandsUsage() {
         Run run = sparktrain("train", "x.conf", "--bogus");
         assertOneLineError(run, 2, "Unknown option: '--bogus'");
