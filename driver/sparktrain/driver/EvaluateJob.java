@@ -9,6 +9,7 @@ import sparktrain.driver.training.ExecutorScoring;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.output.RunOutputs;
+import sparktrain.worker.tasks.BesideModel;
 import sparktrain.worker.tasks.Task;
 
 import java.util.LinkedHashMap;
@@ -23,9 +24,10 @@ public final class EvaluateJob {
         Model network = RunOutputs.readModel(modelLocation);
         try (JavaSparkContext sc = SparkContexts.start(job, null);
              Data data = Inputs.read(job, sc)) {
-            Task task = data.task(job);
+            Task task = BesideModel.apply(data.task(job), modelLocation);
             long inputs = network instanceof MultiLayerNetwork mln ? mln.layerInputSize(0) : task.shape().flatSize();
-            if (!job.data().sequences() && inputs != task.shape().flatSize() && inputs != 1) {
+            // a convolutional network's first layer takes the image's channels
+            if (!job.data().sequences() && inputs != task.shape().flatSize() && inputs != task.shape().channels()) {
                 throw SparktrainException.usage("model " + modelLocation + " takes " + inputs + " inputs but the data at "
                         + job.data().path() + " has " + task.shape().flatSize() + " values per example");
             }

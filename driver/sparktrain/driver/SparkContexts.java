@@ -4,10 +4,14 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.worker.ExitCode;
 import sparktrain.worker.OneDnn;
+import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.driver.training.TrainingSession;
+
+import java.util.List;
 
 /** Starts the SparkContext for a job: spark-submit's settings first, then the job file's. */
 public final class SparkContexts {
@@ -15,6 +19,7 @@ public final class SparkContexts {
     private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
     static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
     static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+    static final String KILL_ON_FATAL_DEPTH = "spark.executor.killOnFatalError.depth";
 
     private SparkContexts() {
     }
@@ -55,8 +60,19 @@ public final class SparkContexts {
         if (secret != null && conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")) {
             conf.set("spark.authenticate.secret", secret);
         }
-        if (conf.get("spark.master").startsWith("local") && !conf.contains("spark.driver.host")) {
+        boolean local = conf.get("spark.master").startsWith("local");
+        if (local && !conf.contains("spark.driver.host")) {
             conf.set("spark.driver.host", "127.0.0.1");
+        }
+        if (local && !conf.contains(KILL_ON_FATAL_DEPTH)) {
+            // local mode's executor is this JVM: on a task's OutOfMemoryError Spark would System.exit(52) it
+            // without a word; as a failed task the error reaches the CLI, which names the setting to raise
+            conf.set(KILL_ON_FATAL_DEPTH, "0");
+        }
+        if (conf.getBoolean("spark.speculation", false)) {
+            // a speculative copy of a DL4J training task would train (and average, or join the mesh) twice
+            log.warn("spark.speculation = true ignored: DL4J's training tasks must run once; set to false");
+            conf.set("spark.speculation", "false");
         }
         return conf;
     }
@@ -65,9 +81,27 @@ public final class SparkContexts {
         conf.set(key, (conf.get(key, "") + " " + option).trim());
     }
 
+    /**
+     * A standalone master that never accepted the application ("All masters are unresponsive"): Spark stops the
+     * context in a thread of its own while the constructor returns, and the first broadcast made meanwhile (any
+     * Hadoop RDD makes one) waits forever for a block lock (Spark 3.5.7), so the run ends here instead. A registered
+     * application's ID comes from the master (app-...); an unregistered one keeps Spark's placeholder.
+     */
+    static void refuseUnregistered(JavaSparkContext sc) {
+        if (sc.master().startsWith("spark://") && sc.sc().applicationId().startsWith("spark-application-")) {
+            sc.stop();
+            throw new SparktrainException(ExitCode.FAILURE, List.of(NOT_REGISTERED + " (" + sc.master() + ")"));
+        }
+    }
+
+    public static final String NOT_REGISTERED = "the application could not register with the master (\"All masters"
+            + " are unresponsive\" in the log above): check --master and that the cluster's secret is given"
+            + " (scripts/submit takes it from the cluster's state dir or SPARKTRAIN_SECRET_FILE; README \"Security\")";
+
     public static JavaSparkContext start(JobConfig job, String masterOverride) {
         SparkConf conf = conf(job, masterOverride);
         JavaSparkContext sc = new JavaSparkContext(conf);
+        refuseUnregistered(sc);
         sc.setLogLevel("WARN");
         HadoopFiles.useConfiguration(sc.hadoopConfiguration());
         log.info("Spark {} master {} ({} default parallelism)", sc.version(), sc.master(), sc.defaultParallelism());

@@ -7,6 +7,7 @@ import sparktrain.driver.doctor.Doctor;
 import sparktrain.driver.progress.Progress;
 import sparktrain.driver.report.RunReport;
 import sparktrain.driver.training.TrainingSession;
+import sparktrain.worker.FatalErrors;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.output.Checkpoints;
@@ -15,8 +16,6 @@ import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.training.EpochStats;
 import sparktrain.worker.training.RunTraining;
 
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,14 +73,12 @@ public final class TrainJob {
                 Doctor.probe(job, sc);
             }
             RunOutputs outputs = resume ? RunOutputs.open(output) : RunOutputs.create(output);
+            // a fatal error on another thread, or a stall that cannot be stopped, names where to continue from
+            FatalErrors.resumeHint(() -> new Checkpoints(outputs.directory(), 1).resumeHint(outputs.location()));
             Progress progress = session.startProgress(options.quiet());
             RunTraining training = new RunTraining(session, outputs).summaryTo(progress::epochSummary);
-            if (resume) {
-                training.resuming();
-            } else {
-                training.onStart(strategy -> outputs.writeJson(RunOutputs.RUN, provenance(session, strategy.describe())));
-            }
-            RunTraining.Result result = training.run();
+            RunTraining.Result result = (resume ? training.resuming() : RunJson.recordedBy(training, session, outputs))
+                    .run();
             RunReport report = new RunReport(job, sc.master(), session.workers(), result.strategy(),
                     result.loop().network().numParams(), result.loop().history(), session.metric(),
                     result.loop().bestEpoch(), result.loop().stoppedEarly(), result.test(),
@@ -95,21 +92,5 @@ public final class TrainJob {
             log.info("test {}; outputs in {}", Metrics.summary(result.test()), outputs.directory());
             return new Outcome(outputs.directory().toString(), result.test(), result.loop().history());
         }
-    }
-
-    private static Map<String, Object> provenance(TrainingSession session, String strategy) {
-        JobConfig job = session.job();
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("name", job.name());
-        run.put("startedAt", Instant.now().toString());
-        run.put("seed", job.seed());
-        run.put("master", session.sparkContext().master());
-        run.put("workers", session.workers());
-        run.put("strategy", strategy);
-        run.put("versions", Versions.all(session.sparkContext().version()));
-        run.put("data", session.dataProvenance());
-        run.put("config", com.fasterxml.jackson.databind.json.JsonMapper.builder().build()
-                .convertValue(job.resolved().root().unwrapped(), Map.class));
-        return run;
     }
 }

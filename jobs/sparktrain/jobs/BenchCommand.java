@@ -12,6 +12,7 @@ import sparktrain.driver.bench.BenchContext;
 import sparktrain.driver.bench.BenchmarksFile;
 import sparktrain.driver.bench.CommunicationPart;
 import sparktrain.driver.bench.FrequencyPart;
+import sparktrain.driver.bench.ScalePart;
 import sparktrain.driver.bench.Machine;
 import sparktrain.driver.bench.MllibPart;
 import sparktrain.driver.bench.OverheadPart;
@@ -24,12 +25,12 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run one benchmark part and rewrite its block of BENCHMARKS.md (scripts/bench runs them all).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> PARTS = List.of("overhead", "mllib", "communication", "scaling", "sweeps", "frequency");
+    static final List<String> PARTS = List.of("overhead", "mllib", "communication", "scaling", "sweeps", "frequency", "scale");
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PART", description = "overhead, mllib, communication, scaling, sweeps or frequency.")
+    @Parameters(index = "0", paramLabel = "PART", description = "overhead, mllib, communication, scaling, sweeps, frequency or scale.")
     String part;
 
     @Option(names = "--file", defaultValue = "BENCHMARKS.md", description = "The file to rewrite (default ${DEFAULT-VALUE}).")
@@ -46,10 +47,11 @@ final class BenchCommand implements Callable<Integer> {
     Path clusterResult;
 
     @Option(names = "--outputs", defaultValue = "target/bench", description = "sweeps: where the sweeps write (default ${DEFAULT-VALUE});"
-            + " frequency: where scripts/bench's trainings wrote, in frequency/local/ and frequency/cluster/.")
+            + " frequency: where scripts/bench's trainings wrote, in frequency/local/ and frequency/cluster/;"
+            + " scale: its runs, in scale/c<N>/.")
     Path outputs;
 
-    @Option(names = "--sizes", paramLabel = "TEXT", description = "frequency: the trainings' sizes, as scripts/bench ran them.")
+    @Option(names = "--sizes", paramLabel = "TEXT", description = "frequency, scale: the trainings' sizes, as scripts/bench ran them.")
     String sizes;
 
     @Option(names = "--command", paramLabel = "TEXT", description = "The command to record in the file (default: scripts/bench PART).")
@@ -72,6 +74,7 @@ final class BenchCommand implements Callable<Integer> {
             case "communication" -> CommunicationPart.run(ctx);
             case "scaling" -> ScalingPart.run(ctx);
             case "frequency" -> FrequencyPart.run(ctx, outputs.resolve("frequency"), sizes == null ? "" : sizes);
+            case "scale" -> ScalePart.run(ctx, outputs.resolve("scale"), sizes == null ? "" : sizes);
             default -> SweepsPart.run(ctx, outputs);
         };
         BenchmarksFile.update(file, part, body, ctx.machine(), cmd);

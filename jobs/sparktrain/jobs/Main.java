@@ -3,6 +3,7 @@ package sparktrain.jobs;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import sparktrain.worker.ExitCode;
+import sparktrain.worker.FatalErrors;
 import sparktrain.worker.OneDnn;
 import sparktrain.worker.SparktrainException;
 
@@ -14,7 +15,7 @@ import java.util.concurrent.Callable;
         versionProvider = VersionProvider.class,
         description = "Train deep networks data-parallel on Apache Spark with Deeplearning4j.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, GenerateCommand.class, PredictCommand.class, SweepCommand.class,
-                DoctorCommand.class, CheckEquivalenceCommand.class, BenchOverheadCommand.class, BenchCommand.class})
+                MakeDataCommand.class, DoctorCommand.class, CheckEquivalenceCommand.class, BenchOverheadCommand.class, BenchCommand.class})
 public final class Main implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -27,7 +28,18 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        // a fatal error on any other thread (Spark's event loops, listeners, DL4J's threads) ends the run too
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        FatalErrors.install(System.err, verbose, Failures::fatal, verbose ? () -> { } : Main::silenceLogs);
+        int code = run(args);
+        FatalErrors.waitIfExiting();
+        System.exit(code);
+    }
+
+    /** No more log lines: after a fatal error's line, a stopping Spark would log its tasks' failures with stack traces. */
+    private static void silenceLogs() {
+        org.apache.logging.log4j.core.config.Configurator.setAllLevels(org.apache.logging.log4j.LogManager.ROOT_LOGGER_NAME,
+                org.apache.logging.log4j.Level.OFF);
     }
 
     public static int run(String... args) {
@@ -45,6 +57,7 @@ public final class Main implements Callable<Integer> {
             return cl.execute(args);
         } catch (Error e) {
             // picocli hands only Exceptions to the handler; errors such as OutOfMemoryError come here
+            FatalErrors.waitIfExiting();
             err.println("sparktrain: error: " + Failures.explain(e).orElseGet(() -> describe(e)));
             err.flush();
             return ExitCode.FAILURE.code;
@@ -60,6 +73,8 @@ public final class Main implements Callable<Integer> {
     }
 
     private static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+        // another thread's fatal error may have stopped the SparkContext under this one: its line is the one to print
+        FatalErrors.waitIfExiting(stoppedContext(e) ? STOPPED_CONTEXT_WAIT_MILLIS : 0);
         PrintWriter err = cl.getErr();
         boolean verbose = verbose(parsed);
         SparktrainException known = find(e);
@@ -79,6 +94,20 @@ public final class Main implements Callable<Integer> {
         }
         err.flush();
         return code;
+    }
+
+    /** How long a failure caused by a stopped SparkContext waits for the fatal error that may have stopped it. */
+    private static final long STOPPED_CONTEXT_WAIT_MILLIS = 3000;
+
+    private static boolean stoppedContext(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("SparkContext was shut down") || m.contains("stopped SparkContext")
+                    || m.contains("SparkContext has been shutdown")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean verbose(CommandLine.ParseResult parsed) {

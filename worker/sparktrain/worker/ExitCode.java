@@ -7,7 +7,9 @@ public enum ExitCode {
     USAGE(2),
     BAD_DATA(3),
     DIVERGED(4),
-    WORKER_LOST(5);
+    WORKER_LOST(5),
+    /** Nothing finished for training.stall-timeout: the run was stopped (README "Exit codes"). */
+    STALLED(6);
 
     public final int code;
 

@@ -16,23 +16,25 @@ import java.util.List;
 public record BenchContext(Path confDir, boolean quick, Path figuresDir, Machine machine, String command) {
     public static final String MASTER = "local[2]";
     /**
-     * Gradient sharing's UDP port for this JVM's runs: a free one picked at start instead of the job files'
-     * fixed 40123, so a benchmark never collides with a test or a training on the same machine (each embedded
-     * Aeron driver has a directory of its own).
+     * Gradient sharing's UDP port for this JVM's runs (local mode binds only the controller's): a free one picked
+     * at start instead of the job files' fixed 49876, so a benchmark never collides with a test or a training on
+     * the same machine (each embedded Aeron driver has a directory of its own). Never one of the executors' ports
+     * (40123-40222), where a controller port may not lie.
      */
     static final int SHARING_PORT = freeUdpPort();
 
     /** A job file from conf/ with Spark's web UI off and the given overrides. */
     public JobConfig job(String file, String... overrides) {
         List<String> sets = new ArrayList<>(List.of("spark.conf.\"spark.ui.enabled\"=false",
-                "training.sharing.unicast-port=" + SHARING_PORT));
+                "training.sharing.controller-port=" + SHARING_PORT));
         sets.addAll(List.of(overrides));
         return JobFiles.load(confDir.resolve(file).toString(), sets);
     }
 
     private static int freeUdpPort() {
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
-            return socket.getLocalPort();
+            int port = socket.getLocalPort();
+            return port >= 40123 && port <= 40222 ? freeUdpPort() : port;
         } catch (java.io.IOException e) {
             throw new IllegalStateException("no free UDP port for gradient sharing: " + e.getMessage(), e);
         }

@@ -110,6 +110,16 @@ public final class Data implements AutoCloseable {
         }
     }
 
+    /** The first {@code limit} rows by id (0 = all): the driver learns the limit's id, not the rows. */
+    static JavaRDD<Row> firstById(JavaRDD<Row> rows, int limit) {
+        if (limit <= 0) {
+            return rows;
+        }
+        List<Long> first = rows.map(new Row.Id()).takeOrdered(limit);
+        long last = first.isEmpty() ? Long.MIN_VALUE : first.get(first.size() - 1);
+        return rows.filter(new Row.IdAtMost(last));
+    }
+
     /** Keeps {@code rows} on the executors and remembers to release them. */
     static <T> JavaRDD<T> keep(JavaRDD<T> rows, List<JavaRDD<?>> cached) {
         cached.add(rows.persist(KEPT));

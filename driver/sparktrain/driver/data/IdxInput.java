@@ -29,8 +29,8 @@ final class IdxInput {
         DataConfig d = job.data();
         List<JavaRDD<?>> cached = Data.cache();
         CollectionAccumulator<DataFile> files = sc.sc().collectionAccumulator("sparktrain data files");
-        JavaRDD<Row> trainFile = Data.keep(rows(sc, d.path(), FashionMnist.TRAIN, d.trainLimit(), files), cached);
-        JavaRDD<Row> test = Data.keep(rows(sc, d.path(), FashionMnist.TEST, d.testLimit(), files), cached);
+        JavaRDD<Row> trainFile = Data.keep(rows(sc, d.path(), FashionMnist.TRAIN, d.trainLimit(), files, sc.defaultParallelism()), cached);
+        JavaRDD<Row> test = Data.keep(rows(sc, d.path(), FashionMnist.TEST, d.testLimit(), files, sc.defaultParallelism()), cached);
         Split split = new Split(job.seed(), d.validationFraction(), 0);
         return new Data(Data.of(trainFile, split, Split.TRAIN), Data.of(trainFile, split, Split.VALIDATION), test,
                 IdxInput::task, data -> Inputs.provenance(data, files), data -> {
@@ -50,13 +50,13 @@ final class IdxInput {
                 job.data().augmentTestFlip(), job.model().labelSmoothing(), null);
     }
 
-    /** One split's file pair as rows, spread over the default parallelism. */
-    private static JavaRDD<Row> rows(JavaSparkContext sc, String directory, String split, int limit,
-                                     CollectionAccumulator<DataFile> files) {
+    /** One split's file pair as rows, spread over {@code partitions} partitions. */
+    static JavaRDD<Row> rows(JavaSparkContext sc, String directory, String split, int limit,
+                             CollectionAccumulator<DataFile> files, int partitions) {
         Path images = FashionMnist.images(directory, split);
         Path labels = FashionMnist.labels(directory, split);
         return sc.binaryFiles(images.toString(), 1)
                 .flatMap(new FashionMnist.IdxRows(labels.toString(), limit, files))
-                .repartition(sc.defaultParallelism());
+                .repartition(partitions);
     }
 }

@@ -18,6 +18,8 @@ public final class Inputs {
     public static Data read(JobConfig job, JavaSparkContext sc) {
         return switch (job.data().type()) {
             case "fashion-mnist" -> IdxInput.read(job, sc);
+            case "table" -> TableInput.read(job, sc);
+            case "images" -> ImageFolderInput.read(job, sc);
             case "text" -> SequenceInputs.text(job, sc);
             case "sine" -> SequenceInputs.sine(job, sc);
             case "csv-sequences" -> SequenceInputs.csv(job, sc);

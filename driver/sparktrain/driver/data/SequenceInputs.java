@@ -152,18 +152,8 @@ final class SequenceInputs {
         static Splits of(JobConfig job, JavaRDD<Row> all) {
             DataConfig d = job.data();
             Split split = new Split(job.seed(), d.validationFraction(), d.testFraction());
-            return new Splits(job, limit(Data.of(all, split, Split.TRAIN), d.trainLimit()),
-                    Data.of(all, split, Split.VALIDATION), limit(Data.of(all, split, Split.TEST), d.testLimit()));
-        }
-
-        /** The first {@code limit} rows by id (0 = all): the driver learns the limit's id, not the rows. */
-        private static JavaRDD<Row> limit(JavaRDD<Row> rows, int limit) {
-            if (limit <= 0) {
-                return rows;
-            }
-            List<Long> first = rows.map(new Row.Id()).takeOrdered(limit);
-            long last = first.isEmpty() ? Long.MIN_VALUE : first.get(first.size() - 1);
-            return rows.filter(new Row.IdAtMost(last));
+            return new Splits(job, Data.firstById(Data.of(all, split, Split.TRAIN), d.trainLimit()),
+                    Data.of(all, split, Split.VALIDATION), Data.firstById(Data.of(all, split, Split.TEST), d.testLimit()));
         }
 
         Data data(Function<JobConfig, sparktrain.worker.tasks.Task> tasks, Map<String, Object> source,

@@ -20,6 +20,8 @@ import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.doctor.DoctorProbe;
 import sparktrain.worker.doctor.ProbeReport;
+import sparktrain.worker.sharing.PortReservation;
+import sparktrain.worker.sharing.SharingPorts;
 
 import java.io.File;
 import java.io.IOException;
@@ -66,6 +68,10 @@ public final class Doctor {
     static final long SHM_WARNING = 256 * MIB;
     static final long TEMP_ERROR = 100 * MIB;
     static final long TEMP_WARNING = 1024 * MIB;
+    /** The executors hold the training set twice: its rows (serialized) and the epoch's minibatches DL4J caches. */
+    static final int EXECUTOR_COPIES = 2;
+    /** The heap Spark keeps for itself before spark.memory.fraction applies (its RESERVED_SYSTEM_MEMORY_BYTES). */
+    static final long SPARK_RESERVED_BYTES = 300 * MIB;
     private static final String OPENS_FIX_DRIVER = "start the driver JVM with the --add-opens flags of " + JavaOpens.FILE
             + " (scripts/sparktrain and scripts/submit do; with spark-submit: spark.driver.extraJavaOptions)";
     private static final String OPENS_FIX_EXECUTOR = "add the --add-opens flags of " + JavaOpens.FILE + " to"
@@ -138,7 +144,7 @@ public final class Doctor {
         boolean sharing = TrainingSession.Mode.of(job.training()) == TrainingSession.Mode.SHARING;
         List<Finding> out = new ArrayList<>();
         ProbeReport me = DoctorProbe.probe(new DoctorProbe.Request(dataPath(job), dataFiles(job),
-                sharing ? job.training().sharing().controllerPort() : 0, null, 0,
+                sharing ? ports(job.training().sharing()) : null, null, 0,
                 sharing ? job.training().sharing().networkMask() : ""));
         String where = local ? "driver (and local executors)" : "driver";
         out.add(flags(where, me, OPENS_FIX_DRIVER));
@@ -152,6 +158,8 @@ public final class Doctor {
             out.addAll(sharingOnDriver(job.training().sharing(), me, conf));
         }
         out.add(data(job, "driver", me));
+        out.add(local ? dataSize(where, DataSize.of(job), me.heapMax(), 1, conf, DRIVER_MEMORY_FIX)
+                : Finding.ok("driver", "data size", "the executors read and hold the data (checked on each)"));
         out.add(output(output != null ? output : !job.outputDir().isBlank() ? job.outputDir()
                 : RunOutputs.defaultDirectory(job.name())));
         out.add(gpuDiscovery(conf, local));
@@ -306,7 +314,7 @@ public final class Doctor {
 
     static List<Finding> sharingOnDriver(SharingConfig s, ProbeReport me, SparkConf conf) {
         List<Finding> out = new ArrayList<>();
-        out.add(port("driver", "training.sharing.controller-port", s.controllerPort(), me));
+        out.add(controllerPort(s.controllerPort(), me));
         String controller = s.controllerAddress().isBlank() ? conf.get("spark.driver.host", "") : s.controllerAddress();
         String key = s.controllerAddress().isBlank() ? "spark.driver.host" : "training.sharing.controller-address";
         if (controller.isBlank()) {
@@ -337,13 +345,39 @@ public final class Doctor {
         return out;
     }
 
-    /** The driver binds the controller port, each executor the unicast port. */
-    static Finding port(String where, String key, int port, ProbeReport r) {
-        if (Boolean.FALSE.equals(r.portFree())) {
-            return Finding.error(where, "sharing port", "UDP " + port + " is in use (" + r.problems().get("port")
-                    + ")", "set " + key + " to a free port" + (key.endsWith("unicast-port") ? " on every node" : ""));
+    static SharingPorts ports(SharingConfig s) {
+        return new SharingPorts(s.controllerPort(), s.unicastPort(), s.unicastPortCount());
+    }
+
+    /** The driver binds the controller port. */
+    static Finding controllerPort(int port, ProbeReport r) {
+        if (r.problems().containsKey("port")) {
+            return Finding.error("driver", "sharing port", r.problems().get("port"),
+                    "set training.sharing.controller-port to a free port");
         }
-        return Finding.ok(where, "sharing port", "UDP " + port + " free");
+        return Finding.ok("driver", "sharing port", "UDP " + port + " free (training.sharing.controller-port)");
+    }
+
+    /**
+     * Each executor binds a port of its own, the first of unicast-port .. + unicast-port-count - 1 that no other JVM
+     * of its host holds and nothing has bound; the probe reserved it, so a training in these executors binds it.
+     * Two executors of one host with the same port did not see each other's lock file.
+     */
+    static Finding executorPort(String where, SharingConfig s, ProbeReport r, Map<String, List<String>> byHostPort) {
+        String range = s.unicastPort() + "-" + s.lastUnicastPort();
+        if (r.problems().containsKey("port")) {
+            return Finding.error(where, "sharing port", r.problems().get("port"), "raise training.sharing.unicast-port-count"
+                    + " (executors of one host take one port each) or free ports of " + range);
+        }
+        List<String> same = byHostPort.get(r.host() + ":" + r.sharingPort());
+        if (same.size() > 1) {
+            return Finding.error(where, "sharing port", "executors " + String.join(" and ", same) + " on host " + r.host()
+                            + " both took UDP " + r.sharingPort() + ": they do not share the lock file "
+                            + PortReservation.LOCK_FILE,
+                    "give the executors of one host the same /tmp, or run one executor per host");
+        }
+        return Finding.ok(where, "sharing port", "UDP " + r.sharingPort() + " free, reserved for this executor (of "
+                + range + ")" + (r.portsSkipped().isEmpty() ? "" : "; skipped " + PortReservation.list(r.portsSkipped())));
     }
 
     static String dataPath(JobConfig job) {
@@ -368,6 +402,33 @@ public final class Doctor {
                             ? "the directory holding the four Fashion-MNIST IDX files" : "the data"));
         }
         return Finding.ok(where, "data path", job.data().path() + " readable");
+    }
+
+    static final String DRIVER_MEMORY_FIX = "raise SPARKTRAIN_DRIVER_MEMORY (scripts/sparktrain) or spark.driver.memory"
+            + " (spark-submit), or lower data.train-limit";
+
+    /**
+     * Whether the Spark memory of an executor (spark.memory.fraction of its heap less 300 MiB; in local mode the
+     * driver's) holds its share of the training set, {@link #EXECUTOR_COPIES} times: the rows, kept serialized, and
+     * the epoch's minibatches, which DL4J's training master caches as they are. What does not fit spills to disk
+     * or is computed again every round: slow, or out of memory. Four copies of Fashion-MNIST (654 MiB as floats)
+     * ran out of a 2 GiB local heap when the driver still shipped the data.
+     */
+    static Finding dataSize(String where, DataSize.Estimate size, long heap, int executors, SparkConf conf, String fix) {
+        if (size == null) {
+            return Finding.ok(where, "data size", "not estimated for this data type");
+        }
+        long share = size.bytes() / Math.max(1, executors);
+        long memory = (long) ((heap - SPARK_RESERVED_BYTES) * conf.getDouble("spark.memory.fraction", 0.6));
+        String detail = "the training set is about " + mib(size.bytes()) + " as float minibatches (" + size.examples()
+                + (executors > 1 ? "), " + mib(share) + " per executor of " + executors : ")") + ", held about "
+                + EXECUTOR_COPIES + " times (its rows and the epoch's minibatches): about " + mib(EXECUTOR_COPIES * share)
+                + " of Spark's " + mib(memory) + " (spark.memory.fraction of a " + mib(heap) + " heap less 300 MiB)";
+        if (EXECUTOR_COPIES * share > memory) {
+            return Finding.warning(where, "data size", detail + ": it spills to disk and is computed again every"
+                    + " round (slow), or runs out of memory", fix);
+        }
+        return Finding.ok(where, "data size", detail);
     }
 
     static Finding output(String location) {
@@ -480,7 +541,7 @@ public final class Doctor {
         Set<String> heard = Collections.synchronizedSet(new HashSet<>());
         try (Listener listener = sharing ? new Listener(controller(s, sc), heard) : null) {
             DoctorProbe.Request request = new DoctorProbe.Request(dataPath(job), dataFiles(job),
-                    sharing ? s.unicastPort() : 0, listener == null ? null : listener.address,
+                    sharing ? ports(s) : null, listener == null ? null : listener.address,
                     listener == null ? 0 : listener.port, sharing ? s.networkMask() : "");
             int partitions = Math.max(2, Math.max(registered, sc.defaultParallelism()) * (full ? 4 : 2));
             List<Integer> slots = new ArrayList<>();
@@ -502,8 +563,10 @@ public final class Doctor {
             out.add(Finding.error("driver", "controller address", "cannot listen on " + controller(s, sc) + ": "
                     + e.getMessage(), "set training.sharing.controller-address to an IP of the driver"));
         }
-        Map<String, Integer> perHost = new LinkedHashMap<>();
-        byExecutor.values().forEach(r -> perHost.merge(r.host(), 1, Integer::sum));
+        Map<String, List<String>> byHostPort = new LinkedHashMap<>();
+        byExecutor.values().forEach(r -> byHostPort.computeIfAbsent(r.host() + ":" + r.sharingPort(), k -> new ArrayList<>())
+                .add(r.executorId()));
+        DataSize.Estimate size = DataSize.of(job);
         for (ProbeReport r : byExecutor.values()) {
             String where = "executor " + r.executorId() + " (" + r.host() + ")";
             out.add(flags(where, r, OPENS_FIX_EXECUTOR));
@@ -512,13 +575,7 @@ public final class Doctor {
             out.add(executorKryo(where, r));
             out.addAll(space(where, r, sharing));
             if (sharing) {
-                out.add(port(where, "training.sharing.unicast-port", s.unicastPort(), r));
-                if (perHost.get(r.host()) > 1) {
-                    out.add(Finding.error(where, "sharing port", perHost.get(r.host()) + " executor JVMs on host " + r.host()
-                                    + " would each bind UDP " + s.unicastPort(),
-                            "run one executor per host (spark.executor.cores = the host's cores) with"
-                                    + " training.sharing.workers-per-node for the threads"));
-                }
+                out.add(executorPort(where, s, r, byHostPort));
                 String id = r.executorId() + "@" + r.host() + "#" + r.pid();
                 if (heard.contains(id)) {
                     out.add(Finding.ok(where, "reach driver", "UDP to the controller arrived"));
@@ -526,7 +583,7 @@ public final class Doctor {
                     out.add(Finding.error(where, "reach driver", "UDP from this executor to the controller did not arrive"
                                     + (r.problems().containsKey("reach") ? " (" + r.problems().get("reach") + ")" : ""),
                             "set training.sharing.controller-address to a driver IP the executors reach (and open UDP "
-                                    + s.unicastPort() + " in the firewall)"));
+                                    + s.controllerPort() + " on the driver in the firewall)"));
                 }
                 if (r.problems().containsKey("mask")) {
                     out.add(Finding.error(where, "network mask", r.problems().get("mask"),
@@ -534,6 +591,8 @@ public final class Doctor {
                 }
             }
             out.add(data(job, where, r));
+            out.add(dataSize(where, size, r.heapMax(), byExecutor.size(), sc.getConf(),
+                    "raise spark.executor.memory, or lower data.train-limit"));
             out.add(executorGpu(where, r, sc.getConf()));
         }
         return out;

@@ -11,10 +11,12 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.util.CollectionAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.ExitCode;
+import sparktrain.worker.FatalErrors;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
@@ -27,6 +29,8 @@ import sparktrain.worker.output.Metrics;
 import sparktrain.driver.doctor.Doctor;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.driver.progress.JobNames;
+import sparktrain.driver.stall.StallWatchdog;
+import sparktrain.worker.training.Watch;
 import sparktrain.driver.report.SweepReport;
 import sparktrain.worker.tasks.Tasks;
 import sparktrain.worker.training.EpochStats;
@@ -321,6 +325,8 @@ public final class SweepJob {
         if (!queue.finals.isEmpty()) {
             log.info("resuming: {} of {} trials finished earlier", queue.finals.size(), plan.size());
         }
+        // a fatal error on another thread names how to go on
+        FatalErrors.resumeHint(() -> "finished trials are kept: continue the sweep with sweep --resume " + dir.location());
         try (JavaSparkContext sc = SparkContexts.start(base, master);
              SweepData data = new SweepData(sc, dir.directory())) {
             if (queue.hasWork()) {
@@ -426,29 +432,38 @@ public final class SweepJob {
         }
     }
 
-    /** One segment, as a one-task Spark job (trial-parallel) or a data-parallel training from this thread. */
+    /**
+     * One segment, as a one-task Spark job (trial-parallel) or a data-parallel training from this thread. Either is
+     * watched for stalls: a stalled trial fails with the watchdog's reason and the sweep goes on.
+     */
     private static TrialRunner.Result runSegment(JavaSparkContext sc, SweepData data, TrialRunner.Segment segment,
                                                  String description, boolean trialParallel) {
         sc.setJobGroup("sweep-" + segment.trial(), description, true);
         sc.setLocalProperty(JobNames.TRIAL_PROPERTY, segment.trial());
         log.info("{}", description);
+        Watch watch = Watch.NONE;
         try {
             if (trialParallel) {
                 JobConfig job = JobFiles.parse(segment.jobHocon(), "trial " + segment.trial(), List.of());
                 String json = TrialRunner.JSON.writeValueAsString(
-                        segment.withData(data.data(job).task(job), data.prepared(job)));
-                String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor()).collect().get(0);
+                        segment.withData(data.data(job).task(job), data.prepared(job, new Path(segment.runDirectory()))));
+                CollectionAccumulator<String> steps = sc.sc().collectionAccumulator("sparktrain: trial " + segment.trial());
+                watch = StallWatchdog.start(sc, job.monitor(), new Path(segment.runDirectory()), steps.id());
+                String result = sc.parallelize(List.of(json), 1).map(new TrialRunner.OnExecutor(steps)).collect().get(0);
                 return TrialRunner.JSON.readValue(result, TrialRunner.Result.class);
             }
             return TrialRunner.run(segment, job -> TrainingSession.open(job, sc, data.data(job)));
-        } catch (IOException | RuntimeException e) {
-            // the executor died (out of memory, killed) more often than Spark retries, or Spark itself failed
-            Throwable root = e;
+        } catch (Exception e) { // IOException, and Spark's SparkException, which Scala throws unchecked
+            // the executor died (out of memory, killed) more often than Spark retries, Spark itself failed, or the
+            // trial stalled and its job was cancelled
+            Throwable root = watch.stalled() != null ? watch.stalled() : e;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
             return new TrialRunner.Result(segment.trial(), readHistoryQuietly(new Path(segment.runDirectory(),
                     RunOutputs.HISTORY)), true, TrialRunner.oneLine(root), 0);
+        } finally {
+            watch.close();
         }
     }
 

@@ -19,7 +19,10 @@ import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.nd4j.common.primitives.Atomic;
 import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
+import org.nd4j.parameterserver.distributed.v2.transport.impl.BaseTransport;
+import org.nd4j.parameterserver.distributed.v2.util.MeshOrganizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sparktrain.worker.SparktrainException;
@@ -34,12 +37,14 @@ import sparktrain.worker.sharing.SharingPorts;
 import sparktrain.worker.sharing.WorkerEpoch;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
@@ -59,6 +64,7 @@ public final class GradientSharing extends SparkStrategy {
     private final int workers;
     private final String description;
     private Communication lastEpoch = Communication.NONE;
+    private List<String> mesh = List.of();
     /**
      * Minibatches to re-estimate batch-norm statistics from after every epoch: DL4J sends them through the
      * threshold encoding with the updates, where they move by one threshold per step at most (BatchNormStats).
@@ -82,7 +88,8 @@ public final class GradientSharing extends SparkStrategy {
                 + " per worker, " + s.threshold() + " threshold " + s.initialThreshold()
                 + (s.threshold().equals("adaptive") ? " (sparsity " + s.minSparsity() + " to " + s.maxSparsity() + ")" : "")
                 + (thresholdSchedule(training) != null ? " scaled with the learning rate" : "")
-                + ", port " + s.unicastPort() + ", controller " + controller + ":" + s.controllerPort();
+                + (sc.isLocal() ? "" : ", executor ports " + s.unicastPort() + "-" + s.lastUnicastPort())
+                + ", controller " + controller + ":" + s.controllerPort();
     }
 
     /**
@@ -109,7 +116,6 @@ public final class GradientSharing extends SparkStrategy {
         } else {
             requireAeronTimeouts(unblock, System.getProperty(AERON_LIVENESS_PROPERTY));
         }
-        requirePortFree("training.sharing.unicast-port", s.unicastPort());
         if (!ModelParameterServer.getInstance().isInitialized()) {
             // once started, DL4J's parameter server keeps the controller port for the life of the JVM
             requirePortFree("training.sharing.controller-port", s.controllerPort());
@@ -164,7 +170,7 @@ public final class GradientSharing extends SparkStrategy {
     static SharedTrainingMaster master(SharingConfig s, String controllerAddress, TrainingConfig training,
                                        int workers, long seed, String exportDirectory) {
         VoidConfiguration.VoidConfigurationBuilder network = VoidConfiguration.builder()
-                .portSupplier(new SharingPorts(s.controllerPort(), s.unicastPort()))
+                .portSupplier(new SharingPorts(s.controllerPort(), s.unicastPort(), s.unicastPortCount()))
                 .controllerAddress(controllerAddress);
         if (!s.networkMask().isBlank()) {
             network.networkMask(s.networkMask());
@@ -247,11 +253,59 @@ public final class GradientSharing extends SparkStrategy {
             }
         }
         lastEpoch = sc.isLocal() ? fromCounters(List.of(MeteredThreshold.drain())) : drainExecutors();
+        reportMesh();
         if (BatchNormStats.hasBatchNorm(network())) {
             int layers = BatchNormStats.recalibrate(network(), calibration);
             log.info("gradient sharing: running statistics of {} batch-norm layers re-estimated from {} minibatches",
                     layers, calibration.size());
         }
+    }
+
+    /**
+     * Logs the executors in DL4J's mesh with their UDP ports when they change (after the first epoch: when they
+     * joined), for the log and run.json.
+     */
+    private void reportMesh() {
+        List<String> now = meshExecutors();
+        if (!now.equals(mesh)) {
+            mesh = now;
+            log.info("gradient sharing: {} executor(s) in the mesh, each at its own UDP port: {} (controller {})",
+                    mesh.size(), String.join(", ", mesh), meshRoot());
+        }
+    }
+
+    /**
+     * The executors in the mesh as the driver's parameter server knows them, "IP:PORT" each, sorted: an executor's
+     * handshake names its Aeron endpoint ({@code aeron:udp?endpoint=IP:PORT}), and the mesh keys it by that.
+     * Empty in local mode, where no executor joins. DL4J keeps the mesh in a protected field of its transport
+     * and offers no getter, hence the reflection.
+     */
+    static List<String> meshExecutors() {
+        ModelParameterServer server = ModelParameterServer.getInstance();
+        if (!server.isInitialized() || !(server.getTransport() instanceof BaseTransport transport)) {
+            return List.of();
+        }
+        try {
+            Field field = BaseTransport.class.getDeclaredField("mesh");
+            field.setAccessible(true);
+            Atomic<?> atomic = (Atomic<?>) field.get(transport);
+            synchronized (atomic) { // as BaseTransport does when it changes the mesh
+                MeshOrganizer mesh = (MeshOrganizer) atomic.get();
+                return mesh.flatNodes().stream().map(n -> endpoint(n.getId())).sorted().toList();
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            log.warn("gradient sharing: cannot read the executors' ports from DL4J's mesh: {}", e.toString());
+            return List.of();
+        }
+    }
+
+    private static String meshRoot() {
+        ModelParameterServer server = ModelParameterServer.getInstance();
+        return server.isInitialized() ? endpoint(server.getTransport().id()) : "";
+    }
+
+    private static String endpoint(String aeronId) {
+        return aeronId.substring(aeronId.indexOf('=') + 1);
     }
 
     /** One small task per slot, so every executor's counters are read (what one misses, the next epoch reads). */
@@ -284,6 +338,12 @@ public final class GradientSharing extends SparkStrategy {
                     min, max, 100.0 * sent * 4 / dense));
         }
         return new Communication(encoded, dense);
+    }
+
+    /** run.json's "sharing": the controller's endpoint and the executors' in the mesh, once they joined. */
+    @Override
+    public Map<String, Object> provenance() {
+        return mesh.isEmpty() ? Map.of() : Map.of("sharing", Map.of("controller", meshRoot(), "executors", mesh));
     }
 
     @Override

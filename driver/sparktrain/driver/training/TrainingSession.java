@@ -7,10 +7,12 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.worker.output.RunOutputs;
 import sparktrain.driver.data.Data;
 import sparktrain.driver.data.Inputs;
 import sparktrain.driver.progress.Progress;
 import sparktrain.driver.report.PhaseTimes;
+import sparktrain.driver.stall.StallWatchdog;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.TrainingConfig;
@@ -25,6 +27,7 @@ import sparktrain.worker.training.LocalSession;
 import sparktrain.worker.training.Scoring;
 import sparktrain.worker.training.Session;
 import sparktrain.worker.training.TrainingStrategy;
+import sparktrain.worker.training.Watch;
 
 import java.util.List;
 import java.util.Locale;
@@ -212,6 +215,12 @@ public final class TrainingSession implements Session {
 
     private double lastScore() {
         return current == null ? Double.NaN : current.lastScore();
+    }
+
+    /** Ends a run into {@code outputs} that stops moving (training.stall-timeout): README "When a run stalls". */
+    @Override
+    public Watch watch(RunOutputs outputs) {
+        return StallWatchdog.start(sc, job.monitor(), outputs.directory());
     }
 
     /** DL4J's per-phase training stats of every epoch so far (training.collect-stats). */

@@ -46,7 +46,7 @@ def case(name, base, exit_code, expect, files=None, job="", sets=(), path=""):
 
 
 # valid bases the cases overlay
-for b in ("base-idx", "base-csv"):
+for b in ("base-idx", "base-csv", "base-table"):
     shutil.rmtree(os.path.join(HERE, b), ignore_errors=True)
 write(os.path.join(HERE, "base-idx", "train-images-idx3-ubyte"), images(5))
 write(os.path.join(HERE, "base-idx", "train-labels-idx1-ubyte"), labels(5))
@@ -54,6 +54,22 @@ write(os.path.join(HERE, "base-idx", "t10k-images-idx3-ubyte"), images(3))
 write(os.path.join(HERE, "base-idx", "t10k-labels-idx1-ubyte"), labels(3))
 for i, n in enumerate("abcd"):
     write(os.path.join(HERE, "base-csv", "seq-%s.csv" % n), csv(6, start=i))
+
+
+
+def table(rows=40, species=("setosa", "versicolor", "virginica"), cell=None):
+    """An iris-like CSV table with a header; cell = (row, column, text) replaces one value."""
+    lines = ["id,sepal_length,sepal_width,petal_length,petal_width,species"]
+    for r in range(rows):
+        k = r % len(species)
+        values = ["r%02d" % r] + ["%.1f" % (1 + k + c + (r * 7 % 10) * 0.1) for c in range(4)] + [species[k]]
+        if cell and cell[0] == r:
+            values[cell[1]] = cell[2]
+        lines.append(",".join(values))
+    return "\n".join(lines) + "\n"
+
+
+write(os.path.join(HERE, "base-table", "table.csv"), table())
 
 TI, TL = "train-images-idx3-ubyte", "train-labels-idx1-ubyte"
 # IDX
@@ -132,3 +148,119 @@ job_case("job-java-agent-in-set", "", ['--set: spark.conf."spark.driver.extraJav
          sets=['spark.conf.\\"spark.driver.extraJavaOptions\\"=\\"-javaagent:/tmp/a.jar\\"'])
 job_case("job-java-on-out-of-memory", 'spark.conf."spark.driver.defaultJavaOptions" = "-XX:OnOutOfMemoryError=/tmp/evil.sh"',
          ['spark.conf."spark.driver.defaultJavaOptions" = "-XX:OnOutOfMemoryError=/tmp/evil.sh": may not hold -XX:OnOutOfMemoryError=/tmp/evil.sh in a job file'])
+# tables (data.type = table): a CSV file with a header unless said otherwise, over base-table/table.csv
+TABLE_JOB = ('data.type = table\ndata.format = csv\ndata.features = ["sepal*", "petal*"]\ndata.label = species\n'
+             "data.test-fraction = 0.2\n")
+
+
+def table_case(name, expect, job="", files=None, base="table", path="", exit_code=3):
+    case(name, base, exit_code, expect, files, TABLE_JOB + job, path=path)
+
+
+def kept(name, fname):
+    """A file this script cannot write (Parquet), kept across rebuilds: TableInputTest writes it (see there)."""
+    with open(os.path.join(HERE, name, "files", fname), "rb") as f:
+        return f.read()
+
+
+VECTORS = kept("table-vectors-unequal", "table.parquet")
+table_case("table-missing-feature", ["data/: data.features: no column petal_lenght (did you mean petal_length?)"],
+           "data.features = [sepal_length, petal_lenght]")
+table_case("table-missing-label", ["data/: data.label: no column specis (did you mean species?)"], "data.label = specis")
+table_case("table-missing-id", ["data/: data.id: no column ID (did you mean id?)"], "data.id = ID")
+table_case("table-non-numeric-feature", ["data/: data.features: column petal_width is string, not numeric"],
+           files={"table.csv": table(cell=(5, 4, "wide"))})
+table_case("table-null-feature", ["table.csv: column sepal_width: null (a missing value) (data.features)"],
+           files={"table.csv": table(cell=(7, 2, ""))})
+table_case("table-nan-feature", ["table.csv: column petal_length: NaN is not a finite number (data.features)"],
+           files={"table.csv": table(cell=(11, 3, "NaN"))})
+table_case("table-infinite-feature", ["table.csv: column sepal_length: -Infinity is not a finite number (data.features)"],
+           files={"table.csv": table(cell=(3, 1, "-Infinity"))})
+table_case("table-null-label", ["table.csv: column species: null (a row without a label) (data.label)"],
+           files={"table.csv": table(cell=(9, 5, ""))})
+table_case("table-arrays-unequal", ["table.json: column pixels: 3 values, but the first row read has 4"],
+           "data.format = json\ndata.features = [pixels]\n", base="none",
+           files={"table.json": "".join('{"pixels": [%s], "species": "%s"}\n' % (
+               ", ".join("0.%d" % ((r + c) % 10) for c in range(3 if r == 6 else 4)), "ab"[r % 2]) for r in range(20))})
+table_case("table-vectors-unequal", ["table.parquet: column features: 3 values, but the first row read has 4"],
+           "data.format = parquet\ndata.features = [features]\n", base="none", files={"table.parquet": VECTORS})
+table_case("table-one-class", ["data/: column species has one class, setosa: classification needs at least two"],
+           files={"table.csv": table(species=("setosa",))})
+table_case("table-too-many-classes", ["data/: column species has more than 2 classes (data.max-classes = 2)"],
+           "data.max-classes = 2")
+table_case("table-label-not-a-class", ["data/: data.label: column petal_width is double: classes are strings or integers"
+                                       " (to learn a numeric value set data.task = regression)"],
+           'data.features = ["sepal*"]\ndata.label = petal_width')
+table_case("table-regression-label-not-numeric", ["data/: data.label: column species is string, not numeric"],
+           "data.task = regression")
+table_case("table-no-rows", ["data/: no rows (data.path)"], files={"table.csv": table(rows=0)})
+table_case("table-no-training-rows", ["data/: 3 rows leave none for training after data.validation-fraction = 0.5 and"
+                                      " data.test-fraction = 0.49"],
+           "data.validation-fraction = 0.5\ndata.test-fraction = 0.49", files={"table.csv": table(rows=3)})
+table_case("table-no-validation-rows", ["data/: 40 rows leave none for validation"], "data.validation-fraction = 0.001")
+table_case("table-no-test-rows", ["data/: 40 rows leave none for the test metrics"], "data.test-fraction = 0.001")
+table_case("table-image-size-mismatch", ["data/: data.features [sepal_length, sepal_width, petal_length, petal_width] hold"
+                                         " 4 values per row, but data.image.* is 3x3x1 = 9"],
+           "data.image { height = 3, width = 3, channels = 1 }")
+table_case("table-not-parquet", ["table.csv: cannot read as parquet (data.format)"], "data.format = parquet",
+           path="table.csv")
+table_case("table-path-not-found", ["missing.parquet: not found (data.path)"], "data.format = parquet",
+           path="missing.parquet")
+# bad job settings for tables: exit 2 before anything is read
+table_case("job-table-unknown-format", ["job.conf: line 14: data.format = xml: must be one of parquet, orc, csv, json"],
+           "data.format = xml", exit_code=2)
+table_case("job-table-regression-mcxent", ["job.conf: line 15: model.loss = mcxent: model.type mlp takes mse or mae"],
+           "data.task = regression\nmodel.loss = mcxent", exit_code=2)
+table_case("job-table-lenet-without-image", ["model.type = lenet5: does not fit data.type table, which takes mlp"
+                                             " (lenet5 and resnet-small with data.image.*)"],
+           "model.type = lenet5", exit_code=2)
+table_case("job-table-classification-two-labels", ["data.label = [species, id]: classification takes one label column"],
+           "data.label = [species, id]", exit_code=2)
+# image folders (data.type = images): one subdirectory of images per class
+import zlib
+
+
+def png(levels, width=4):
+    """An 8-bit grey PNG of the given levels, row by row."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    rows = [levels[i:i + width] for i in range(0, len(levels), width)]
+    header = struct.pack(">IIBBBBB", width, len(rows), 8, 0, 0, 0, 0)
+    raw = b"".join(b"\x00" + bytes(r) for r in rows)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+
+
+def picture(kind, i):
+    """4x4: a bright top half ("cat") or a bright left half ("dog"), noise from i."""
+    return png([(200 if (y < 2 if kind == "cat" else x < 2) else 30) + (i * 7 + x + y) % 20
+                for y in range(4) for x in range(4)])
+
+
+shutil.rmtree(os.path.join(HERE, "base-images"), ignore_errors=True)
+for kind in ("cat", "dog"):
+    for i in range(10):
+        write(os.path.join(HERE, "base-images", kind, "%s-%02d.png" % (kind, i)), picture(kind, i))
+IMAGES_JOB = "data.type = images\ndata.image { height = 4, width = 4, channels = 1 }\ndata.test-fraction = 0.3\n"
+case("images-empty-class", "images", 3, ["/data/bird: an empty class directory: no images (data.path;"],
+     {"bird/.keep": ""}, IMAGES_JOB)
+case("images-no-class-directories", "none", 3, ["/data/: no images: no class directories (data.path)"],
+     {"cat.png": picture("cat", 0), "notes.txt": "images straight in data.path have no class\n"}, IMAGES_JOB)
+case("images-single-class", "none", 3, ["one class directory (cat): classification needs at least 2"],
+     {"cat/a.png": picture("cat", 0), "cat/b.png": picture("cat", 1)}, IMAGES_JOB)
+case("images-too-many-classes", "images", 3, ["3 class directories, more than data.max-classes = 2"],
+     {"bird/b.png": picture("cat", 3)}, IMAGES_JOB + "data.max-classes = 2\n")
+case("images-not-an-image", "images", 3, ["/data/dog/notes.jpg: not an image ImageIO reads (PNG, JPEG, BMP, GIF)"],
+     {"dog/notes.jpg": "a text file named like a picture\n"}, IMAGES_JOB)
+case("images-truncated-png", "images", 3, ["/data/cat/cat-03.png: cannot decode the image"],
+     {"cat/cat-03.png": picture("cat", 3)[:40]}, IMAGES_JOB)
+case("images-no-test-images", "images", 3, ["20 images leave none for testing after data.validation-fraction = 0.2"
+     " and data.test-fraction = 0.001 (or set data.test-path)"], {}, IMAGES_JOB + "data.test-fraction = 0.001\n")
+# data.test-path: a folder that data.path skips as hidden
+case("images-test-class-not-trained", "images", 3, ["/data/_test/zebra: class zebra (data.test-path) has no directory in"
+     " data.path"], {"_test/cat/c.png": picture("cat", 5), "_test/zebra/z.png": picture("dog", 5)},
+     IMAGES_JOB + 'data.test-path = ${data.path}"/_test"\n')
+case("job-images-without-size", "images", 2, ["job.conf: line 9: data.type = images: needs data.image.height,"
+     " data.image.width and data.image.channels (1 or 3), e.g. 64, 64, 3 (now 0x0x0)"], {}, "data.type = images\n")
+case("job-images-without-test", "images", 2, ["job.conf: line 12: data.test-fraction = 0.0: data.type = images needs"
+     " test images"], {},
+     IMAGES_JOB + "data.test-fraction = 0\n")

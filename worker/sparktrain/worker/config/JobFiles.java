@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import sparktrain.worker.DidYouMean;
 import sparktrain.worker.ExitCode;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.io.HadoopFiles;
@@ -138,9 +139,9 @@ public final class JobFiles {
                 problems.add(origin + ": " + path + " is a section, not a value");
                 continue;
             }
-            String hint = closest(path, known);
             int line = entry.getValue().origin().lineNumber();
-            problems.add(origin + (line > 0 && !origin.equals("--set") ? ": line " + line : "") + ": " + path + ": unknown key" + (hint == null ? "" : " (did you mean " + hint + "?)"));
+            problems.add(origin + (line > 0 && !origin.equals("--set") ? ": line " + line : "") + ": " + path
+                    + ": unknown key" + DidYouMean.hint(path, known));
         }
         return problems;
     }
@@ -149,37 +150,5 @@ public final class JobFiles {
         Set<String> paths = new TreeSet<>();
         config.entrySet().forEach(e -> paths.add(e.getKey()));
         return paths;
-    }
-
-    private static String closest(String path, Set<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : known) {
-            int d = levenshtein(path, candidate);
-            if (d < bestDistance) {
-                bestDistance = d;
-                best = candidate;
-            }
-        }
-        return bestDistance <= Math.max(2, path.length() / 4) ? best : null;
-    }
-
-    static int levenshtein(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

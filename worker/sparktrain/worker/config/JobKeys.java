@@ -49,42 +49,57 @@ public final class JobKeys {
                 + "a directory with one subdirectory of images per class (the subdirectory's name is the class); "
                 + "`sine`: unused"));
     public static final Key<String> FORMAT = ALL.add(choice("data.format", "parquet", DataConfig.FORMATS,
-            "`table`: the Spark SQL source that reads `data.path`: `parquet`, `orc`, `csv` (see `data.csv.*`; "
-                + "column types inferred) or `json`"));
+            "`table`: the Spark SQL source that reads `data.path` (and `data.validation-path`, `data.test-path`): "
+                + "`parquet`, `orc`, `csv` (see `data.csv.*`; column types inferred from the data) or `json` (one "
+                + "object per line)"));
     public static final Key<List<String>> FEATURES = ALL.add(custom("data.features", List.of(), Settings::strings,
             "`table`: the input columns: numeric columns, or one column holding a Spark ML `Vector` or an "
-                + "array of numbers; a name ending in `*` stands for every column starting with the rest, in the "
-                + "table's order (`[\"p*\"]`)")
+                + "array of numbers (every row of the same length); a name ending in `*` stands for every column "
+                + "starting with the rest, in the table's order, except the label and id columns (`[\"p*\"]`). "
+                + "A missing column, a non-numeric one, a null, NaN or infinite value is an error naming the column "
+                + "(and the file)")
             .and((s, path, features) -> {
                 if (s.get(DATA_TYPE).equals("table") && features.isEmpty()) {
                     s.problem(path, "[]", "data.type = table needs the input columns, e.g. [x1, x2] or [features]");
                 }
             }));
     public static final Key<List<String>> LABEL = ALL.add(custom("data.label", List.of("label"), Settings::strings,
-            "`table`: the label column; strings or integers are classes, indexed in sorted order and saved "
-                + "beside the model as `labels.json`; with `data.task = regression` one or more numeric columns"));
+            "`table`: the label column; strings or integers are classes, indexed in sorted order (integers as "
+                + "numbers) and saved beside the model as `labels.json` (`{\"labels\": [...]}`); at least two "
+                + "classes, at most `data.max-classes`; with `data.task = regression` one or more numeric columns"));
     public static final Key<String> TASK = ALL.add(choice("data.task", "classification", DataConfig.TASKS,
-            "`table`: `classification` (softmax over the label's classes) or `regression` (the label's values, "
-                + "`mlp` with `model.loss` `mse` or `mae`)")
+            "`table`: `classification` (softmax over the label's classes) or `regression` (the label columns' "
+                + "values, standardised by the training rows' mean and deviation; `mlp` with `model.loss` `mse` or "
+                + "`mae`; metrics.json's test object holds `rmse`, `mae`, `r2` and the mean predictor's `meanRmse`, "
+                + "`meanMae`, `meanR2`, the baseline to beat)")
             .and((s, path, task) -> {
-                if (task.equals("regression") && !s.get(DATA_TYPE).equals("table")) {
+                boolean table = s.get(DATA_TYPE).equals("table");
+                List<String> labels = s.get(LABEL);
+                if (task.equals("regression") && !table) {
                     s.problem(path, task, "regression needs data.type = table");
+                } else if (table && labels.isEmpty()) {
+                    s.problem(LABEL.path(), "[]", "data.type = table needs the label column, e.g. label");
+                } else if (table && task.equals("classification") && labels.size() > 1) {
+                    s.problem(LABEL.path(), labels, "classification takes one label column; several numeric columns"
+                            + " are learnt with data.task = regression");
                 }
             }));
     public static final Key<String> ID = ALL.add(string("data.id", "",
-            "`table`: a column whose value identifies a row, so that its split (validation, test) never "
-                + "changes; empty = a hash of the row's selected columns"));
+            "`table`: a column whose value identifies a row: a row's split (validation, test) is a seeded hash "
+                + "of it, the same on every run and partitioning; empty = a hash of the row's feature and label "
+                + "values (identical rows then share a split)"));
     public static final Key<String> VALIDATION_PATH = ALL.add(string("data.validation-path", "",
-            "`table`, `images`: separate validation data in the same format (then `data.validation-fraction` "
-                + "is not taken from `data.path`); empty = none"));
+            "`table`, `images`: separate validation data in the same format with the same columns (then no "
+                + "`data.validation-fraction` is taken from `data.path`); empty = none"));
     public static final Key<String> TEST_PATH = ALL.add(string("data.test-path", "",
-            "`table`, `images`: separate test data in the same format (then `data.test-fraction` is not taken "
-                + "from `data.path`); empty = none"));
+            "`table`, `images`: separate test data in the same format with the same columns (then no "
+                + "`data.test-fraction` is taken from `data.path`); empty = none"));
     public static final Key<String> NORMALIZE = ALL.add(choice("data.normalize", "auto", DataConfig.NORMALIZATIONS,
-            "`table`: scale each feature by statistics of the training rows (one distributed pass, saved beside "
-                + "the model as `preprocessing.json` and applied by `evaluate` and `predict` too): `standard` "
-                + "(mean 0, variance 1), `minmax` (to [0, 1]), `none`; `auto` = `standard`, or `none` with "
-                + "`data.image.*` set (pixels are taken as given)"));
+            "`table`: scale each feature by statistics of the training rows (one distributed pass of Spark ML's "
+                + "`Summarizer`, saved beside the model as `preprocessing.json`, `{\"method\", \"offset\", \"scale\"}`: "
+                + "x' = (x - offset) * scale, applied to every minibatch in training, validation, test and `evaluate`): "
+                + "`standard` (mean 0, sample deviation 1; a constant feature is only centred), `minmax` (to [0, 1]), "
+                + "`none`; `auto` = `standard`, or `none` with `data.image.*` set (pixels are taken as given)"));
     public static final Key<Integer> MAX_CLASSES = ALL.add(intAtLeast("data.max-classes", 1000, 2,
             "`table`, `images`: the most classes a label may have, >= 2"));
     public static final Key<Boolean> SKIP_BAD_FILES = ALL.add(bool("data.skip-bad-files", false,
@@ -110,22 +125,27 @@ public final class JobKeys {
                 boolean none = height == 0 && width == 0 && channels == 0;
                 boolean all = height > 0 && width > 0 && (channels == 1 || channels == 3);
                 if (type.equals("images") && !all) {
-                    s.problem("data.image", height + "x" + width + "x" + channels, "data.type = images needs"
-                            + " data.image.height, data.image.width and data.image.channels (1 or 3), e.g. 64, 64, 3");
+                    // named by data.type, which the job file sets, so that the message names the file and line
+                    s.problem("data.type", type, "needs data.image.height, data.image.width and data.image.channels"
+                            + " (1 or 3), e.g. 64, 64, 3 (now " + height + "x" + width + "x" + channels + ")");
                 } else if (type.equals("table") && !none && !all) {
                     s.problem("data.image", height + "x" + width + "x" + channels, "set all of data.image.height,"
                             + " data.image.width and data.image.channels (1 or 3), or none");
                 }
             }));
     public static final Key<Double> VALIDATION_FRACTION = ALL.add(doubleIn("data.validation-fraction", 0.1, 0.0, 1.0, true,
-            "share of the training rows (images, sequences) held out for validation, in [0, 1): each row "
-                + "by a seeded hash of its id, so the share is close to, not exactly, this; the test set is used only "
-                + "for the final metrics"));
+            "share of the training rows (images, sequences, table rows) held out for validation, in [0, 1) "
+                + "(`images`: unless `data.validation-path` is set): each row by a seeded hash of its id, so the share "
+                + "is close to, not exactly, this; the test set is used only for the final metrics"));
     public static final Key<Double> TEST_FRACTION = ALL.add(doubleIn("data.test-fraction", 0.05, 0.0, 1.0, true,
-            "sequence data sets and tables without `data.test-path`: share of the rows held out for the final test "
-                + "metrics (by the seeded hash, as `validation-fraction`); "
+            "sequence data sets, tables and `images` without `data.test-path`: share of the rows held out for the "
+                + "final test metrics (by the seeded hash, as `validation-fraction`); "
                 + "validation + test must be < 1 (Fashion-MNIST has its own test set)")
             .and((s, path, test) -> {
+                if (s.get(DATA_TYPE).equals("images") && test == 0 && s.get(TEST_PATH).isEmpty()) {
+                    s.problem(path, test, "data.type = images needs test images: a data.test-fraction > 0 or a"
+                            + " data.test-path");
+                }
                 double validation = s.get(VALIDATION_FRACTION);
                 if (validation + test >= 1.0) {
                     s.problem(path, test, "data.validation-fraction + data.test-fraction must be < 1 (now "
@@ -133,24 +153,26 @@ public final class JobKeys {
                 }
             }));
     public static final Key<Integer> TRAIN_LIMIT = ALL.add(intAtLeast("data.train-limit", 0, 0,
-            "use only the first N training images or sequences (0 = all); for quick runs"));
+            "use only the first N training images, or the N training table rows, sequences or image files of "
+                + "the lowest ids (`images`: the hashes of their paths, a fixed random choice) (0 = all); for quick runs"));
     public static final Key<Integer> TEST_LIMIT = ALL.add(intAtLeast("data.test-limit", 0, 0,
-            "use only the first N test images or sequences (0 = all)"));
+            "use only the first N test images, or the N test table rows, sequences or image files of the lowest "
+                + "ids (0 = all)"));
     public static final Key<Boolean> HORIZONTAL_FLIP = ALL.add(bool("data.augment.horizontal-flip", false,
-            "`fashion-mnist`: every epoch, mirror each training image left to right with probability 1/2 "
+            "images (`fashion-mnist`, `images`, a table with `data.image.*`): every epoch, mirror each training image left to right with probability 1/2 "
                 + "(validation and test images are never changed)"));
     public static final Key<Integer> MAX_SHIFT = ALL.add(intAtLeast("data.augment.max-shift", 0, 0,
-            "`fashion-mnist`: every epoch, move each training image by up to this many pixels up or down and "
+            "images: every epoch, move each training image by up to this many pixels up or down and "
                 + "left or right (uniform, seeded by `seed`, the epoch and the partition), black where nothing "
                 + "moved in; 0 = off, at most 13")
             .and(shift -> shift <= 13, "must be at most 13 pixels (half a 28-pixel image)"));
     public static final Key<Integer> CUTOUT = ALL.add(intAtLeast("data.augment.cutout", 0, 0,
-            "`fashion-mnist`: every epoch, blacken a square this many pixels on a side in each training "
+            "images: every epoch, blacken a square this many pixels on a side in each training "
                 + "image (after any flip and shift), centred on a uniformly drawn pixel so that it may hang over "
                 + "the edge (DeVries and Taylor 2017); 0 = off, at most 28")
             .and(cutout -> cutout <= 28, "must be at most 28 pixels (a whole 28-pixel image)"));
     public static final Key<Boolean> TEST_FLIP = ALL.add(bool("data.augment.test-flip", false,
-            "`fashion-mnist`: classify each validation and test image and its mirror image and average the "
+            "images: classify each validation and test image and its mirror image and average the "
                 + "two outputs (test-time augmentation), in `train` and `evaluate`; for networks trained with "
                 + "`horizontal-flip` (a network that never saw mirror images gets worse: 0.9202 to 0.8570 test "
                 + "accuracy on resnet-small)")
@@ -373,14 +395,25 @@ public final class JobKeys {
             "`sharing`: the driver's address the executors reach; empty = DL4J picks one"));
     public static final Key<Integer> CONTROLLER_PORT = ALL.add(intIn("training.sharing.controller-port", 49876, 1024, 65535,
             "`sharing`: Aeron's UDP port of the controller on the driver (in local mode the only one bound); "
-                + "it must be free on the driver (checked before training) and differ from `unicast-port`, so that "
-                + "an executor on the driver's host does not take the driver's port"));
+                + "it must be free on the driver (checked before training) and lie outside the executors' ports, "
+                + "so that an executor on the driver's host never takes it"));
     public static final Key<Integer> UNICAST_PORT = ALL.add(intIn("training.sharing.unicast-port", 40123, 1024, 65535,
-            "`sharing`: Aeron's UDP port of every executor; it must be free (checked before training), and "
-                + "so one executor per host")
-            .and((s, path, port) -> {
-                if (s.get(CONTROLLER_PORT).equals(port)) {
-                    s.problem(CONTROLLER_PORT.path(), port, "must differ from training.sharing.unicast-port");
+            "`sharing`: the first of the executors' UDP ports: each executor JVM takes the first port from here "
+                + "on that no other JVM of its host holds and nothing has bound, so several executors share a host "
+                + "(see Gradient sharing on a cluster)"));
+    public static final Key<Integer> UNICAST_PORT_COUNT = ALL.add(intIn("training.sharing.unicast-port-count", 100, 1, 1000,
+            "`sharing`: how many ports executors may take from `unicast-port` on (40123-40222 by default): at "
+                + "least the executors per host; the range a firewall opens on executor hosts")
+            .and((s, path, count) -> {
+                int first = s.get(UNICAST_PORT);
+                int last = first + count - 1;
+                int controller = s.get(CONTROLLER_PORT);
+                if (last > 65535) {
+                    s.problem(path, count, "must end the executors' ports at 65535 or below"
+                            + " (training.sharing.unicast-port = " + first + ")");
+                } else if (controller >= first && controller <= last) {
+                    s.problem(CONTROLLER_PORT.path(), controller, "must lie outside the executors' ports " + first
+                            + "-" + last + " (training.sharing.unicast-port, unicast-port-count)");
                 }
             }));
     public static final Key<String> NETWORK_MASK = ALL.add(string("training.sharing.network-mask", "",
@@ -406,6 +439,13 @@ public final class JobKeys {
     public static final Key<Boolean> COLLECT_STATS = ALL.add(bool("training.collect-stats", false,
             "collect DL4J's Spark training stats (time broadcasting, fitting, aggregating, per worker) and "
                 + "chart them in `report.html`; parameter averaging only (DL4J's SharedTrainingMaster keeps none)"));
+
+    public static final Key<Long> STALL_TIMEOUT = ALL.add(custom("training.stall-timeout", "auto",
+            MonitorConfig::readStallTimeout,
+            "stop the run (exit 6, \"stalled\") when nothing finishes for this long: no averaging round, task, "
+                + "evaluation or checkpoint (a sweep's trial is marked failed and the sweep goes on); `auto` = the "
+                + "larger of 10 minutes and 5x the longest such wait seen so far; a duration (`90s`, `20m`), or `0` "
+                + "= off. See \"When a run stalls\""));
 
     public static final Key<String> MASTER = ALL.add(string("spark.master", "local[*]",
             "Spark master when neither `--master` nor spark-submit gives one")

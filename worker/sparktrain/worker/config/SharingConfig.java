@@ -16,7 +16,13 @@ public record SharingConfig(
         @From("training.sharing.controller-address") String controllerAddress,
         @From("training.sharing.controller-port") int controllerPort,
         @From("training.sharing.unicast-port") int unicastPort,
+        @From("training.sharing.unicast-port-count") int unicastPortCount,
         @From("training.sharing.network-mask") String networkMask) implements Serializable {
 
     public static final List<String> THRESHOLDS = List.of("adaptive", "fixed");
+
+    /** The last UDP port an executor may take: each takes the first free one from unicastPort on. */
+    public int lastUnicastPort() {
+        return unicastPort + unicastPortCount - 1;
+    }
 }

@@ -51,31 +51,40 @@ public record AugmentImages(int height, int width, int channels, boolean flip, i
 
     INDArray augment(INDArray images, SplittableRandom random) {
         float[][] in = images.toFloatMatrix();
-        int plane = height * width;
-        float[][] out = new float[in.length][channels * plane];
+        float[][] out = new float[in.length][channels * height * width];
         for (int i = 0; i < in.length; i++) {
             boolean mirror = flip && random.nextBoolean();
             int dy = maxShift == 0 ? 0 : random.nextInt(-maxShift, maxShift + 1);
             int dx = maxShift == 0 ? 0 : random.nextInt(-maxShift, maxShift + 1);
-            for (int c = 0; c < channels; c++) {
-                for (int y = 0; y < height; y++) {
-                    int fromY = y - dy;
-                    if (fromY < 0 || fromY >= height) {
-                        continue;
-                    }
-                    for (int x = 0; x < width; x++) {
-                        int fromX = mirror ? width - 1 - (x - dx) : x - dx;
-                        if (fromX >= 0 && fromX < width) {
-                            out[i][c * plane + y * width + x] = in[i][c * plane + fromY * width + fromX];
-                        }
-                    }
-                }
-            }
+            move(in[i], out[i], height, width, channels, mirror, dy, dx);
             if (cutout > 0) {
                 blackSquare(out[i], random.nextInt(height), random.nextInt(width));
             }
         }
         return Nd4j.create(out);
+    }
+
+    /**
+     * Writes {@code image} (channels x height x width values) into {@code out} (all black) mirrored left to right
+     * if {@code mirror}, then moved {@code dy} pixels down and {@code dx} right; what moves off the edge is lost.
+     */
+    public static void move(float[] image, float[] out, int height, int width, int channels, boolean mirror, int dy,
+                            int dx) {
+        int plane = height * width;
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < height; y++) {
+                int fromY = y - dy;
+                if (fromY < 0 || fromY >= height) {
+                    continue;
+                }
+                for (int x = 0; x < width; x++) {
+                    int fromX = mirror ? width - 1 - (x - dx) : x - dx;
+                    if (fromX >= 0 && fromX < width) {
+                        out[c * plane + y * width + x] = image[c * plane + fromY * width + fromX];
+                    }
+                }
+            }
+        }
     }
 
     /** Every image of {@code images} (rows of channels x height x width values) mirrored left to right. */

@@ -39,6 +39,14 @@ public final class Row implements Serializable {
         }
     }
 
+    /** A classification row's class index. */
+    public record Label() implements org.apache.spark.api.java.function.Function<Row, Integer> {
+        @Override
+        public Integer call(Row row) {
+            return row.label();
+        }
+    }
+
     /** The rows whose id is at most {@code last}. */
     public record IdAtMost(long last) implements org.apache.spark.api.java.function.Function<Row, Boolean> {
         @Override

@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import sparktrain.worker.JavaOpens;
 import sparktrain.worker.OneDnn;
 import sparktrain.worker.io.HadoopFiles;
+import sparktrain.worker.sharing.SharingPorts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.lang.management.ManagementFactory;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +46,13 @@ public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, Pro
      *
      * @param dataPath data.path, or "" when the job generates its data
      * @param dataFiles files that must exist under dataPath (empty: any readable file or directory)
-     * @param port training.sharing.unicast-port to try binding, 0 = not
+     * @param ports gradient sharing's ports: on the driver the controller port must be free, an executor reserves its
+     *              own (and then trains on it); null = not sharing
      * @param replyAddress where to send one UDP datagram naming this executor (the driver listens), null = not
      * @param replyPort the driver's listening port
      * @param networkMask training.sharing.network-mask, "" = not checked
      */
-    public record Request(String dataPath, List<String> dataFiles, int port, String replyAddress, int replyPort,
+    public record Request(String dataPath, List<String> dataFiles, SharingPorts ports, String replyAddress, int replyPort,
                           String networkMask) implements Serializable {
         public Request {
             dataFiles = List.copyOf(dataFiles);
@@ -129,15 +130,11 @@ public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, Pro
             }
         }
 
-        Boolean portFree = null;
-        if (request.port() > 0) {
-            try (DatagramSocket socket = new DatagramSocket(null)) {
-                socket.setReuseAddress(false);
-                socket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), request.port()));
-                portFree = true;
-            } catch (IOException e) {
-                portFree = false;
-                problems.put("port", oneLine(e));
+        SharingPorts.Check port = null;
+        if (request.ports() != null) {
+            port = request.ports().check();
+            if (port.problem() != null) {
+                problems.put("port", port.problem());
             }
         }
         if (!request.networkMask().isBlank() && !inMask(request.networkMask())) {
@@ -190,7 +187,8 @@ public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, Pro
         }
 
         return new ProbeReport(executorId, host, pid(), System.getProperty("java.version"), closed, backend, blas,
-                Runtime.getRuntime().maxMemory(), maxBytes, maxPhysical, free, portFree, serializer, registrators, gpus,
+                Runtime.getRuntime().maxMemory(), maxBytes, maxPhysical, free, port == null ? 0 : port.port(),
+                port == null ? List.of() : port.skipped(), serializer, registrators, gpus,
                 problems);
     }
 

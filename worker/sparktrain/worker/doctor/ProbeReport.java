@@ -15,7 +15,9 @@ import java.util.Map;
  * @param maxBytes JavaCPP's off-heap limit (org.bytedeco.javacpp.maxbytes), 0 = none
  * @param maxPhysicalBytes JavaCPP's limit of the whole process (org.bytedeco.javacpp.maxphysicalbytes), 0 = none
  * @param freeBytes usable bytes per directory: /dev/shm and the temp dirs (absent when the directory is missing)
- * @param portFree whether training.sharing.unicast-port could be bound (null: not checked)
+ * @param sharingPort the UDP port gradient sharing binds in this JVM (the driver: the controller port, if free; an
+ *                    executor: the one it reserved), 0 when not checked or none (see problems "port")
+ * @param portsSkipped the executor ports passed over before it, each with the reason
  * @param serializer spark.serializer as the executor sees it
  * @param gpus the GPU addresses Spark gave the probe's task (empty when none)
  * @param problems what failed, by the name of the check: "backend", "data", "port", "registrator", "reach", "mask"
@@ -32,7 +34,8 @@ public record ProbeReport(
         long maxBytes,
         long maxPhysicalBytes,
         Map<String, Long> freeBytes,
-        Boolean portFree,
+        int sharingPort,
+        List<String> portsSkipped,
         String serializer,
         String registrators,
         List<String> gpus,

@@ -194,6 +194,23 @@ public final class HadoopFiles {
                 + ": " + fix + " or choose another --output (files written before are unchanged)", e);
     }
 
+    /**
+     * Creates (or replaces) {@code file} for writing; its directory must exist. On the local file system through
+     * java.nio: Hadoop's forks a {@code chmod} for every file it creates when its native library is missing, which
+     * makes writing many small files slow.
+     */
+    public static OutputStream create(Path file) throws IOException {
+        FileSystem fs = fileSystem(file);
+        if (fs instanceof RawLocalFileSystem local) {
+            return new java.io.BufferedOutputStream(java.nio.file.Files.newOutputStream(
+                    local.pathToFile(fs.makeQualified(file)).toPath()), 1 << 16);
+        }
+        if (!fs.exists(file.getParent())) {
+            throw new FileNotFoundException(file.getParent() + ": no such directory");
+        }
+        return fs.create(file, true);
+    }
+
     public static FileStatus[] list(Path dir) throws IOException {
         return fileSystem(dir).listStatus(dir);
     }

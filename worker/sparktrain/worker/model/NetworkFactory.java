@@ -95,6 +95,12 @@ public final class NetworkFactory {
         return out.nOut(shape.classes());
     }
 
+    /** A linear output of each target (data.task = regression; InputShape's classes are the targets), mse or mae. */
+    static OutputLayer.Builder regressionOutput(ModelConfig model, InputShape shape) {
+        return new OutputLayer.Builder(model.loss().equals("mae") ? LossFunction.MEAN_ABSOLUTE_ERROR : LossFunction.MSE)
+                .activation(Activation.IDENTITY).nOut(shape.classes());
+    }
+
     /** The updater with a constant learning rate, or with {@code schedule} when it is not null. */
     public static IUpdater updater(TrainingConfig t, ISchedule schedule) {
         double lr = t.learningRate();
@@ -157,7 +163,8 @@ public final class NetworkFactory {
             }
             first = false;
         }
-        OutputLayer.Builder out = classifierOutput(model, shape);
+        OutputLayer.Builder out = ModelConfig.REGRESSION_LOSSES.contains(model.loss())
+                ? regressionOutput(model, shape) : classifierOutput(model, shape);
         if (model.dropout() > 0 && !model.hiddenLayers().isEmpty()) {
             out.dropOut(retain(model));
         }

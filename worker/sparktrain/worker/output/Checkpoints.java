@@ -215,10 +215,14 @@ public final class Checkpoints {
 
     /** A stopped run's error, with the checkpoint it can continue from. */
     public SparktrainException resumableError(SparktrainException stopped, String runDirectory) {
-        String more = newest()
-                .map(p -> "; the last checkpoint is " + p + ": continue from it with train --resume " + runDirectory)
-                .orElse("; no checkpoint was written before it");
-        return new SparktrainException(stopped.exitCode(), stopped.problems().get(0) + more, stopped);
+        return new SparktrainException(stopped.exitCode(), stopped.problems().get(0) + "; " + resumeHint(runDirectory),
+                stopped);
+    }
+
+    /** "the last checkpoint is DIR/checkpoints/epoch-0002: continue from it with train --resume DIR", or that there is none. */
+    public String resumeHint(String runDirectory) {
+        return newest().map(p -> "the last checkpoint is " + p + ": continue from it with train --resume " + runDirectory)
+                .orElse("no checkpoint was written before it");
     }
 
     public static SparktrainException nothingToResume(String runDirectory) {

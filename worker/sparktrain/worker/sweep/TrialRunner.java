@@ -2,6 +2,7 @@ package sparktrain.worker.sweep;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.util.CollectionAccumulator;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,9 +74,16 @@ public final class TrialRunner {
 
     /**
      * The executor side of a trial-parallel sweep: a single-JVM fit with {@code threads} ND4J threads on the rows
-     * the executors prepared for the trial's data.
+     * the executors prepared for the trial's data, which adds each step it starts to {@code steps} (the driver's
+     * stall watchdog reads them from the executor's heartbeats).
      */
     public static final class OnExecutor implements org.apache.spark.api.java.function.Function<String, String> {
+        private final CollectionAccumulator<String> steps;
+
+        public OnExecutor(CollectionAccumulator<String> steps) {
+            this.steps = steps;
+        }
+
         @Override
         public String call(String segmentJson) throws IOException {
             Segment segment = JSON.readValue(segmentJson, Segment.class);
@@ -83,7 +91,7 @@ public final class TrialRunner {
                 Task task = (Task) Serialized.decode(segment.task());
                 return JSON.writeValueAsString(run(segment, job -> new LocalSession(job, task,
                         rows(segment.dataDirectory() + "/train"), rows(segment.dataDirectory() + "/validation"),
-                        segment.threads())));
+                        segment.threads()).reportingSteps(steps::add)));
             } finally {
                 releaseNativeMemory();
             }

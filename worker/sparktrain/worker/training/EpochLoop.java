@@ -35,6 +35,7 @@ public final class EpochLoop {
     private final String learningRateHint;
     private final List<EpochListener> listeners = new ArrayList<>();
     private Consumer<String> summaries = log::info;
+    private Watch watch = Watch.NONE;
 
     /** The job's epochs and early stopping, measured as {@code session} measures. */
     public EpochLoop(Session session) {
@@ -46,6 +47,12 @@ public final class EpochLoop {
 
     public EpochLoop listener(EpochListener listener) {
         listeners.add(listener);
+        return this;
+    }
+
+    /** Told what each epoch starts (training, measuring, the listeners' checkpoint), so a stall can be named. */
+    public EpochLoop watch(Watch watch) {
+        this.watch = watch;
         return this;
     }
 
@@ -79,6 +86,7 @@ public final class EpochLoop {
         int last = Math.min(epochs, until);
         for (int epoch = start.epochsDone() + 1; epoch <= last; epoch++) {
             long begin = System.nanoTime();
+            watch.starting("epoch " + epoch + " (training)");
             try {
                 strategy.fitEpoch(epoch);
             } catch (Exception e) { // Spark's SparkException is a checked exception that Scala throws anyway
@@ -93,11 +101,13 @@ public final class EpochLoop {
             }
             double seconds = (System.nanoTime() - begin) / 1e9;
             Model network = strategy.network();
+            watch.starting("epoch " + epoch + " (measuring the training loss)");
             double trainLoss = session.trainingLoss(network);
             if (!Double.isFinite(trainLoss)) {
                 throw new SparktrainException(ExitCode.DIVERGED, List.of(String.format(Locale.ROOT,
                         "training diverged in epoch %d: training loss is %s; %s", epoch, trainLoss, learningRateHint)));
             }
+            watch.starting("epoch " + epoch + " (validation)");
             Task.Measure v = session.validate(network);
             double validationLoss = v == null ? Double.NaN : v.loss();
             double validationMetric = v == null ? Double.NaN : v.value();
@@ -111,6 +121,7 @@ public final class EpochLoop {
                             traffic.bytes() == traffic.denseBytes() ? ""
                                     : String.format(Locale.ROOT, " (%.0fx less than dense)", traffic.compressionRatio()))));
             state = next(state, stats, network, v);
+            watch.starting("epoch " + epoch + " (checkpoint, history.csv)");
             for (EpochListener l : listeners) {
                 l.onEpoch(stats, network, state);
             }

@@ -2,6 +2,7 @@ package sparktrain.worker.training;
 
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.NativeThreads;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.data.AugmentImages;
@@ -17,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * One job trained by DL4J alone in this JVM, on rows held in this JVM: a trial of a trial-parallel sweep
@@ -30,6 +32,7 @@ public final class LocalSession implements Session {
     private final List<Row> train;
     private final List<Row> validation;
     private final int threads;
+    private Consumer<String> steps = step -> { };
 
     /** @param threads ND4J threads while training; 0 leaves ND4J's setting alone */
     public LocalSession(JobConfig job, Task task, List<Row> train, List<Row> validation, int threads) {
@@ -38,6 +41,20 @@ public final class LocalSession implements Session {
         this.train = List.copyOf(train);
         this.validation = List.copyOf(validation);
         this.threads = threads;
+    }
+
+    /**
+     * Reports each step the run starts (e.g. "epoch 2 (validation)") to {@code steps}: a trial-parallel trial's
+     * executor task adds them to an accumulator, which the driver's stall watchdog reads from its heartbeats.
+     */
+    public LocalSession reportingSteps(Consumer<String> steps) {
+        this.steps = steps;
+        return this;
+    }
+
+    @Override
+    public Watch watch(RunOutputs outputs) {
+        return steps::accept;
     }
 
     /**

@@ -3,6 +3,7 @@ package sparktrain.worker.training;
 import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.worker.FatalErrors;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.TrainingConfig;
@@ -87,6 +88,20 @@ public final class RunTraining {
     }
 
     public Result run() {
+        Watch watch = session.watch(outputs);
+        try (watch) {
+            return train(watch);
+        } catch (Exception e) { // Spark's SparkException is a checked exception that Scala throws anyway
+            SparktrainException stalled = watch.stalled();
+            if (stalled == null) {
+                throw e;
+            }
+            Thread.interrupted(); // the watchdog may have interrupted this thread to end the wait
+            throw new Checkpoints(outputs.directory(), 1).resumableError(stalled, outputs.location());
+        }
+    }
+
+    private Result train(Watch watch) {
         JobConfig job = session.job();
         TrainingConfig t = job.training();
         int keep = checkpointEveryEpoch ? Math.max(1, t.checkpoint().keep()) : t.checkpoint().keep();
@@ -117,6 +132,7 @@ public final class RunTraining {
             outputs.writeHistory(state.history(), metric);
         });
         listeners.forEach(loop::listener);
+        loop.watch(watch);
         if (summaries != null) {
             loop.summaryTo(summaries);
         }
@@ -135,7 +151,18 @@ public final class RunTraining {
                 default -> e;
             };
         }
+        if (test) {
+            watch.starting("the test-set evaluation");
+        }
+        long testStart = System.nanoTime();
         Map<String, Object> testMetrics = test ? session.test(result.network()) : null;
+        if (test) {
+            log.info("test set scored in {} s", String.format("%.1f", (System.nanoTime() - testStart) / 1e9));
+        }
+        watch.starting("writing the model");
+        if (FatalErrors.exiting()) { // another thread's fatal error ends the run: no model
+            throw new IllegalStateException("the run is ending on a fatal error");
+        }
         outputs.writeJson(RunOutputs.METRICS, Metrics.run(testMetrics, metric, result));
         session.saveBeside(outputs);
         outputs.writeModel(result.network());

@@ -61,6 +61,14 @@ public interface Session extends AutoCloseable {
     /** Adds what only this job's data can show to report.html; {@code test} is {@link #test}'s result. */
     void report(Report report, Model network, Map<String, Object> test);
 
+    /**
+     * What watches a run in {@code outputs} for stalls while it trains (closed when the run ends): on Spark the
+     * driver's watchdog, which cancels the run's Spark jobs; none by default.
+     */
+    default Watch watch(RunOutputs outputs) {
+        return Watch.NONE;
+    }
+
     /** Releases what the session started (cached data, listeners); never a SparkContext it was given. */
     @Override
     void close();

@@ -3,6 +3,7 @@ package sparktrain.worker.training;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -45,6 +46,14 @@ public interface TrainingStrategy extends AutoCloseable {
      * to {@code sink}; strategies without such stats ignore it.
      */
     default void collectStats(Consumer<SparkTrainingStats> sink) {
+    }
+
+    /**
+     * What the strategy learned while training that run.json records (gradient sharing: the executors' ports in
+     * the mesh), read after every epoch; empty when nothing.
+     */
+    default Map<String, Object> provenance() {
+        return Map.of();
     }
 
     /** A short description for logs and run.json, e.g. "parameter averaging, 2 workers, frequency 10". */

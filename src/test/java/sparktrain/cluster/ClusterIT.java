@@ -76,6 +76,21 @@ class ClusterIT {
             assertTrue(accuracy > 0.7, "test accuracy " + accuracy + " should be > 0.7");
             assertTrue(fs.getFileStatus(new Path("/runs/client/model.zip")).getLen() > 100_000);
 
+            // the user's own table: make-data's executors write Parquet to HDFS, then train reads it there
+            script("submit-make-data", "scripts/submit", "make-data", "fashion-mnist", "--format", "parquet",
+                    "--set", "data.path=" + HDFS + "/data/fashion-mnist", "--set", "data.train-limit=3000",
+                    "--set", "data.test-limit=1000", "--output", HDFS + "/tables/fashion-mnist", "--master", MASTER);
+            String table = script("submit-table", "scripts/submit", "train", HDFS + "/jobs/mlp.conf",
+                    "--set", "data.type=table", "--set", "data.format=parquet",
+                    "--set", "data.path=" + HDFS + "/tables/fashion-mnist/train",
+                    "--set", "data.test-path=" + HDFS + "/tables/fashion-mnist/test",
+                    "--set", "data.features=[pixels]", "--set", "data.label=label",
+                    "--output", HDFS + "/runs/table", "--master", MASTER);
+            assertTrue(table.contains("test accuracy"), table);
+            double tableAccuracy = testAccuracy(fs, "/runs/table");
+            System.out.printf("Parquet table on HDFS: test accuracy %.4f (IDX files: %.4f)%n", tableAccuracy, accuracy);
+            assertTrue(tableAccuracy > 0.7, "test accuracy from the Parquet table " + tableAccuracy + " should be > 0.7");
+
             // cluster mode, export approach: the driver runs on a worker, minibatches go through HDFS
             script("submit-cluster", "scripts/submit", "train", HDFS + "/jobs/mlp.conf",
                     "--set", "training.epochs=1", "--set", "training.rdd-approach=export",

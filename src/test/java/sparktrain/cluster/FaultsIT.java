@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Faults and security on a real two-worker standalone cluster (scripts/cluster, secure defaults), jobs
  * submitted with scripts/submit in client mode: an application without the secret is refused, an executor
  * JVM kill -9'd mid-epoch and a Worker killed for good are survived with averaging, gradient sharing stops at once
- * when its executor is killed and finishes with train --resume, and an executor that runs out of heap gives a
- * one-line message naming spark.executor.memory. The tests share one cluster and
+ * when its executor is killed and finishes with train --resume, an executor that runs out of heap gives a
+ * one-line message naming spark.executor.memory, and an executor stopped with kill -STOP (neither dead nor moving)
+ * ends the run as stalled, naming it. The tests share one cluster and
  * run in order: the clean run's accuracy is the yardstick for the fault runs, a sweep's driver is killed and the
  * sweep resumed, and the Worker is killed last.
  * Own ports and state dir, so neither ClusterIT's cluster nor one started by hand is touched.
@@ -76,15 +77,15 @@ class FaultsIT {
             """;
 
     /**
-     * Gradient sharing on one executor (spark.cores.max = 1): DL4J binds the unicast port once per host, so two
-     * executors of one host cannot share. 18,000 images make epochs of about 10 s, time to kill in epoch 2.
+     * Gradient sharing between the two executor JVMs of this host, each at its own UDP port (40941 and 40942 unless
+     * something holds them). 18,000 images make epochs of about 10 s, time to kill in epoch 2.
      */
     private static final String SHARING_JOB = """
             name = faults-sharing
             data { path = "%s", train-limit = 20000, test-limit = 10000 }
             model { type = mlp, hidden-layers = [128] }
             training {
-              mode = sharing, epochs = 3, workers = 1, batch-size = 32, loss-sample = 500
+              mode = sharing, epochs = 3, workers = 2, batch-size = 32, loss-sample = 500
               sharing { workers-per-node = 1, controller-port = 49941, unicast-port = 40941 }
             }
             """;
@@ -272,10 +273,14 @@ class FaultsIT {
     void sharingStopsAtOnceWhenItsExecutorIsKilledAndResumeFinishesTheRun() throws Exception {
         Path out = RUNS.resolve("sharing-executor-killed");
         Process job = start("faults-sharing-killed", "scripts/submit", "train", RUNS.resolve("sharing.conf").toString(),
-                "--output", out.toString(), "--master", MASTER, "--conf", "spark.cores.max=1");
+                "--output", out.toString(), "--master", MASTER);
         awaitEpochs(out, 1, job);
         Thread.sleep(2000); // into epoch 2
-        long victim = executorUnder(STATE);
+        List<String> mesh = meshExecutors(out);
+        System.out.println("sharing: the executors in the mesh after epoch 1: " + mesh);
+        assertEquals(2, mesh.size(), "two executors in the mesh (run.json): " + mesh);
+        assertFalse(mesh.get(0).equals(mesh.get(1)), "each executor at its own port: " + mesh);
+        long victim = executorUnder(STATE.resolve("worker-1"));
         assertTrue(ProcessHandle.of(victim).orElseThrow().destroyForcibly(), "could not kill executor " + victim);
         long killedAt = System.nanoTime();
         Result stopped = finish("faults-sharing-killed", job, 5);
@@ -284,6 +289,9 @@ class FaultsIT {
         System.out.printf("sharing: executor %d kill -9'd in epoch 2: exit %d %.0f s later: %s%n", victim,
                 stopped.exit(), stopSeconds, error);
         assertEquals(5, stopped.exit(), stopped.output());
+        assertTrue(stopped.output().contains("gradient sharing: 2 executor(s) in the mesh, each at its own UDP port: "
+                + String.join(", ", mesh)), "the driver's log names both executors' ports");
+        assertTrue(stopSeconds < 30, "sharing should stop within seconds of the kill, took " + stopSeconds + " s");
         assertTrue(error.contains("epoch 2: a worker failed during gradient sharing") && error.contains("ExecutorLostFailure")
                 && error.contains("train --resume " + out), error);
         assertEquals(1, historyRows(out), "epoch 1 in history.csv");
@@ -291,18 +299,60 @@ class FaultsIT {
 
         long t0 = System.nanoTime();
         Result resumed = run("faults-sharing-resumed", 8, "scripts/submit", "train", "--resume", out.toString(),
-                "--master", MASTER, "--conf", "spark.cores.max=1");
+                "--master", MASTER);
         assertEquals(0, resumed.exit(), resumed.output());
         double accuracy = testAccuracy(out);
         System.out.printf("sharing: train --resume finished epochs 2 and 3 in %.0f s, test accuracy %.4f%n",
                 (System.nanoTime() - t0) / 1e9, accuracy);
         assertEquals(3, historyRows(out), "all epochs in history.csv");
         // before SharingPorts the executor took itself for the mesh's root and the driver's model stayed at chance
-        assertTrue(accuracy > 0.7, "gradient sharing on the cluster learns: test accuracy " + accuracy);
+        // (0.1-0.2). Two executors exchanging updates learn this job less reliably than one: clean runs here ended
+        // at 0.65, 0.73 and 0.78 (half the learning rate), one executor at 0.82; this kill and resume at 0.63 and 0.81
+        assertTrue(accuracy > 0.5, "gradient sharing on the cluster learns: test accuracy " + accuracy);
     }
 
     @Test
     @Order(6)
+    @Timeout(value = 15, unit = TimeUnit.MINUTES)
+    void anExecutorThatStopsEndsTheRunAsStalledNamingIt() throws Exception {
+        Path out = RUNS.resolve("executor-stopped");
+        int timeout = 30;
+        Process job = start("faults-executor-stopped", "scripts/submit", "train", RUNS.resolve("mlp.conf").toString(),
+                "--output", out.toString(), "--master", MASTER, "--set", "training.stall-timeout=" + timeout + "s");
+        awaitEpochs(out, 1, job);
+        Thread.sleep(2000); // into epoch 2
+        long victim = executorUnder(STATE.resolve("worker-1"));
+        String id = executorId(victim);
+        signal("STOP", victim); // neither dies nor progresses
+        long stoppedAt = System.nanoTime();
+        try {
+            Result stopped = finish("faults-executor-stopped", job, 5);
+            double seconds = (System.nanoTime() - stoppedAt) / 1e9;
+            String error = errorLine(stopped.output());
+            System.out.printf("executor %s (pid %d) stopped with kill -STOP in epoch 2: exit %d %.0f s later: %s%n", id,
+                    victim, stopped.exit(), seconds, error);
+            assertEquals(6, stopped.exit(), stopped.output());
+            assertTrue(seconds <= timeout + 60, "exit 6 within the timeout plus a minute: " + seconds + " s");
+            for (String expected : List.of("sparktrain: error: stalled: epoch 2 (training): nothing finished for ",
+                    "on executor " + id + " (127.0.0.1) for ", "see the log of executor " + id,
+                    "stall-threads.txt", "the last checkpoint is ", "continue from it with train --resume " + out)) {
+                assertTrue(error.contains(expected), () -> "expected '" + expected + "' in: " + error);
+            }
+            assertTrue(Files.isRegularFile(out.resolve("stall-threads.txt")), "the driver's thread dump");
+            assertFalse(Files.exists(out.resolve("model.zip")), "no model from a stalled run");
+        } finally {
+            signal("CONT", victim);
+        }
+        // the stopped executor goes with its application (its worker kills it): the cluster is left clean
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertFalse(ProcessHandle.of(victim).map(ProcessHandle::isAlive).orElse(false), "executor " + victim + " left running");
+    }
+
+    @Test
+    @Order(7)
     @Timeout(value = 15, unit = TimeUnit.MINUTES)
     void averagingGoesOnWhenAWorkerIsKilledForGood() throws Exception {
         Path out = RUNS.resolve("worker-killed");
@@ -410,6 +460,22 @@ class FaultsIT {
                 .orElseThrow(() -> new AssertionError("no executor running under " + dir));
     }
 
+    /** The executor id Spark gave an executor JVM (its --executor-id argument). */
+    private static String executorId(long pid) {
+        String[] args = ProcessHandle.of(pid).orElseThrow().info().arguments().orElse(new String[0]);
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--executor-id")) {
+                return args[i + 1];
+            }
+        }
+        throw new AssertionError("no --executor-id in the command line of " + pid);
+    }
+
+    private static void signal(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).inheritIO().start();
+        assertEquals(0, kill.waitFor(), "kill -" + signal + " " + pid);
+    }
+
     private static String cwd(ProcessHandle p) {
         try {
             return Files.readSymbolicLink(Path.of("/proc", String.valueOf(p.pid()), "cwd")).toString();
@@ -464,6 +530,14 @@ class FaultsIT {
 
     private static String errorLine(String output) {
         return output.lines().filter(l -> l.startsWith("sparktrain: error:")).findFirst().orElse("(no error line)");
+    }
+
+    /** run.json's "sharing"."executors": the executors' Aeron endpoints (IP:PORT) as the driver's mesh knows them. */
+    private static List<String> meshExecutors(Path run) throws IOException {
+        List<String> endpoints = new ArrayList<>();
+        new ObjectMapper().readTree(run.resolve("run.json").toFile()).path("sharing").path("executors")
+                .forEach(n -> endpoints.add(n.asText()));
+        return endpoints;
     }
 
     private static double testAccuracy(Path run) throws IOException {

@@ -45,9 +45,47 @@ class FailuresTest {
     }
 
     @Test
-    void driverOutOfMemoryNamesDriverMemory() {
+    void driverOutOfMemoryNamesTheLaunchersVariableOrSparkDriverMemory() {
         String line = Failures.explain(new OutOfMemoryError("Java heap space")).orElseThrow();
-        assertTrue(line.startsWith("the driver ran out of memory: raise spark.driver.memory"), line);
+        assertTrue(line.startsWith("the driver JVM ran out of heap memory (OutOfMemoryError: Java heap space) in thread \""
+                + Thread.currentThread().getName() + "\": raise SPARKTRAIN_DRIVER_MEMORY (the heap scripts/sparktrain gives"
+                + " the JVM, default 6g; now "), line);
+        System.setProperty("spark.submit.deployMode", "client"); // what spark-submit sets for the application
+        try {
+            String submitted = Failures.fatal(new OutOfMemoryError("Java heap space"), "dispatcher-event-loop-0");
+            assertTrue(submitted.startsWith("the driver JVM ran out of heap memory (OutOfMemoryError: Java heap space) in"
+                    + " thread \"dispatcher-event-loop-0\": raise spark.driver.memory (now "), submitted);
+            String direct = Failures.fatal(new OutOfMemoryError("Direct buffer memory"), "aeron");
+            assertTrue(direct.contains("ran out of direct memory (OutOfMemoryError: Direct buffer memory) in thread \"aeron\""
+                    + ": raise -XX:MaxDirectMemorySize (default: the heap size) in spark.driver.extraJavaOptions"), direct);
+        } finally {
+            System.clearProperty("spark.submit.deployMode");
+        }
+    }
+
+    @Test
+    void javaCppAndOtherFatalErrorsNameTheirSetting() {
+        String javacpp = Failures.fatal(new OutOfMemoryError("Physical memory usage is too high: physicalBytes (5G) >"
+                + " maxPhysicalBytes (4G)"), "prefetch");
+        assertTrue(javacpp.startsWith("the driver JVM ran out of ND4J's off-heap memory (JavaCPP: Physical memory usage is"
+                + " too high: physicalBytes (5G) > maxPhysicalBytes (4G)) in thread \"prefetch\": raise"
+                + " -Dorg.bytedeco.javacpp.maxbytes and -Dorg.bytedeco.javacpp.maxphysicalbytes in SPARKTRAIN_JAVA_OPTS"), javacpp);
+        String stack = Failures.fatal(new StackOverflowError(), "t");
+        assertTrue(stack.contains("overflowed a thread's stack (StackOverflowError) in thread \"t\": raise the stack size, -Xss"),
+                stack);
+        String internal = Failures.fatal(new InternalError("broken"), "t");
+        assertTrue(internal.startsWith("the driver JVM failed (InternalError: broken) in thread \"t\""), internal);
+    }
+
+    @Test
+    void aLocalModeTaskOutOfMemoryIsTheDriversHeap() {
+        // local mode: the executor is the driver JVM (spark.executor.killOnFatalError.depth = 0 makes it a task failure)
+        String line = Failures.explain(new SparkException("Job aborted due to stage failure: Task 1 in stage 3.0 failed 1"
+                + " times, most recent failure: Lost task 1.0 in stage 3.0 (TID 7) (127.0.0.1 executor driver):"
+                + " java.lang.OutOfMemoryError: Java heap space\n")).orElseThrow();
+        assertTrue(line.startsWith("the driver JVM ran out of heap memory (OutOfMemoryError: Java heap space) in task 1.0 of"
+                + " stage 3.0 on executor driver (local mode runs the tasks in the driver JVM): raise SPARKTRAIN_DRIVER_MEMORY"),
+                line);
     }
 
     @Test

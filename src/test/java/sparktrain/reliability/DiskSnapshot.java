@@ -14,9 +14,9 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Every file and directory under a root with its size, modification time and SHA-256: what "nothing changed" means. */
-record DiskSnapshot(Path root, Map<String, String> entries) {
+public record DiskSnapshot(Path root, Map<String, String> entries) {
 
-    static DiskSnapshot of(Path root) {
+    public static DiskSnapshot of(Path root) {
         Map<String, String> entries = new TreeMap<>();
         try (Stream<Path> all = Files.walk(root)) {
             for (Path p : all.toList()) {
@@ -34,7 +34,7 @@ record DiskSnapshot(Path root, Map<String, String> entries) {
         return new DiskSnapshot(root, entries);
     }
 
-    void assertUnchanged(DiskSnapshot after) {
+    public void assertUnchanged(DiskSnapshot after) {
         assertEquals(entries, after.entries, "files under " + root + " changed");
     }
 

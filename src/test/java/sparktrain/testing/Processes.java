@@ -16,7 +16,13 @@ public final class Processes {
 
     /** With the --add-opens flags, as scripts/sparktrain starts it. */
     public static Process sparktrain(Path log, String... args) throws IOException {
+        return sparktrain(log, List.of(), args);
+    }
+
+    /** With more JVM options, e.g. a -D that a test's Spark plugin or listener reads. */
+    public static Process sparktrain(Path log, List<String> jvmOptions, String... args) throws IOException {
         List<String> jvm = new ArrayList<>(List.of("-Xmx3g"));
+        jvm.addAll(jvmOptions);
         jvm.addAll(JavaOpens.OPTIONS);
         return start(log, jvm, Map.of(), args);
     }

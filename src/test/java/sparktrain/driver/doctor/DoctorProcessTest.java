@@ -4,9 +4,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.testing.Processes;
 import sparktrain.testing.JobFile;
+import sparktrain.testing.UdpPorts;
 import sparktrain.worker.JavaOpens;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,6 +105,44 @@ class DoctorProcessTest {
         assertTrue(row(run, "2 executors", "data path").startsWith("ok"), run.out());
         assertTrue(row(run, "driver", "off-heap limit").startsWith("ok"), run.out());
     }
+
+    /**
+     * Gradient sharing with two executor JVMs on one host: each reserves a UDP port of its own and reaches the
+     * controller. With the first port taken by another program and only two ports to choose from, the executor
+     * that comes second finds none, and its row names both ports.
+     */
+    @Test
+    void twoExecutorsOfOneHostTakeAPortEachAndATakenPortIsNamed() throws Exception {
+        Path sparkHome = sparkHome();
+        int first = UdpPorts.freeRange(3);
+        List<String> sharing = List.of("--master", "local-cluster[2,1,1024]", "--set", "training.mode=sharing",
+                "--set", "training.sharing.controller-port=" + (first + 2), "--set", "training.sharing.unicast-port=" + first,
+                "--set", "training.sharing.unicast-port-count=2");
+        Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_SCALA_VERSION", "2.12");
+        List<String> jvm = List.of("-Dspark.executor.extraClassPath=" + System.getProperty("java.class.path"));
+
+        Run sound = doctor(true, jvm, env, sharing.toArray(String[]::new));
+        assertEquals(0, sound.code(), sound.out());
+        List<String> ports = sound.out().lines().filter(l -> l.matches("ok\\s+executor \\d+ \\(127\\.0\\.0\\.1\\)\\s+sharing port\\s+.*"))
+                .toList();
+        assertEquals(List.of("UDP " + first + " free", "UDP " + (first + 1) + " free"), ports.stream()
+                .map(l -> l.replaceAll(".*sharing port\\s+(UDP \\d+ free).*", "$1")).sorted().toList(), sound.out());
+        assertTrue(row(sound, "2 executors", "reach driver").startsWith("ok"), sound.out());
+
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), first))) {
+            Run busy = doctor(true, jvm, env, sharing.toArray(String[]::new));
+            assertEquals(2, busy.code(), busy.out());
+            String error = busy.out().lines().filter(l -> l.matches("error\\s+executor \\d+ \\(127\\.0\\.0\\.1\\)\\s+sharing port\\s+.*"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no executor's sharing port error in:\n" + busy.out()));
+            assertTrue(error.contains("no free UDP port in " + first + "-" + (first + 1) + " on this host: " + first
+                    + " in use (BindException") && error.contains((first + 1) + " held by another JVM on this host")
+                    && error.contains("raise training.sharing.unicast-port-count"), error);
+            assertTrue(busy.out().lines().anyMatch(l -> l.matches("ok\\s+executor \\d+ \\(127\\.0\\.0\\.1\\)\\s+sharing port\\s+UDP "
+                    + (first + 1) + " free, reserved for this executor \\(of " + first + "-" + (first + 1) + "\\); skipped "
+                    + first + " in use .*")), busy.out());
+        }
+    }
+
 
     /** target/spark-home as scripts/cluster lays it out (Spark's jars from ~/.m2). */
     private static Path sparkHome() throws IOException, InterruptedException {

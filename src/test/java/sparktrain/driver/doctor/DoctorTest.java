@@ -70,7 +70,7 @@ class DoctorTest {
 
     @Test
     void aTakenSharingPortIsAnError() throws IOException {
-        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0))) {
+        try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), freeUdpPort()))) {
             int port = taken.getLocalPort();
             Run run = sparktrain("doctor", jobFile().toString(), "--set", "training.mode=sharing",
                     "--set", "training.updater=sgd", "--set", "training.sharing.controller-port=" + port);
@@ -94,7 +94,7 @@ class DoctorTest {
     @Test
     void aControllerAddressOfAnotherMachineIsAnError() throws IOException {
         Run run = sparktrain("doctor", jobFile().toString(), "--set", "training.mode=sharing",
-                "--set", "training.sharing.unicast-port=" + freeUdpPort(),
+                "--set", "training.sharing.controller-port=" + freeUdpPort(),
                 "--set", "training.sharing.controller-address=192.0.2.1");
         assertEquals(2, run.code(), run.out());
         assertTrue(row(run, "controller address").contains("192.0.2.1 (training.sharing.controller-address) is not an"
@@ -182,9 +182,14 @@ class DoctorTest {
         assertEquals(Finding.Status.OK, Doctor.kryo(conf).status());
     }
 
+    /** A free port outside the executors' default ports (40123-40222), where a controller port may not lie. */
     private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0)) {
-            return s.getLocalPort();
+        while (true) {
+            try (DatagramSocket s = new DatagramSocket(0)) {
+                if (s.getLocalPort() < 40123 || s.getLocalPort() > 40222) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 

@@ -158,6 +158,19 @@ class JobFilesTest {
     }
 
     @Test
+    void executorPortsLieInsideTheUdpRangeAndAvoidTheControllerPort() {
+        assertEquals(40222, parse("").training().sharing().lastUnicastPort());
+        assertProblem(invalid("training.sharing { unicast-port = 49800, unicast-port-count = 100 }"),
+                "training.sharing.controller-port = 49876: must lie outside the executors' ports 49800-49899");
+        assertProblem(invalid("training.sharing { unicast-port = 65500, unicast-port-count = 100 }"),
+                "training.sharing.unicast-port-count = 100: must end the executors' ports at 65535 or below");
+        assertProblem(invalid("training.sharing.unicast-port-count = 0"),
+                "training.sharing.unicast-port-count = 0: must be in [1, 1000]");
+        assertEquals(49875, parse("training.sharing { unicast-port = 49776, unicast-port-count = 100 }")
+                .training().sharing().lastUnicastPort());
+    }
+
+    @Test
     void badHiddenLayers() {
         assertProblem(invalid("model.hidden-layers = [64, 0]"), "model.hidden-layers = [64, 0]: every size must be >= 1");
     }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import sparktrain.testing.Serialization;
+import sparktrain.worker.sharing.SharingPorts;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -36,15 +37,16 @@ class DoctorProbeTest {
              DatagramSocket driver = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             driver.setSoTimeout(5000);
             DoctorProbe probe = Serialization.roundTrip(new DoctorProbe(new DoctorProbe.Request(data.toString(), List.of("a.txt"),
-                    taken.getLocalPort(), "127.0.0.1", driver.getLocalPort(), "127.0.0.0/8")));
+                    new SharingPorts(taken.getLocalPort(), 40123, 100), "127.0.0.1", driver.getLocalPort(), "127.0.0.0/8")));
             List<ProbeReport> reports = List.of(probe.call(List.of(1).iterator()).next());
             ProbeReport r = Serialization.roundTrip(reports.get(0));
             assertEquals("driver", r.executorId()); // no SparkEnv here
             assertEquals(List.of(), r.closedPackages(), "surefire starts this JVM with the flags");
             assertEquals("CpuBackend", r.backend());
             assertTrue(r.maxBytes() > 0 && r.heapMax() > 0, r.toString());
-            assertEquals(Boolean.FALSE, r.portFree(), r.toString());
-            assertTrue(r.problems().get("port").contains("BindException"), r.problems().toString());
+            assertEquals(0, r.sharingPort(), r.toString()); // the driver checks the controller port, which is taken
+            assertTrue(r.problems().get("port").startsWith("UDP " + taken.getLocalPort() + " is in use (BindException"),
+                    r.problems().toString());
             assertNull(r.problems().get("data"), r.problems().toString());
             assertFalse(r.problems().containsKey("mask"), r.problems().toString());
             DatagramPacket packet = new DatagramPacket(new byte[512], 512);
