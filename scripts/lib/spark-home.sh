@@ -13,7 +13,8 @@ pom_property() {
 }
 
 ensure_spark_home() {
-  [[ -f "$SPARK_HOME/RELEASE" && "$SPARK_HOME/RELEASE" -nt "$ROOT/pom.xml" ]] && return 0
+  [[ -f "$SPARK_HOME/RELEASE" && "$SPARK_HOME/RELEASE" -nt "$ROOT/pom.xml" &&
+    "$SPARK_HOME/RELEASE" -nt "$ROOT/scripts/lib/spark-runtime.pom.xml" ]] && return 0
   echo "preparing $SPARK_HOME (Spark jars from ~/.m2)..." >&2
   local cp_file="$ROOT/target/spark-runtime-classpath.txt" props=()
   for p in spark.version scala.version scala.binary slf4j.version; do

@@ -1,18 +1,20 @@
 package sparktrain.driver;
 
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import sparktrain.driver.data.Data;
 import sparktrain.driver.data.Inputs;
 import sparktrain.driver.training.ExecutorScoring;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.data.Row;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.tasks.BesideModel;
 import sparktrain.worker.tasks.Task;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** {@code sparktrain evaluate}: test metrics of a saved model on the job's test set, measured by the executors. */
@@ -20,16 +22,37 @@ public final class EvaluateJob {
     private EvaluateJob() {
     }
 
+    /**
+     * {@code evaluate --input}: the test metrics (metrics.json's "test" object) of every labelled row of the model's
+     * job's data.path, measured by the executors; nothing is split off.
+     */
+    public static Map<String, Object> everyRow(SavedModel model) {
+        JobConfig job = model.job();
+        try (JavaSparkContext sc = SparkContexts.start(job, null)) {
+            return SparkContexts.withLocalThreadShares(sc, () -> {
+                JavaRDD<Row> rows = Inputs.everyRow(job, sc, model.classes()).persist(Data.KEPT);
+                List<Row> first = rows.take(1);
+                if (first.isEmpty()) {
+                    throw SparktrainException.badData(job.data().path() + ": no rows (--input)");
+                }
+                Task task = model.task(first.get(0).x.length);
+                Map<String, Object> metrics = new LinkedHashMap<>();
+                metrics.put("model", model.file());
+                metrics.put("input", job.data().path());
+                metrics.put("test", task.testMetrics(ExecutorScoring.score(sc, task, model.restored(), rows)));
+                rows.unpersist(false);
+                return metrics;
+            });
+        }
+    }
+
     public static Map<String, Object> run(JobConfig job, String modelLocation) {
         Model network = RunOutputs.readModel(modelLocation);
         try (JavaSparkContext sc = SparkContexts.start(job, null);
              Data data = Inputs.read(job, sc)) {
             Task task = BesideModel.apply(data.task(job), modelLocation);
-            long inputs = network instanceof MultiLayerNetwork mln ? mln.layerInputSize(0) : task.shape().flatSize();
-            // a convolutional network's first layer takes the image's channels
-            if (!job.data().sequences() && inputs != task.shape().flatSize() && inputs != task.shape().channels()) {
-                throw SparktrainException.usage("model " + modelLocation + " takes " + inputs + " inputs but the data at "
-                        + job.data().path() + " has " + task.shape().flatSize() + " values per example");
+            if (!job.data().sequences()) {
+                SavedModel.requireInputs(network, task, modelLocation, job.data().path());
             }
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("model", modelLocation);

@@ -20,24 +20,41 @@ public final class SparkContexts {
     static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
     static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
     static final String KILL_ON_FATAL_DEPTH = "spark.executor.killOnFatalError.depth";
+    static final String CLEANER_BLOCKING = "spark.cleaner.referenceTracking.blocking";
+    static final String MASTER = "spark.master";
+    static final String APP_NAME = "spark.app.name";
+    /** The CLI's main class (sparktrain.jobs.Main), the name spark-submit gives an application without --name. */
+    static final String SUBMIT_DEFAULT_NAME = "sparktrain.jobs.Main";
 
     private SparkContexts() {
     }
 
     /**
-     * The master is, in order: {@code --master}, what spark-submit set, the job file's spark.master. Other job-file
-     * settings replace spark-submit's, except Java options, which are appended to them.
+     * The master is, in order: {@code --master}, what spark-submit set, the job file's spark.master. The application's
+     * name is spark-submit's {@code --name}, else "sparktrain NAME" with the job's name. Other job-file settings
+     * replace spark-submit's, except Java options, which are appended to them.
      */
     public static SparkConf conf(JobConfig job, String masterOverride) {
-        SparkConf conf = new SparkConf(true).setAppName("sparktrain " + job.name());
-        // a job file's Java options come after spark-submit's (--add-opens, the cluster's -D), which they may not
-        // repeat (README "Security"); the JVM takes the last of two settings of one option
-        job.spark().conf().forEach((key, value) -> conf.set(key, key.endsWith("JavaOptions") && conf.contains(key)
-                ? conf.get(key) + " " + value : value));
+        SparkConf conf = new SparkConf(true);
+        // spark-submit names an application after its main class unless --name (or spark.app.name) names it
+        boolean named = conf.contains(APP_NAME) && !conf.get(APP_NAME).equals(SUBMIT_DEFAULT_NAME);
+        boolean submittedMaster = conf.contains(MASTER);
+        job.spark().conf().forEach((key, value) -> {
+            if ((key.equals(MASTER) && submittedMaster) || (key.equals(APP_NAME) && named)) {
+                log.warn("spark.conf.\"{}\" = {} in the job file ignored: spark-submit gave {}", key, value, conf.get(key));
+            } else {
+                // a job file's Java options come after spark-submit's (--add-opens, the cluster's -D), which they may
+                // not repeat (README "Security"); the JVM takes the last of two settings of one option
+                conf.set(key, key.endsWith("JavaOptions") && conf.contains(key) ? conf.get(key) + " " + value : value);
+            }
+        });
+        if (!named && !job.spark().conf().containsKey(APP_NAME)) {
+            conf.setAppName("sparktrain " + job.name());
+        }
         if (masterOverride != null) {
-            conf.set("spark.master", masterOverride);
-        } else if (!conf.contains("spark.master")) {
-            conf.set("spark.master", job.spark().master());
+            conf.set(MASTER, masterOverride);
+        } else if (!conf.contains(MASTER)) {
+            conf.set(MASTER, job.spark().master());
         }
         if (job.spark().kryo()) {
             conf.set("spark.serializer", KRYO);
@@ -60,7 +77,7 @@ public final class SparkContexts {
         if (secret != null && conf.getBoolean("spark.authenticate", false) && !conf.contains("spark.authenticate.secret")) {
             conf.set("spark.authenticate.secret", secret);
         }
-        boolean local = conf.get("spark.master").startsWith("local");
+        boolean local = conf.get(MASTER).startsWith("local");
         if (local && !conf.contains("spark.driver.host")) {
             conf.set("spark.driver.host", "127.0.0.1");
         }
@@ -68,6 +85,12 @@ public final class SparkContexts {
             // local mode's executor is this JVM: on a task's OutOfMemoryError Spark would System.exit(52) it
             // without a word; as a failed task the error reaches the CLI, which names the setting to raise
             conf.set(KILL_ON_FATAL_DEPTH, "0");
+        }
+        if (!conf.contains(CLEANER_BLOCKING)) {
+            // Spark's cleaner waits for each broadcast's removal; an executor that hangs (kill -STOP) holds it for
+            // spark.rpc.askTimeout (120 s), and stopping the context waits for the cleaner: a stalled run's exit
+            // came 120 s after the stall instead of at once
+            conf.set(CLEANER_BLOCKING, "false");
         }
         if (conf.getBoolean("spark.speculation", false)) {
             // a speculative copy of a DL4J training task would train (and average, or join the mesh) twice
@@ -79,6 +102,23 @@ public final class SparkContexts {
 
     private static void appendJavaOption(SparkConf conf, String key, String option) {
         conf.set(key, (conf.get(key, "") + " " + option).trim());
+    }
+
+    /**
+     * Runs {@code body} with ND4J's threads shared out between local mode's concurrent tasks (they all run in this
+     * JVM: one share each, as training does), restored afterwards; on a cluster it just runs it.
+     */
+    public static <T> T withLocalThreadShares(JavaSparkContext sc, java.util.function.Supplier<T> body) {
+        if (!sc.isLocal()) {
+            return body.get();
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        sparktrain.worker.NativeThreads.limit(Math.max(1, cores / sc.defaultParallelism()));
+        try {
+            return body.get();
+        } finally {
+            sparktrain.worker.NativeThreads.limit(cores);
+        }
     }
 
     /**

@@ -30,6 +30,12 @@ public final class Versions {
         return v;
     }
 
+    /** The versions a benchmark's numbers depend on, read from the jars of this run, in one line. */
+    public static String line() {
+        return "Spark " + maven("org.apache.spark", "spark-core_2.12") + ", DL4J " + maven("org.deeplearning4j", "deeplearning4j-nn")
+                + ", ND4J " + maven("org.nd4j", "nd4j-api") + ", Java " + System.getProperty("java.version");
+    }
+
     public static String sparktrain() {
         return properties("sparktrain-version.properties").getProperty("version", "unknown");
     }

@@ -6,14 +6,18 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import sparktrain.driver.PredictJob;
+import sparktrain.driver.SavedModel;
 import sparktrain.worker.ExitCode;
 import sparktrain.worker.io.HadoopFiles;
-import sparktrain.driver.PredictJob;
 
 import java.util.concurrent.Callable;
 
 @Command(name = "predict",
-        description = "Write a timeseries-lstm model's forecasts for the job's test sequences, with actual values, as CSV.")
+        description = {"Score every row of a table or image folder with a model train wrote, as a Spark job: the"
+                + " executors read the input, score it and write the predictions (--input).",
+                "Without --input: a timeseries-lstm model's forecasts for the job's test sequences, with actual values,"
+                        + " as CSV."})
 final class PredictCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -21,20 +25,47 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A timeseries-lstm model.zip written by train.")
+    @Option(names = "--model", required = true, paramLabel = "DIR_OR_ZIP",
+            description = "A run directory of train, or its model.zip (labels.json, preprocessing.json and, without"
+                    + " CONFIG, job.conf are read beside it).")
     String model;
 
-    @Option(names = "--output", paramLabel = "FILE",
-            description = "Where to write the CSV (default: forecasts.csv beside the model).")
+    @Option(names = "--input", paramLabel = "URI",
+            description = "The rows to score: a table (a file or directory) or a folder of images, any Hadoop URI.")
+    String input;
+
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "The input's format: parquet, orc, csv, json or images (default: the job's data.format).")
+    String format;
+
+    @Option(names = "--output", paramLabel = "URI",
+            description = "With --input: a new or empty directory for the predictions (default: predictions beside the"
+                    + " model). Without: the CSV file (default: forecasts.csv beside the model).")
     String output;
+
+    @Option(names = "--output-format", paramLabel = "FORMAT", defaultValue = "parquet",
+            description = "With --input: parquet (probability as an array) or csv (confidence, the predicted class's"
+                    + " probability). Default: ${DEFAULT-VALUE}.")
+    String outputFormat;
 
     @Override
     public Integer call() {
-        String target = output != null ? output
-                : new Path(HadoopFiles.path(model).getParent(), "forecasts.csv").toString();
-        int sequences = PredictJob.run(job.load(), model, target);
-        spec.commandLine().getOut().printf("%d forecasts written to %s%n", sequences, target);
+        if (input == null) {
+            String target = output != null ? output : besideModel("forecasts.csv");
+            int sequences = PredictJob.run(job.load(), model, target);
+            spec.commandLine().getOut().printf("%d forecasts written to %s%n", sequences, target);
+        } else {
+            SavedModel saved = SavedModel.read(model, job.config, job.overrides, input, format);
+            String target = output != null ? output : new Path(HadoopFiles.path(saved.file()).getParent(), "predictions")
+                    .toString();
+            long rows = PredictJob.everyRow(saved, target, outputFormat);
+            spec.commandLine().getOut().printf("%d predictions written to %s%n", rows, target);
+        }
         spec.commandLine().getOut().flush();
         return ExitCode.OK.code;
+    }
+
+    private String besideModel(String name) {
+        return new Path(HadoopFiles.path(model).getParent(), name).toString();
     }
 }

@@ -17,7 +17,7 @@ import java.util.List;
 public final class BenchmarksFile {
     /** The order of the blocks in the file; a block not there yet goes after the ones before it. */
     public static final List<String> ORDER = List.of("machine", "overhead", "mllib", "communication", "scaling", "sweeps",
-            "frequency", "scale");
+            "frequency", "scale", "inference");
 
     private BenchmarksFile() {
     }
@@ -66,15 +66,15 @@ public final class BenchmarksFile {
 
     /** The machine block: where and when the last run was, and how to repeat it. */
     public static String machineBlock(Machine m, String command) {
-        return "Last run: " + m.date() + ", commit `" + m.shortCommit() + "`, `" + command + "`.\n\n"
-                + "Machine: " + m.describe() + "; ND4J 1.0.0-M2.1 `nd4j-native` (OpenBLAS"
-                + (OneDnn.inUse() ? ", DL4J layers through oneDNN" : "") + "), Spark 3.5.7, no GPU.";
+        return "Last run: " + m.date() + ", commit `" + m.shortCommit() + "` (" + m.tree() + " tree), `" + command + "`.\n\n"
+                + "Machine: " + m.describe() + "; " + m.versions() + "; `nd4j-native` (OpenBLAS"
+                + (OneDnn.inUse() ? ", DL4J layers through oneDNN" : "") + "), no GPU.";
     }
 
     /** The line every part's block starts with. */
     public static String provenance(Machine m, String command, String sizes) {
-        return "Measured " + m.date() + " at commit `" + m.shortCommit() + "` on " + m.cores() + " cores"
-                + "; command `" + command + "`; sizes: " + sizes + ".";
+        return "Measured " + m.date() + " at commit `" + m.shortCommit() + "` (" + m.tree() + " tree) on " + m.cores()
+                + " cores with " + m.versions() + "; command `" + command + "`; sizes: " + sizes + ".";
     }
 
     /** Rewrites block {@code id} (and the machine block) of the file at {@code file}, atomically. */

@@ -10,8 +10,8 @@ import sparktrain.worker.data.FashionMnist;
 import java.util.List;
 
 /**
- * Part 3: the bytes one LeNet epoch puts on the wire under averaging (the parameters down and back up every
- * round) and under sharing (threshold-encoded updates), counted as history.csv counts them
+ * Part 3: the bytes one LeNet epoch puts on the wire under averaging (measured from Spark: the parameters and
+ * updater state down and back up every round) and under sharing (threshold-encoded updates), counted as history.csv counts them
  * ({@code update_bytes}, {@code dense_update_bytes}), and scaled to a full epoch of 54,000 images.
  */
 public final class CommunicationPart {
@@ -46,9 +46,9 @@ public final class CommunicationPart {
         return ctx.header("Communication: bytes per LeNet epoch", Markdown.f("%,d training images per measured epoch,"
                         + " scaled linearly to a full %,d-image epoch", images, FULL_EPOCH))
                 + "\nLeNet-5 has " + Markdown.f("%,d", parameters) + " parameters (" + Markdown.bytes(4.0 * parameters)
-                + "); Spark " + BenchContext.MASTER + ", 2 workers, batch 32 per worker. Averaging sends the parameters down and"
-                + " back once per round: 2 x workers x parameters x 4 bytes x rounds, rounds = minibatches / (workers x"
-                + " frequency). Sharing sends each threshold-encoded update (a 32-bit index per element that crossed the"
+                + "); Spark " + BenchContext.MASTER + ", 2 workers, batch 32 per worker. Averaging's bytes are measured from Spark (the"
+                + " task results and the broadcasts of every round: parameters and Adam's updater state, down and back;"
+                + " in local mode serialized but not leaving the JVM). Sharing sends each threshold-encoded update (a 32-bit index per element that crossed the"
                 + " threshold, or a 2-bit bitmap when smaller); its dense equivalent is every worker's every update as 32-bit"
                 + " floats. Counted by the same code that fills history.csv's update_bytes and dense_update_bytes.\n\n"
                 + Markdown.table(List.of("mode", "bytes, measured epoch", "bytes per full epoch", "dense equivalent",

@@ -7,12 +7,13 @@ package sparktrain.driver.bench;
  * <pre>
  * steps(n)  = ceil(N / (n b))                         minibatches each executor fits per epoch
  * rounds(n) = ceil(steps(n) / f)                      averaging rounds per epoch
- * averaging: T(n) = steps(n) b c + rounds(n) (o + n a + 2 n 4P / B)
+ * averaging: T(n) = steps(n) b c + rounds(n) (o + n a + 2 n 4(P + S) / B)
  * sharing:   T(n) = steps(n) max(b c + e, (n - 1) s 4P / B)
  * speed-up S(n) = T(1) / T(n), efficiency E(n) = S(n) / n
  * </pre>
  *
- * N samples per epoch, b batch size per executor, f averaging frequency, P parameters (4 bytes each),
+ * N samples per epoch, b batch size per executor, f averaging frequency, P parameters (4 bytes each), S the
+ * updater state averaged with them ({@code training.average-updaters}: Adam 2P, Nesterovs P, SGD 0),
  * B network bandwidth (bytes/s), c compute seconds per sample on one core, o the fixed cost of an
  * averaging round (Spark job, broadcast creation, splitting), a the driver's cost per executor per round
  * (aggregating and applying one executor's parameters), e the per-step cost of sharing beyond averaging's
@@ -32,21 +33,30 @@ public final class CostModel {
         }
     }
 
-    /** What one epoch of a model asks for: the parameters and the data it sweeps through. */
-    public record Workload(String model, long parameters, long samples, int batchSize, int averagingFrequency) {
+    /**
+     * What one epoch of a model asks for: the parameters, the updater state that parameter averaging ships with
+     * them (0 when it does not), and the data it sweeps through.
+     */
+    public record Workload(String model, long parameters, long updaterState, long samples, int batchSize,
+                           int averagingFrequency) {
         public Workload {
-            if (parameters <= 0 || samples <= 0 || batchSize <= 0 || averagingFrequency <= 0) {
+            if (parameters <= 0 || updaterState < 0 || samples <= 0 || batchSize <= 0 || averagingFrequency <= 0) {
                 throw new IllegalArgumentException("workload " + model + ": parameters, samples, batch size and"
-                        + " averaging frequency must all be > 0");
+                        + " averaging frequency must all be > 0, the updater state >= 0");
             }
         }
 
         public Workload withSamples(long n) {
-            return new Workload(model, parameters, n, batchSize, averagingFrequency);
+            return new Workload(model, parameters, updaterState, n, batchSize, averagingFrequency);
         }
 
         public double parameterBytes() {
             return 4.0 * parameters;
+        }
+
+        /** What one executor's copy moves each way per averaging round: parameters and updater state. */
+        public double averagedBytes() {
+            return 4.0 * (parameters + updaterState);
         }
     }
 
@@ -75,11 +85,14 @@ public final class CostModel {
                 : sharingSeconds(w, c, executors, bandwidth);
     }
 
-    /** Synchronous: each round every executor fits f minibatches, then the parameters go down and back up. */
+    /**
+     * Synchronous: each round every executor fits f minibatches, then the parameters and the updater state go
+     * down and back up.
+     */
     public static double averagingSeconds(Workload w, Calibration c, int n, double bandwidth) {
         double compute = steps(w, n) * w.batchSize() * c.computeSecondsPerSample();
         double perRound = c.roundSeconds() + n * c.aggregateSecondsPerExecutor()
-                + 2.0 * n * w.parameterBytes() / bandwidth;
+                + 2.0 * n * w.averagedBytes() / bandwidth;
         return compute + rounds(w, n) * perRound;
     }
 

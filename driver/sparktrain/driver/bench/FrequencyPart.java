@@ -82,14 +82,7 @@ public final class FrequencyPart {
         try (Stream<Path> runs = Files.list(dir)) {
             List<Run> read = new ArrayList<>();
             for (Path run : runs.filter(Files::isDirectory).toList()) {
-                Path history = run.resolve("history.csv");
-                if (!Files.isRegularFile(history)) {
-                    throw SparktrainException.usage("bench frequency: " + history + ": missing; did that training fail?"
-                            + " See " + run + ".log");
-                }
-                List<String> lines = Files.readAllLines(history);
-                List<EpochStats> epochs = lines.stream().skip(1).filter(l -> !l.isBlank()).map(EpochStats::fromCsvRow).toList();
-                read.add(new Run(run.getFileName().toString().replaceFirst("^f", ""), epochs));
+                read.add(new Run(run.getFileName().toString().replaceFirst("^f", ""), RunHistory.read("frequency", run)));
             }
             read.sort(Comparator.comparing(Run::auto).thenComparingInt(r -> r.auto() ? 0 : Integer.parseInt(r.label())));
             return read;

@@ -61,12 +61,7 @@ public final class ScalePart {
 
     private static Run run(Path run) throws IOException {
         String name = run.getFileName().toString();
-        Path history = run.resolve("history.csv");
-        if (!Files.isRegularFile(history)) {
-            throw SparktrainException.usage("bench scale: " + history + ": missing; did that training fail? See "
-                    + run + ".log");
-        }
-        EpochStats epoch = EpochStats.fromCsvRow(Files.readAllLines(history).get(1));
+        EpochStats epoch = RunHistory.read("scale", run).get(0);
         long heap = Files.readAllLines(run.resolveSibling(name + ".gc.log")).stream()
                 .map(AFTER_GC::matcher).filter(Matcher::find).mapToLong(m -> Long.parseLong(m.group(1))).max().orElse(-1);
         return new Run(Integer.parseInt(name.substring(1)), epoch, heap,
@@ -90,7 +85,8 @@ public final class ScalePart {
                 .append(" driver's heap capped at 1 GiB (`spark.driver.memory`). Heap: the largest heap in use after a")
                 .append(" garbage collection in the driver's GC log; RSS: GNU time's maximum resident set size of the")
                 .append(" driver's process. The old driver-side path held every training minibatch as floats in the")
-                .append(" driver's heap.\n\n");
+                .append(" driver's heap. One run per size, in the table's order, each a new driver (no warm-up, no")
+                .append(" repeats): single measurements, not medians.\n\n");
         List<List<String>> rows = new ArrayList<>();
         for (Run r : runs) {
             rows.add(List.of(String.valueOf(r.copies()), Markdown.f("%,d", r.epoch().samples()),

@@ -5,6 +5,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.DataConfig;
 import sparktrain.worker.config.JobConfig;
+import sparktrain.worker.data.ImagePixels;
 import sparktrain.worker.data.ImageRows;
 import sparktrain.worker.data.Row;
 import sparktrain.worker.data.Split;
@@ -135,6 +137,48 @@ final class ImageFolderInput {
                                 + " log names each)", skipped.value());
                     }
                 }, cached);
+    }
+
+    /**
+     * Every image under data.path, at any depth, to score: (path, class directory or null, pixels) rows
+     * ({@link ImagePixels#SCHEMA}), in the order of the files' partitions.
+     */
+    static Dataset<org.apache.spark.sql.Row> toScore(JobConfig job, SparkSession spark) {
+        DataConfig d = job.data();
+        Path root = HadoopFiles.path(d.path());
+        FileSystem fs = HadoopFiles.fileSystem(root);
+        try {
+            if (!fs.getFileStatus(root).isDirectory()) {
+                throw SparktrainException.badData(d.path() + ": not a directory of images (--input)");
+            }
+        } catch (FileNotFoundException e) {
+            throw SparktrainException.badData(d.path() + ": not found (--input)");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + d.path() + ": " + e.getMessage(), e);
+        }
+        String folder = fs.makeQualified(root).toString();
+        LongAccumulator skipped = spark.sparkContext().longAccumulator("sparktrain skipped images");
+        JavaRDD<org.apache.spark.sql.Row> images = spark.read().format("binaryFile")
+                .option("recursiveFileLookup", "true").load(globEscaped(folder)).select("path", "content").javaRDD()
+                .coalesce(spark.sparkContext().defaultParallelism())
+                .flatMap(new ImagePixels(folder, d.imageHeight(), d.imageWidth(), d.imageChannels(), d.skipBadFiles(),
+                        skipped));
+        return spark.createDataFrame(images, ImagePixels.SCHEMA);
+    }
+
+    /** Every image of data.path's class directories, each class one of {@code classes} (a model's). */
+    static JavaRDD<Row> everyRow(JobConfig job, JavaSparkContext sc, List<String> classes) {
+        DataConfig d = job.data();
+        Folder folder = Folder.list(d.path(), "data.path");
+        for (String c : folder.classes()) {
+            if (!classes.contains(c)) {
+                throw SparktrainException.badData(folder.directory(c) + ": class " + c
+                        + " is not one of the model's classes " + String.join(", ", classes) + " (labels.json)");
+            }
+        }
+        LongAccumulator skipped = sc.sc().longAccumulator("sparktrain skipped images");
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        return rows(sc, spark, folder, classes, d, skipped);
     }
 
     /**

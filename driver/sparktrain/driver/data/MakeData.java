@@ -1,6 +1,5 @@
 package sparktrain.driver.data;
 
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,7 +21,6 @@ import sparktrain.worker.output.RunOutputs;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * {@code sparktrain make-data}: the installed Fashion-MNIST written by the executors as a table ({@code pixels},
@@ -75,35 +73,20 @@ public final class MakeData {
                 partitions * copies), cached);
         JavaRDD<Row> test = Data.keep(IdxInput.rows(sc, d.path(), FashionMnist.TEST, d.testLimit(), files, partitions),
                 cached);
-        Path target = HadoopFiles.path(output);
-        FileSystem fs = HadoopFiles.fileSystem(target);
-        Path qualified = fs.makeQualified(target);
-        Path tmp = new Path(qualified.getParent(), "." + qualified.getName() + ".tmp-" + UUID.randomUUID());
-        boolean renamed = false;
         try {
-            HadoopFiles.mkdirs(tmp);
             long trainRows = train.count() * copies;
             long testRows = test.count();
             JavaRDD<Row> allCopies = copies == 1 ? train
                     : train.flatMap(new DataExport.Copies(FashionMnist.SHAPE, copies, job.seed()));
-            write(sc, allCopies, format, new Path(tmp, "train"));
-            write(sc, test, format, new Path(tmp, "test"));
-            if (fs.exists(qualified)) {
-                fs.delete(qualified, false); // empty: requireFresh said so
-            }
-            renamed = fs.rename(tmp, qualified);
-            if (!renamed) {
-                throw new IOException("cannot rename " + tmp + " to " + qualified);
-            }
+            HadoopFiles.writeDirectoryAtomically(HadoopFiles.path(output), tmp -> {
+                write(sc, allCopies, format, new Path(tmp, "train"));
+                write(sc, test, format, new Path(tmp, "test"));
+            });
             log.info("wrote {} training and {} test rows of fashion-mnist as {} into {}", trainRows, testRows, format, output);
             return new Written(output, trainRows, testRows);
         } catch (IOException e) {
             throw HadoopFiles.cannotWrite(output, e);
         } finally {
-            // Spark's failures arrive as a checked SparkException, which no catch here could name
-            if (!renamed) {
-                HadoopFiles.deleteQuietly(tmp);
-            }
             cached.forEach(rdd -> rdd.unpersist(false));
         }
     }

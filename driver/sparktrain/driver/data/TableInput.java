@@ -50,11 +50,13 @@ final class TableInput {
     private final List<String> files;
     private final JavaRDD<Row> all;
     private final JavaRDD<Row> train;
+    private final boolean heldOutTest;
     private Preprocessing[] statistics;
 
     private TableInput(JobConfig job, SparkSession spark, TableColumns columns, int width, List<String> classes,
-                       List<String> files, JavaRDD<Row> all, JavaRDD<Row> train) {
+                       List<String> files, JavaRDD<Row> all, JavaRDD<Row> train, boolean heldOutTest) {
         this.job = job;
+        this.heldOutTest = heldOutTest;
         this.spark = spark;
         this.columns = columns;
         this.width = width;
@@ -102,18 +104,57 @@ final class TableInput {
             locations.add(d.testPath());
         }
         List<String> classes = d.regression() ? List.of() : classes(d, tables, locations);
-        int width = columns.vector() ? width(table, columns, d.path()) : columns.features().size();
+        return read(job, spark, columns, tables, validation, test, classes, d.regression() ? null : index(classes), true);
+    }
+
+    /**
+     * A DataFrame as a job's training table (data.features and data.label name its columns): each row trains or
+     * validates (data.validation-fraction), none is held out for a test. A classification's label column holds
+     * the class indices 0..k-1 as integers; {@code classes} names them.
+     */
+    static Data ofDataFrame(JobConfig job, Dataset<org.apache.spark.sql.Row> table, List<String> classes) {
+        DataConfig d = job.data();
+        TableColumns columns = TableColumns.resolve(table.schema(), d, d.path());
+        Map<String, Integer> index = d.regression() ? null
+                : index(java.util.stream.IntStream.range(0, classes.size()).mapToObj(Integer::toString).toList());
+        return read(job, table.sparkSession(), columns, List.of(table), NONE, NONE, classes, index, false);
+    }
+
+    /** Every row of data.path, as its Spark SQL source reads it. */
+    static Dataset<org.apache.spark.sql.Row> table(JobConfig job, SparkSession spark) {
+        return load(spark, job.data(), job.data().path(), "data.path");
+    }
+
+    /** Every row of data.path as our rows, the label as an index of {@code classes} (none for a regression). */
+    static JavaRDD<Row> everyRow(JobConfig job, SparkSession spark, List<String> classes) {
+        DataConfig d = job.data();
+        Dataset<org.apache.spark.sql.Row> table = table(job, spark);
+        TableColumns columns = TableColumns.resolve(table.schema(), d, d.path());
+        return rows(table, columns, Inputs.width(table, columns, d.path()), d.regression() ? null : index(classes),
+                d.path());
+    }
+
+    /** Each label value (as text) to its class index, its position in {@code values}. */
+    private static Map<String, Integer> index(List<String> values) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < values.size(); i++) {
+            index.put(values.get(i), i);
+        }
+        return index;
+    }
+
+    /** @param tables the training table first, then the validation and test tables that are given */
+    private static Data read(JobConfig job, SparkSession spark, TableColumns columns,
+                             List<Dataset<org.apache.spark.sql.Row>> tables, Dataset<org.apache.spark.sql.Row> validation,
+                             Dataset<org.apache.spark.sql.Row> test, List<String> classes, Map<String, Integer> index,
+                             boolean heldOutTest) {
+        DataConfig d = job.data();
+        Dataset<org.apache.spark.sql.Row> table = tables.get(0);
+        int width = Inputs.width(table, columns, d.path());
         if (d.imageHeight() > 0 && d.imageHeight() * d.imageWidth() * d.imageChannels() != width) {
             throw SparktrainException.badData(d.path() + ": data.features " + columns.features() + " hold " + width
                     + " values per row, but data.image.* is " + d.imageHeight() + "x" + d.imageWidth() + "x"
                     + d.imageChannels() + " = " + d.imageHeight() * d.imageWidth() * d.imageChannels());
-        }
-        Map<String, Integer> index = null;
-        if (!d.regression()) {
-            index = new HashMap<>();
-            for (int i = 0; i < classes.size(); i++) {
-                index.put(classes.get(i), i);
-            }
         }
         List<JavaRDD<?>> cached = Data.cache();
         JavaRDD<Row> all = Data.keep(rows(table, columns, width, index, d.path()), cached);
@@ -126,7 +167,7 @@ final class TableInput {
                 : Data.keep(rows(test, columns, width, index, d.testPath()), cached), d.testLimit());
         List<String> files = new ArrayList<>();
         tables.forEach(t -> files.addAll(Arrays.asList(t.inputFiles())));
-        TableInput input = new TableInput(job, spark, columns, width, classes, files, all, trainRows);
+        TableInput input = new TableInput(job, spark, columns, width, classes, files, all, trainRows, heldOutTest);
         return new Data(trainRows, validationRows, testRows, input::task, input::provenance, input::check, cached);
     }
 
@@ -209,7 +250,7 @@ final class TableInput {
     }
 
     /** The length of the vector or array in the first row that has one (every row must match it). */
-    private static int width(Dataset<org.apache.spark.sql.Row> table, TableColumns columns, String location) {
+    static int width(Dataset<org.apache.spark.sql.Row> table, TableColumns columns, String location) {
         String name = columns.features().get(0);
         List<org.apache.spark.sql.Row> first = table.select(column(name)).filter(column(name).isNotNull())
                 .takeAsList(1);
@@ -263,7 +304,7 @@ final class TableInput {
             throw SparktrainException.badData(d.path() + ": " + rows + " rows leave none for validation" + fractions
                     + ": raise data.validation-fraction, set it to 0 (no validation) or give data.validation-path");
         }
-        if (test == 0) {
+        if (test == 0 && heldOutTest) {
             throw SparktrainException.badData(d.path() + ": " + rows + " rows leave none for the test metrics"
                     + fractions + ": raise data.test-fraction or give data.test-path");
         }

@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
 import sparktrain.driver.training.TrainingSession;
 import sparktrain.worker.ExitCode;
 import sparktrain.worker.JavaOpens;
@@ -538,6 +539,7 @@ public final class Doctor {
         SharingConfig s = job.training().sharing();
         long need = need(job);
         Map<String, ProbeReport> byExecutor = new LinkedHashMap<>();
+        List<String> known = executorIds(sc);
         Set<String> heard = Collections.synchronizedSet(new HashSet<>());
         try (Listener listener = sharing ? new Listener(controller(s, sc), heard) : null) {
             DoctorProbe.Request request = new DoctorProbe.Request(dataPath(job), dataFiles(job),
@@ -563,6 +565,7 @@ public final class Doctor {
             out.add(Finding.error("driver", "controller address", "cannot listen on " + controller(s, sc) + ": "
                     + e.getMessage(), "set training.sharing.controller-address to an IP of the driver"));
         }
+        out.addAll(unprobed(known, byExecutor.keySet()));
         Map<String, List<String>> byHostPort = new LinkedHashMap<>();
         byExecutor.values().forEach(r -> byHostPort.computeIfAbsent(r.host() + ":" + r.sharingPort(), k -> new ArrayList<>())
                 .add(r.executorId()));
@@ -598,6 +601,15 @@ public final class Doctor {
         return out;
     }
 
+    /** An error row for each executor registered with the SparkContext that sent no probe report: it went unchecked. */
+    static List<Finding> unprobed(List<String> registered, Set<String> probed) {
+        return registered.stream().filter(id -> !probed.contains(id))
+                .map(id -> Finding.error("executor " + id, "probe", "registered with the driver but ran none of the"
+                                + " doctor's probe tasks, so it was not checked",
+                        "see the executor's log (the Spark UI's Executors tab) and run doctor again"))
+                .toList();
+    }
+
     static Finding executorKryo(String where, ProbeReport r) {
         if (r.problems().containsKey("registrator")) {
             return Finding.error(where, "serializer", r.problems().get("registrator"),
@@ -620,7 +632,11 @@ public final class Doctor {
     }
 
     private static int executorCount(JavaSparkContext sc) {
-        return Math.max(0, sc.sc().getExecutorIds().size());
+        return executorIds(sc).size();
+    }
+
+    private static List<String> executorIds(JavaSparkContext sc) {
+        return JavaConverters.seqAsJavaList(sc.sc().getExecutorIds()).stream().sorted().toList();
     }
 
     private static int awaitExecutors(JavaSparkContext sc, int expected) {

@@ -109,7 +109,7 @@ public final class Equivalence {
             for (int from = 0; from < steps; from += chunk) {
                 List<DataSet> part = new ArrayList<>(slice.subList(from, Math.min(steps, from + chunk)));
                 session.singleJvm(single, part).fitEpoch(1);
-                try (TrainingStrategy strategy = session.strategy(spark, part, 1)) {
+                try (TrainingStrategy strategy = session.strategy(spark, from, from + part.size(), 1)) {
                     strategy.fitEpoch(1);
                     spark = strategy.network();
                     described = strategy.describe();

@@ -53,7 +53,7 @@ public final class StallWatchdog extends SparkListener implements Watch {
     private static final Logger log = LoggerFactory.getLogger(StallWatchdog.class);
     public static final String THREADS_FILE = "stall-threads.txt";
     /** Spark's own local property behind setJobGroup (SparkContext.SPARK_JOB_GROUP_ID). */
-    static final String JOB_GROUP_PROPERTY = "spark.jobGroup.id";
+    public static final String JOB_GROUP_PROPERTY = "spark.jobGroup.id";
     /** Minibatches a task has read from its (cached) partition so far, reported with every executor heartbeat. */
     static final String RECORDS_READ = "internal.metrics.input.recordsRead";
     static final long INTERRUPT_AFTER_MILLIS = 5_000;

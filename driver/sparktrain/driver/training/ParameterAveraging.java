@@ -142,13 +142,28 @@ public final class ParameterAveraging extends SparkStrategy {
     }
 
     /**
-     * Each averaging round broadcasts the parameters to every worker and collects every worker's
-     * parameters back: 2 x workers x parameter bytes per round (updater state, when averaged, not counted).
+     * The bytes Spark moved for the epoch's averaging, measured ({@link SparkTraffic}): the parameters and updater
+     * state broadcast to every executor before each round, and every worker's parameters and updater state sent
+     * back as its task's result.
      */
     @Override
     public Communication lastEpochCommunication() {
-        long bytes = rounds(lastEpochFrequency) * workers * parameterBytes * 2;
-        return new Communication(bytes, bytes);
+        SparkTraffic.Traffic traffic = lastEpochSparkTraffic();
+        if (log.isDebugEnabled()) {
+            log.debug("epoch traffic: {} bytes of task results, {} of broadcasts, {} of shuffle; the model (2 x rounds x"
+                    + " workers x parameter bytes, updater state left out) says {}", traffic.results(),
+                    traffic.broadcasts(), traffic.shuffle(), model(rounds(lastEpochFrequency), workers, parameterBytes));
+        }
+        return new Communication(traffic.total(), traffic.total());
+    }
+
+    /**
+     * A model of an epoch's averaging traffic, not a measurement: each round the driver sends {@code valueBytes} to
+     * each of {@code workers} and each sends as much back; {@code valueBytes} is 4 x parameters, plus 4 x the updater
+     * state's values when updaters are averaged too.
+     */
+    static long model(long rounds, int workers, long valueBytes) {
+        return 2 * rounds * workers * valueBytes;
     }
 
     long rounds(int frequency) {

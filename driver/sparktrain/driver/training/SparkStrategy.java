@@ -30,6 +30,9 @@ import java.util.function.IntFunction;
  */
 public abstract class SparkStrategy implements TrainingStrategy {
     private final JavaSparkContext sc;
+    /** The context DL4J trains through: it tells each epoch's meter which broadcasts are DL4J's. */
+    private final SparkTraffic.Recording recording;
+    private SparkTraffic.Traffic lastTraffic = SparkTraffic.Traffic.NONE;
     private final IntFunction<JavaRDD<DataSet>> data;
     private final int localThreads;
     private Model network;
@@ -46,6 +49,7 @@ public abstract class SparkStrategy implements TrainingStrategy {
      */
     SparkStrategy(JavaSparkContext sc, Model network, IntFunction<JavaRDD<DataSet>> data, int localThreads) {
         this.sc = sc;
+        this.recording = new SparkTraffic.Recording(sc);
         this.data = data;
         this.localThreads = localThreads;
         this.network = network;
@@ -92,10 +96,13 @@ public abstract class SparkStrategy implements TrainingStrategy {
                 ? minibatches.mapPartitions(new PinTaskGpu(), true) : minibatches, epoch);
         try {
             long begin = System.nanoTime();
-            if (multiLayer != null) {
-                network = multiLayer.fit(epochData);
-            } else {
-                network = graph.fit(epochData);
+            try (SparkTraffic meter = SparkTraffic.start(recording)) {
+                if (multiLayer != null) {
+                    network = multiLayer.fit(epochData);
+                } else {
+                    network = graph.fit(epochData);
+                }
+                lastTraffic = meter.measured();
             }
             SparkTrainingStats stats = master.getTrainingStats();
             if (statsSink != null && stats != null) {
@@ -120,9 +127,9 @@ public abstract class SparkStrategy implements TrainingStrategy {
         master = next;
         master.setCollectTrainingStats(statsSink != null || needsStats());
         if (network instanceof MultiLayerNetwork mln) {
-            multiLayer = new SparkDl4jMultiLayer(sc, mln, next);
+            multiLayer = new SparkDl4jMultiLayer(recording, mln, next);
         } else {
-            graph = new SparkComputationGraph(sc, (ComputationGraph) network, next);
+            graph = new SparkComputationGraph(recording, (ComputationGraph) network, next);
         }
         List<TrainingListener> listeners = workerListeners();
         if (!listeners.isEmpty()) {
@@ -144,6 +151,11 @@ public abstract class SparkStrategy implements TrainingStrategy {
         if (System.getProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY) == null) {
             System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
         }
+    }
+
+    /** The bytes Spark moved for the last epoch's fit, measured from its events ({@link SparkTraffic}). */
+    SparkTraffic.Traffic lastEpochSparkTraffic() {
+        return lastTraffic;
     }
 
     /** DL4J's training masters set the wrapper's score after every averaging round. */

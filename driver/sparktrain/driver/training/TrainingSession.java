@@ -152,17 +152,24 @@ public final class TrainingSession implements Session {
      * Training and evaluation never collect data.
      */
     public List<DataSet> firstMinibatches(int count) {
-        JavaRDD<DataSet> full = minibatches(1).filter(new Minibatches.Full(job.training().batchSize()));
+        JavaRDD<DataSet> full = fullFirstMinibatches();
         return count == Integer.MAX_VALUE ? full.collect() : full.take(count);
     }
 
+    private JavaRDD<DataSet> fullFirstMinibatches() {
+        return minibatches(1).filter(new Minibatches.Full(job.training().batchSize()));
+    }
+
     /**
-     * A training of {@code network} on exactly {@link #firstMinibatches} with {@code workers} workers, compared by
-     * {@code check-equivalence} and the benchmarks with a single-JVM fit of the same ones.
+     * A training of {@code network} with {@code workers} workers on {@link #firstMinibatches} {@code from} to
+     * {@code to} (exclusive), in that order, where the executors built them: {@code check-equivalence} and the
+     * tests compare it with a single-JVM fit of the same ones. Sorted by number rather than coalesced: a coalesce
+     * may put a partition with a preferred location before an earlier one without.
      */
-    public TrainingStrategy strategy(Model network, List<DataSet> minibatches, int workers) {
-        JavaRDD<DataSet> rdd = sc.parallelize(minibatches, workers);
-        return strategy(network, epoch -> rdd, workers);
+    public TrainingStrategy strategy(Model network, long from, long to, int workers) {
+        JavaRDD<DataSet> part = fullFirstMinibatches().zipWithIndex().flatMapToPair(new Minibatches.Numbered(from, to))
+                .sortByKey(true, workers).values();
+        return strategy(network, epoch -> part, workers);
     }
 
     /** ND4J threads per worker in local mode (the cores shared out between the workers); 0 on a cluster. */

@@ -86,4 +86,25 @@ class LayersTest {
                 .because("each package lives in the folder of its layer: worker/, driver/ or jobs/")
                 .check(main);
     }
+
+    /** sparktrain.ml needs the SparkSession, so it is driver code: its sources live in driver/, as driver's do. */
+    @Test
+    void eachPackageLivesInTheFolderOfItsLayer() throws IOException {
+        Pattern declared = Pattern.compile("^package (sparktrain\\.[a-z]+)", Pattern.MULTILINE);
+        java.util.Map<String, List<String>> layers = java.util.Map.of("driver", List.of("sparktrain.driver", "sparktrain.ml"),
+                "worker", List.of("sparktrain.worker"), "jobs", List.of("sparktrain.jobs"));
+        List<String> misplaced = new ArrayList<>();
+        for (var layer : layers.entrySet()) {
+            try (Stream<Path> files = Files.walk(Path.of(layer.getKey()))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    Matcher m = declared.matcher(Files.readString(f));
+                    if (!m.find() || !layer.getValue().contains(m.group(1))) {
+                        misplaced.add(f + (m.find(0) ? ": " + m.group(1) : ": no sparktrain package"));
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), misplaced, "driver/ holds sparktrain.driver and sparktrain.ml, worker/ sparktrain.worker,"
+                + " jobs/ sparktrain.jobs (README \"Layout\")");
+    }
 }

@@ -37,34 +37,66 @@ public final class JobFiles {
      * read as they are.
      */
     public static JobConfig load(String location, List<String> overrides) {
+        return validate(read(location), location, overrides);
+    }
+
+    /** The job file at {@code location}, parsed, not yet validated. */
+    private static Config read(String location) {
         URI uri = HadoopFiles.path(location).toUri();
         boolean local = uri.getScheme() == null || uri.getScheme().equals("file");
         if (!local) {
-            return parse(HadoopFiles.readText(location, "job file"), location, overrides);
+            return parseText(HadoopFiles.readText(location, "job file"), location);
         }
         File file = new File(uri.getPath());
         if (!file.isFile()) {
             throw SparktrainException.usage("job file " + location + ": not found");
         }
-        Config parsed;
         try {
-            parsed = ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)
+            return ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)
                     .setSyntax(ConfigSyntax.CONF));
         } catch (ConfigException e) {
             throw SparktrainException.usage(location + ": not a valid job file: " + e.getMessage());
         }
-        return validate(parsed, location, overrides);
     }
 
-    public static JobConfig parse(String text, String origin, List<String> overrides) {
-        Config file;
+    private static Config parseText(String text, String origin) {
         try {
-            file = ConfigFactory.parseString(text, ConfigParseOptions.defaults()
+            return ConfigFactory.parseString(text, ConfigParseOptions.defaults()
                     .setOriginDescription(origin).setSyntax(ConfigSyntax.CONF));
         } catch (ConfigException e) {
             throw SparktrainException.usage(origin + ": not a valid job file: " + e.getMessage());
         }
-        return validate(file, origin, overrides);
+    }
+
+    /**
+     * A job put together by a program (the Spark ML estimators), from the bottom up: the defaults, then
+     * {@code fallbacks}, then the job file at {@code location} (null: none), then {@code settings} (HOCON text,
+     * checked as {@code --set} lines are), then {@code fixed}. Every layer's keys are checked, problems reported together.
+     */
+    public static JobConfig layered(Map<String, Object> fallbacks, String location, String settings,
+                                    Map<String, Object> fixed) {
+        Config file = location == null ? ConfigFactory.empty() : read(location);
+        Config set = parseText(settings, "settings");
+        Config top = ConfigFactory.parseMap(fixed, "parameters");
+        Config bottom = ConfigFactory.parseMap(fallbacks, "parameters");
+        Config defaults = defaults();
+        List<String> problems = new ArrayList<>();
+        problems.addAll(unknownKeys(file, defaults, location));
+        problems.addAll(unknownKeys(set, defaults, "settings"));
+        problems.addAll(unknownKeys(top.withFallback(bottom), defaults, "parameters"));
+        if (!problems.isEmpty()) {
+            throw new SparktrainException(ExitCode.USAGE, problems);
+        }
+        try {
+            return JobConfig.fromConfig(top.withFallback(set).withFallback(file).withFallback(bottom)
+                    .withFallback(defaults).resolve());
+        } catch (ConfigException e) {
+            throw SparktrainException.usage((location == null ? "settings" : location) + ": " + e.getMessage());
+        }
+    }
+
+    public static JobConfig parse(String text, String origin, List<String> overrides) {
+        return validate(parseText(text, origin), origin, overrides);
     }
 
     private static JobConfig validate(Config file, String origin, List<String> overrides) {

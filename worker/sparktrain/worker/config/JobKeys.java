@@ -20,8 +20,8 @@ import static sparktrain.worker.config.Key.sizes;
 import static sparktrain.worker.config.Key.string;
 
 /**
- * Every job-file key, declared once: path, default, rule, and the line of README.md's "Job-file reference"
- * table (which JobKeysTest checks against this file). The defaults job files fall back on are built from
+ * Every job-file key, declared once: path, default, rule, and the line of docs/job-file.md's table
+ * (which JobKeysTest checks against this file). The defaults job files fall back on are built from
  * here, and the config records take their values from here by name ({@link From}). A rule between two
  * keys sits on the later one. Derived values (no default) are computed for the records; no file sets them.
  */

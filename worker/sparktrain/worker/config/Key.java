@@ -5,7 +5,7 @@ import java.util.function.Predicate;
 
 /**
  * One key of a job file, declared once (in {@link JobKeys}): its path, its default, the rule its value
- * follows and the line the README's job-file table shows. The rule is the reader: it reads the value from
+ * follows and the line docs/job-file.md's table shows. The rule is the reader: it reads the value from
  * {@link Settings} and reports what is wrong with it there, so that every problem of a file is reported
  * together. A reader may look at keys declared before its own ({@link Settings#get}), which is how a rule
  * between two keys is written: on the later of the two.

@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The declared keys of one kind of file, in declaration order: the order they are read in, and the order
- * of the README's table. The defaults, the table and a listing of every default all come from here.
+ * of docs/job-file.md's table. The defaults, the table and a listing of every default all come from here.
  */
 public final class Keys {
     private final List<Key<?>> keys = new ArrayList<>();
@@ -47,7 +47,7 @@ public final class Keys {
         return ConfigFactory.parseMap(values, Settings.DEFAULTS_ORIGIN);
     }
 
-    /** The README's table: one row per settable key, its default and its doc line. */
+    /** docs/job-file.md's table: one row per settable key, its default and its doc line. */
     public String markdownTable() {
         StringBuilder table = new StringBuilder("| key | default | meaning |\n| --- | --- | --- |\n");
         for (Key<?> k : settable()) {

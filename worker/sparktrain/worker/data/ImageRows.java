@@ -50,18 +50,26 @@ public record ImageRows(String folder, List<String> classes, int height, int wid
         String path = file.getString(0);
         String relative = relative(folder, path);
         int label = Collections.binarySearch(classes, relative.substring(0, relative.indexOf('/')));
-        float[] x;
+        float[] x = pixelsOrSkip(file.getAs(1), path, channels, height, width, skipBad, skipped);
+        return x == null ? Collections.emptyIterator() : List.of(Row.labelled(id(relative), x, label)).iterator();
+    }
+
+    /**
+     * The file's pixels (see {@link #pixels}), or, when it cannot be decoded, bad data naming it; with
+     * {@code skipBad} null instead, counted in {@code skipped}.
+     */
+    public static float[] pixelsOrSkip(byte[] bytes, String path, int channels, int height, int width,
+                                       boolean skipBad, LongAccumulator skipped) {
         try {
-            x = pixels(decode(file.getAs(1), path), channels, height, width);
+            return pixels(decode(bytes, path), channels, height, width);
         } catch (SparktrainException e) {
             if (!skipBad) {
                 throw e;
             }
             skipped.add(1);
             log.warn("skipped ({}): {}", "data.skip-bad-files = true", e.getMessage());
-            return Collections.emptyIterator();
+            return null;
         }
-        return List.of(Row.labelled(id(relative), x, label)).iterator();
     }
 
     /** {@code path} relative to {@code folder}: "class/name.png". */

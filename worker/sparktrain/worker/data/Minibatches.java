@@ -1,6 +1,7 @@
 package sparktrain.worker.data;
 
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.PairFlatMapFunction;
 import org.apache.spark.api.java.function.PairFunction;
 import org.nd4j.linalg.dataset.DataSet;
 import scala.Tuple2;
@@ -38,6 +39,15 @@ public record Minibatches(Task task, int size) implements FlatMapFunction<Iterat
         @Override
         public Boolean call(DataSet batch) {
             return batch.numExamples() == size;
+        }
+    }
+
+    /** A minibatch numbered by {@code zipWithIndex}, keyed by its number if that is in {@code [from, to)}. */
+    public record Numbered(long from, long to) implements PairFlatMapFunction<Tuple2<DataSet, Long>, Long, DataSet> {
+        @Override
+        public Iterator<Tuple2<Long, DataSet>> call(Tuple2<DataSet, Long> numbered) {
+            long i = numbered._2();
+            return (i >= from && i < to ? List.of(numbered.swap()) : List.<Tuple2<Long, DataSet>>of()).iterator();
         }
     }
 

@@ -50,12 +50,27 @@ public record TableColumns(List<String> features, boolean vector, List<String> l
      * holds the wrong type is bad data naming the table, the column and the key.
      */
     public static TableColumns resolve(StructType schema, DataConfig d, String location) {
+        return resolve(schema, d, location, d.label(), d.id());
+    }
+
+    /**
+     * The columns of {@code d} in a table to score: the features must be there; the label columns are taken
+     * (and checked) only when the table has them all, else the result has none; the id column is not needed.
+     */
+    public static TableColumns forScoring(StructType schema, DataConfig d, String location) {
         List<String> names = Arrays.asList(schema.fieldNames());
-        for (String label : d.label()) {
+        return resolve(schema, d, location, names.containsAll(d.label()) ? d.label() : List.of(),
+                names.contains(d.id()) ? d.id() : "");
+    }
+
+    private static TableColumns resolve(StructType schema, DataConfig d, String location, List<String> labels,
+                                        String id) {
+        List<String> names = Arrays.asList(schema.fieldNames());
+        for (String label : labels) {
             require(names, label, location, "data.label");
         }
-        if (!d.id().isEmpty()) {
-            require(names, d.id(), location, "data.id");
+        if (!id.isEmpty()) {
+            require(names, id, location, "data.id");
         }
         Set<String> features = new LinkedHashSet<>();
         for (String pattern : d.features()) {
@@ -93,7 +108,7 @@ public record TableColumns(List<String> features, boolean vector, List<String> l
                         + " a Vector or an array of numbers");
             }
         }
-        for (String label : d.label()) {
+        for (String label : labels) {
             DataType type = schema.apply(label).dataType();
             if (d.regression() && !(type instanceof NumericType)) {
                 throw SparktrainException.badData(location + ": data.label: column " + label + " is "
@@ -105,7 +120,7 @@ public record TableColumns(List<String> features, boolean vector, List<String> l
                         + (type instanceof NumericType ? " (to learn a numeric value set data.task = regression)" : ""));
             }
         }
-        return new TableColumns(List.copyOf(features), vector, d.label(), d.id());
+        return new TableColumns(List.copyOf(features), vector, labels, id);
     }
 
     /** Whether the label column of a classification holds integers (classes are then sorted as numbers). */

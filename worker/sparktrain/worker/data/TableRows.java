@@ -55,23 +55,7 @@ public record TableRows(TableColumns columns, int width, Map<String, Integer> cl
     }
 
     private float[] vector(org.apache.spark.sql.Row r, String name, String file) {
-        Object value = r.get(1);
-        if (value == null) {
-            throw bad(file, name, "null (a missing value)", "data.features");
-        }
-        float[] x;
-        if (value instanceof Vector v) {
-            x = new float[v.size()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = finite(v.apply(i), file, name, "data.features");
-            }
-        } else {
-            List<Object> list = r.getList(1);
-            x = new float[list.size()];
-            for (int i = 0; i < x.length; i++) {
-                x[i] = finite(list.get(i), file, name, "data.features");
-            }
-        }
+        float[] x = values(r.get(1), file, name, "data.features");
         if (x.length != width) {
             throw bad(file, name, x.length + " values, but the first row read has " + width
                     + " (every row needs the same number)", "data.features");
@@ -79,7 +63,33 @@ public record TableRows(TableColumns columns, int width, Map<String, Integer> cl
         return x;
     }
 
-    private static float finite(Object value, String file, String column, String key) {
+    /**
+     * A vector or array cell as floats; a null, NaN or infinite value is bad data naming {@code where}, the column
+     * and {@code key}.
+     */
+    public static float[] values(Object value, String where, String column, String key) {
+        if (value == null) {
+            throw bad(where, column, "null (a missing value)", key);
+        }
+        float[] x;
+        if (value instanceof Vector v) {
+            x = new float[v.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = finite(v.apply(i), where, column, key);
+            }
+        } else {
+            List<?> list = value instanceof scala.collection.Seq<?> seq
+                    ? scala.collection.JavaConverters.seqAsJavaList(seq) : (List<?>) value;
+            x = new float[list.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = finite(list.get(i), where, column, key);
+            }
+        }
+        return x;
+    }
+
+    /** A numeric cell as a float; a null, NaN or infinite value is bad data naming {@code file}, the column and {@code key}. */
+    public static float finite(Object value, String file, String column, String key) {
         if (value == null) {
             throw bad(file, column, "null (a missing value)", key);
         }

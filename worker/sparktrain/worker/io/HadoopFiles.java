@@ -133,6 +133,39 @@ public final class HadoopFiles {
         }
     }
 
+    /** Fills a directory. */
+    public interface DirectoryWriter {
+        void write(Path directory) throws IOException;
+    }
+
+    /**
+     * Writes the directory {@code target} (new or empty) whole or not at all: {@code writer} fills a hidden
+     * directory beside it, renamed into place when the writer returns; on any failure the hidden directory is
+     * removed and nothing is left under the target's name.
+     */
+    public static void writeDirectoryAtomically(Path target, DirectoryWriter writer) throws IOException {
+        FileSystem fs = fileSystem(target);
+        Path qualified = fs.makeQualified(target);
+        Path tmp = new Path(qualified.getParent(), "." + qualified.getName() + ".tmp-" + UUID.randomUUID());
+        boolean renamed = false;
+        try {
+            mkdirs(tmp);
+            writer.write(tmp);
+            if (fs.exists(qualified)) {
+                fs.delete(qualified, false); // empty: a non-recursive delete of a non-empty directory fails
+            }
+            renamed = fs.rename(tmp, qualified);
+            if (!renamed) {
+                throw new IOException("cannot rename " + tmp + " to " + qualified);
+            }
+        } finally {
+            // Spark's failures arrive as a checked SparkException, which no catch here could name
+            if (!renamed) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
     public static void writeAtomically(Path target, String text) throws IOException {
         writeAtomically(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -8,9 +8,11 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A threshold algorithm that also counts, in this JVM, the bytes of every encoded update against the
- * bytes the same update would take dense. DL4J hands each call the sparsity of the previous update:
- * threshold encoding sends one 32-bit index per element that crossed the threshold, or a 2-bit-per-element
- * bitmap when that is smaller (Strom 2015; DL4J's EncodingHandler).
+ * bytes the same update would take dense. DL4J's {@code EncodingHandler} hands each call what it encoded the
+ * previous update as: a sparse message of one 32-bit index per element that crossed the threshold after a 4-int
+ * header, its length in ints given as a share of the update's elements; a bitmap of 2 bits per element, always
+ * {@code elements / 16 + 5} ints (header included); or nothing, when no element crossed (Strom 2015). The last
+ * update a thread encodes is never reported, so it is not counted.
  */
 public final class MeteredThreshold implements ThresholdAlgorithm {
     private static final AtomicLong ENCODED_BYTES = new AtomicLong();
@@ -18,7 +20,7 @@ public final class MeteredThreshold implements ThresholdAlgorithm {
     private static final AtomicLong SENT_ELEMENTS = new AtomicLong();
     private static final AtomicLong MIN_THRESHOLD = new AtomicLong(Double.doubleToLongBits(Double.NaN));
     private static final AtomicLong MAX_THRESHOLD = new AtomicLong(Double.doubleToLongBits(Double.NaN));
-    private static final long HEADER_BYTES = 16;
+    private static final int HEADER_INTS = 4;
 
     private final ThresholdAlgorithm delegate;
 
@@ -29,13 +31,16 @@ public final class MeteredThreshold implements ThresholdAlgorithm {
     @Override
     public double calculateThreshold(int iteration, int epoch, Double lastThreshold, Boolean lastWasDense,
                                      Double lastSparsityRatio, INDArray updatesPlusResidual) {
-        if (lastSparsityRatio != null && updatesPlusResidual != null) {
+        if (lastWasDense != null && updatesPlusResidual != null) {
             long elements = updatesPlusResidual.length();
-            long sparse = HEADER_BYTES + 4 * Math.round(lastSparsityRatio * elements);
-            long bitmap = HEADER_BYTES + elements / 4;
-            ENCODED_BYTES.addAndGet(Boolean.TRUE.equals(lastWasDense) ? bitmap : Math.min(sparse, bitmap));
+            if (lastWasDense) {
+                ENCODED_BYTES.addAndGet(4 * (elements / 16 + 5));
+            } else if (lastSparsityRatio != null && lastSparsityRatio > 0) {
+                long ints = Math.round(lastSparsityRatio * elements);
+                ENCODED_BYTES.addAndGet(4 * ints);
+                SENT_ELEMENTS.addAndGet(ints - HEADER_INTS);
+            }
             DENSE_BYTES.addAndGet(4 * elements);
-            SENT_ELEMENTS.addAndGet(Math.round(lastSparsityRatio * elements));
         }
         double threshold = delegate.calculateThreshold(iteration, epoch, lastThreshold, lastWasDense,
                 lastSparsityRatio, updatesPlusResidual);
@@ -80,8 +85,9 @@ public final class MeteredThreshold implements ThresholdAlgorithm {
     }
 
     /**
-     * Returns {encoded bytes, dense bytes, elements sent, smallest threshold, largest threshold} counted in this
-     * JVM since the last call (the thresholds as {@link Double#doubleToLongBits}, NaN if none), and resets them.
+     * Returns {encoded bytes, dense bytes, elements sent in sparse messages (a bitmap does not say how many it
+     * carries), smallest threshold, largest threshold} counted in this JVM since the last call (the thresholds as
+     * {@link Double#doubleToLongBits}, NaN if none), and resets them.
      */
     public static long[] drain() {
         long nan = Double.doubleToLongBits(Double.NaN);

@@ -41,6 +41,13 @@ public final class BesideModel {
         return task;
     }
 
+    /** The class names train saved beside a classifier's model (labels.json), or null when there is no such file. */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<String> classes(String modelLocation) {
+        Map<?, ?> labels = read(HadoopFiles.path(modelLocation).getParent(), ClassificationTask.LABELS_FILE);
+        return labels == null ? null : (java.util.List<String>) labels.get("labels");
+    }
+
     private static Preprocessing preprocessing(Path directory, String name, int size) {
         Map<?, ?> json = read(directory, name);
         if (json == null) {

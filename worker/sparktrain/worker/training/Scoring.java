@@ -50,7 +50,8 @@ public final class Scoring {
         return new double[] {a[0] + b[0], a[1] + b[1]};
     }
 
-    private static Model restore(byte[] bytes) {
+    /** A broadcast network, read back on an executor. */
+    public static Model restore(byte[] bytes) {
         try {
             return Networks.fromBytes(bytes, false);
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package sparktrain.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.commons.io.FileUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -67,10 +69,26 @@ class ClusterIT {
             }
             HadoopFiles.writeAtomically(new Path(HDFS + "/jobs/mlp.conf"), JOB);
 
-            // client mode, direct approach: the driver runs here, executors on the workers
-            String out = script("submit-client", "scripts/submit", "train", HDFS + "/jobs/mlp.conf",
-                    "--output", HDFS + "/runs/client", "--master", MASTER);
+            // client mode, direct approach: the driver runs here, executors on the workers; a site's
+            // spark-defaults.conf (SPARK_CONF_DIR, so that target/spark-home stays as it is) turns the event log on
+            java.nio.file.Path site = ROOT.resolve("target/it-site-conf");
+            java.nio.file.Path events = ROOT.resolve("target/it-events");
+            for (java.nio.file.Path dir : List.of(site, events)) {
+                FileUtils.deleteDirectory(dir.toFile());
+                Files.createDirectories(dir);
+            }
+            Files.writeString(site.resolve("spark-defaults.conf"), """
+                    spark.eventLog.enabled           true
+                    spark.eventLog.dir               %s
+                    spark.sparktrain.site-marker     from the site
+                    spark.executor.memory            1g
+                    spark.driver.memory              1g
+                    """.formatted(events.toUri()));
+            String out = script("submit-client", Map.of("SPARK_CONF_DIR", site.toString()), "scripts/submit", "train",
+                    HDFS + "/jobs/mlp.conf", "--output", HDFS + "/runs/client", "--master", MASTER,
+                    "--name", "cluster-it client", "--conf", "spark.driver.memory=1536m");
             assertTrue(out.contains("test accuracy"), out);
+            siteSettingsProjectSettingsAndConfWinInThatOrder(events);
             double accuracy = testAccuracy(fs, "/runs/client");
             System.out.printf("client mode test accuracy %.4f%n", accuracy);
             assertTrue(accuracy > 0.7, "test accuracy " + accuracy + " should be > 0.7");
@@ -90,6 +108,29 @@ class ClusterIT {
             double tableAccuracy = testAccuracy(fs, "/runs/table");
             System.out.printf("Parquet table on HDFS: test accuracy %.4f (IDX files: %.4f)%n", tableAccuracy, accuracy);
             assertTrue(tableAccuracy > 0.7, "test accuracy from the Parquet table " + tableAccuracy + " should be > 0.7");
+
+            // batch inference: the executors read the test table from HDFS, score it and write the predictions there
+            String predict = script("submit-predict", "scripts/submit", "predict", "--model", HDFS + "/runs/table",
+                    "--input", HDFS + "/tables/fashion-mnist/test", "--output", HDFS + "/predictions",
+                    "--output-format", "csv", "--master", MASTER);
+            assertTrue(predict.contains("1000 predictions written to " + HDFS + "/predictions"), predict);
+            long rows = 0;
+            long agree = 0;
+            for (var files = fs.listFiles(new Path("/predictions"), false); files.hasNext(); ) {
+                Path file = files.next().getPath();
+                if (file.getName().endsWith(".csv")) {
+                    try (InputStream in = fs.open(file)) {
+                        for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().skip(1).toList()) {
+                            String[] fields = line.split(",");
+                            rows++;
+                            agree += fields[0].equals(fields[1]) ? 1 : 0;
+                        }
+                    }
+                }
+            }
+            assertEquals(1000, rows);
+            System.out.printf("predict on HDFS: %d rows, label = prediction on %.4f of them%n", rows, agree / 1000.0);
+            assertEquals(tableAccuracy, agree / 1000.0, 0.0, "the share of right predictions is train's test accuracy");
 
             // cluster mode, export approach: the driver runs on a worker, minibatches go through HDFS
             script("submit-cluster", "scripts/submit", "train", HDFS + "/jobs/mlp.conf",
@@ -132,6 +173,42 @@ class ClusterIT {
         assertEquals(1, files.length, "temporary files left: " + Arrays.toString(files));
     }
 
+    /**
+     * The client-mode application's event log: the site's key reached it, conf/spark-defaults.conf's executor memory
+     * won over the site's, --conf's driver memory over both, spark-submit's --name and --master stayed, and the
+     * cluster's secret is not in it.
+     */
+    private static void siteSettingsProjectSettingsAndConfWinInThatOrder(java.nio.file.Path events) throws IOException {
+        List<java.nio.file.Path> logs;
+        try (var files = Files.list(events)) {
+            logs = files.toList();
+        }
+        assertEquals(1, logs.size(), "one event log expected in " + events + ": " + logs);
+        String log = Files.readString(logs.get(0));
+        String secret = Files.readString(ROOT.resolve("target/it-cluster/secret")).trim();
+        assertTrue(!secret.isEmpty() && !log.contains(secret), "the cluster's secret is in the event log " + logs.get(0));
+        ObjectMapper json = new ObjectMapper();
+        JsonNode spark = null;
+        String appName = null;
+        for (String line : log.lines().toList()) {
+            JsonNode event = json.readTree(line);
+            switch (event.path("Event").asText()) {
+                case "SparkListenerEnvironmentUpdate" -> spark = event.path("Spark Properties");
+                case "SparkListenerApplicationStart" -> appName = event.path("App Name").asText();
+                default -> { }
+            }
+        }
+        assertTrue(spark != null, "no environment update in " + logs.get(0));
+        System.out.printf("event log: application %s, site marker '%s', executor memory %s, driver memory %s%n", appName,
+                spark.path("spark.sparktrain.site-marker").asText(), spark.path("spark.executor.memory").asText(),
+                spark.path("spark.driver.memory").asText());
+        assertEquals("from the site", spark.path("spark.sparktrain.site-marker").asText(), spark.toString());
+        assertEquals("2g", spark.path("spark.executor.memory").asText(), "conf/spark-defaults.conf's should win");
+        assertEquals("1536m", spark.path("spark.driver.memory").asText(), "--conf's should win");
+        assertEquals("cluster-it client", appName);
+        assertEquals(MASTER, spark.path("spark.master").asText());
+    }
+
     private static double testAccuracy(FileSystem fs, String run) throws IOException {
         try (InputStream in = fs.open(new Path(run + "/metrics.json"))) {
             JsonNode metrics = new ObjectMapper().readTree(in);
@@ -156,9 +233,14 @@ class ClusterIT {
 
     /** Runs a script from the project root with the IT's state dirs; fails with its log on a non-zero exit. */
     private static String script(String name, String... command) throws IOException, InterruptedException {
+        return script(name, Map.of(), command);
+    }
+
+    private static String script(String name, Map<String, String> env, String... command) throws IOException, InterruptedException {
         java.nio.file.Path log = LOGS.resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
         pb.environment().put("SPARKTRAIN_CLUSTER_DIR", ROOT.resolve("target/it-cluster").toString());
         pb.environment().put("SPARKTRAIN_HDFS_DIR", ROOT.resolve("target/it-hdfs").toString());
         Process p = pb.start();

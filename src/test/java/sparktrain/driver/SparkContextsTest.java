@@ -2,7 +2,9 @@ package sparktrain.driver;
 
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import sparktrain.jobs.Main;
 import sparktrain.worker.OneDnn;
+import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
 
 import java.util.List;
@@ -11,6 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SparkContextsTest {
+    @Test
+    void theCleanerDoesNotWaitForAHangingExecutorUnlessTheJobSaysSo() {
+        assertEquals("false", SparkContexts.conf(JobFiles.parse("", "test", List.of()), null)
+                .get(SparkContexts.CLEANER_BLOCKING));
+        assertEquals("true", SparkContexts.conf(JobFiles.parse("", "test",
+                List.of("spark.conf.\"" + SparkContexts.CLEANER_BLOCKING + "\"=true")), null).get(SparkContexts.CLEANER_BLOCKING));
+    }
+
     @Test
     void executorsGetTheOneDnnHelpersUnlessTheJobSaysOtherwise() {
         SparkConf plain = SparkContexts.conf(JobFiles.parse("", "test",
@@ -36,6 +46,36 @@ class SparkContextsTest {
             assertEquals("3g", conf.get("spark.executor.memory"));
         } finally {
             System.clearProperty(key);
+        }
+    }
+
+    @Test
+    void sparkSubmitsMasterAndNameStayUnlessItGaveNoName() {
+        JobConfig job = JobFiles.parse("name = j", "test", List.of("spark.master = \"local[1]\""));
+        assertEquals("sparktrain j", SparkContexts.conf(job, null).get("spark.app.name"));
+        assertEquals("local[1]", SparkContexts.conf(job, null).get("spark.master"));
+        JobConfig naming = JobFiles.parse("name = j", "test", List.of("spark.conf.\"spark.master\" = \"local[3]\"",
+                "spark.conf.\"spark.app.name\" = mine"));
+        assertEquals("mine", SparkContexts.conf(naming, null).get("spark.app.name"));
+        assertEquals("local[3]", SparkContexts.conf(naming, null).get("spark.master"));
+
+        // as spark-submit sets them: its --master and --name win over the job file's
+        System.setProperty("spark.master", "spark://127.0.0.1:7077");
+        System.setProperty("spark.app.name", "nightly");
+        try {
+            for (JobConfig j : List.of(job, naming)) {
+                SparkConf conf = SparkContexts.conf(j, null);
+                assertEquals("spark://127.0.0.1:7077", conf.get("spark.master"));
+                assertEquals("nightly", conf.get("spark.app.name"));
+            }
+            assertEquals("local[2]", SparkContexts.conf(job, "local[2]").get("spark.master")); // sparktrain's own --master
+            // without --name spark-submit names the application after its main class: the job's name is better
+            System.setProperty("spark.app.name", Main.class.getName());
+            assertEquals("sparktrain j", SparkContexts.conf(job, null).get("spark.app.name"));
+            assertEquals("mine", SparkContexts.conf(naming, null).get("spark.app.name"));
+        } finally {
+            System.clearProperty("spark.master");
+            System.clearProperty("spark.app.name");
         }
     }
 }

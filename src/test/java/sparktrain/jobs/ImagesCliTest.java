@@ -55,5 +55,34 @@ class ImagesCliTest {
                 "--output", evaluation.toString());
         assertEquals(0, evaluate.code(), evaluate.err());
         assertEquals(accuracy, json.readTree(evaluation.toFile()).at("/test/accuracy").asDouble(), 1e-9);
+
+        // every image of the folder scored, its path and class directory passed through; the broken one skipped
+        // as the model's job says (data.skip-bad-files), the hidden one never read
+        Path predictions = tmp.resolve("predictions");
+        Run predict = sparktrain("predict", "--model", out.toString(), "--input", folder.toString(),
+                "--output", predictions.toString(), "--output-format", "csv");
+        assertEquals(0, predict.code(), predict.err());
+        assertTrue(predict.out().contains("180 predictions written"), predict.out());
+        List<String[]> rows = new ArrayList<>();
+        try (var files = Files.list(predictions)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".csv")).sorted().toList()) {
+                Files.readAllLines(f).stream().skip(1).forEach(line -> rows.add(line.split(",")));
+            }
+        }
+        assertEquals(180, rows.size());
+        long agree = 0;
+        for (String[] r : rows) {
+            String label = r[1].replace("\"", "");
+            assertTrue(r[0].contains("/shapes/" + label + "/") || r[0].contains("/shapes/" + label.replace(" ", "%20") + "/"),
+                    String.join(",", r));
+            agree += label.equals(r[2].replace("\"", "")) ? 1 : 0;
+        }
+        Path all = tmp.resolve("all.json");
+        Run everyImage = sparktrain("evaluate", "--model", out.toString(), "--input", folder.toString(), "--output",
+                all.toString());
+        assertEquals(0, everyImage.code(), everyImage.err());
+        JsonNode test = json.readTree(all.toFile()).get("test");
+        assertEquals(180, test.get("examples").asInt(), test.toString());
+        assertEquals(test.get("accuracy").asDouble(), agree / 180.0, 0.0, "predict and evaluate --input agree");
     }
 }

@@ -2,6 +2,8 @@ package sparktrain.reliability;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -15,6 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,18 +37,46 @@ class BadInputTest {
     @TempDir
     Path tmp;
 
+    private static final Pattern README_COUNT = Pattern.compile("bad input: (\\d+) cases in `src/test/resources/bad-input/`");
+    private static final AtomicInteger RAN = new AtomicInteger();
+
+    /** Every directory of the corpus but the base-* ones is a case; one without a case.conf fails its test. */
     static Stream<String> cases() throws IOException {
-        try (Stream<Path> dirs = Files.list(CORPUS)) {
-            List<String> names = dirs.filter(d -> Files.isRegularFile(d.resolve("case.conf")))
-                    .map(d -> d.getFileName().toString()).sorted().toList();
-            assertTrue(names.size() >= 30, "the corpus lost cases: " + names);
-            return names.stream();
+        return caseNames(CORPUS).stream();
+    }
+
+    private static List<String> caseNames(Path corpus) throws IOException {
+        try (Stream<Path> dirs = Files.list(corpus)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
+                    .filter(n -> !n.startsWith("base-")).sorted().toList();
         }
+    }
+
+    /** The number the reliability row of docs/reliability.md gives. */
+    private static int readmeCount() throws IOException {
+        Matcher m = README_COUNT.matcher(Files.readString(Path.of("docs/reliability.md")));
+        assertTrue(m.find(), "docs/reliability.md's reliability row gives the number of bad-input cases");
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void theReadmeGivesTheNumberOfCases() throws IOException {
+        assertEquals(readmeCount(), caseNames(Path.of("src/test/resources/bad-input")).size(),
+                "docs/reliability.md's count of bad-input cases against the case directories in src/test/resources/bad-input");
+    }
+
+    @AfterAll
+    static void everyCaseRan() throws IOException {
+        if (RAN.get() == 0) {
+            return; // only the other test was selected; JUnit fails a parameterized test given no cases
+        }
+        assertEquals(readmeCount(), RAN.get(), "bad-input cases run against docs/reliability.md's count");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void isRejectedCleanlyAndChangesNothing(String name) throws IOException {
+        RAN.incrementAndGet();
         Path dir = CORPUS.resolve(name);
         Config c = ConfigFactory.parseFile(dir.resolve("case.conf").toFile());
         Path data = Files.createDirectories(tmp.resolve("data"));

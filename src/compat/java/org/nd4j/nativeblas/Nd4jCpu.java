@@ -10,7 +10,7 @@ package org.nd4j.nativeblas;
  * {@code isUseONEDNN}, so the lookup throws, DL4J swallows it, and every convolution falls back to DL4J's own
  * im2col path without a word. This class answers the old question with the moved class's answer.
  *
- * <p>Why: convolutions are 3-4x faster through oneDNN (README "Stack": LeNet 165 to 62 ms per minibatch,
+ * <p>Why: convolutions are 3-4x faster through oneDNN (docs/experiments.md "oneDNN": LeNet 165 to 62 ms per minibatch,
  * resnet-small 290 to 72). Nothing in sparktrain calls it; {@code sparktrain.worker.OneDnn} asks DL4J.
  *
  * <p>When to drop it: {@code OneDnnTest} fails when DL4J or ND4J is no longer 1.0.0-M2.1, or when ND4J ships a

@@ -18,8 +18,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** BENCHMARKS.md's writer: blocks replaced in place or inserted in order, the rest of the file kept. */
 class BenchmarksFileTest {
-    private static final Machine MACHINE = new Machine(2, 24L << 30, "AMD EPYC 7B13", "Eclipse Adoptium 17.0.15",
-            "2026-11-23 06:00 UTC", "0123456789abcdef");
+    static final Machine MACHINE = new Machine(2, 24L << 30, "AMD EPYC 7B13", "Eclipse Adoptium 17.0.15",
+            "2026-11-23 06:00 UTC", "0123456789abcdef", "Spark 3.5.7, DL4J 1.0.0-M2.1, ND4J 1.0.0-M2.1, Java 17.0.15",
+            "clean");
+
+    /** The versions come from the jars this JVM loaded and the tree's state from the launcher; both reach every block. */
+    @Test
+    void blocksRecordTheRunsVersionsAndWhetherTheTreeWasDirty() {
+        String before = System.getProperty("sparktrain.git.dirty");
+        try {
+            System.setProperty("sparktrain.git.dirty", "true");
+            Machine dirty = Machine.detect();
+            assertEquals("dirty", dirty.tree());
+            String versions = dirty.versions();
+            assertTrue(versions.matches("Spark 3\\.5\\.\\d+, DL4J 1\\.0\\.0-M2(\\.1)?, ND4J 1\\.0\\.0-M2(\\.1)?, Java .+"), versions);
+            assertTrue(versions.endsWith("Java " + System.getProperty("java.version")), versions);
+            String provenance = BenchmarksFile.provenance(dirty, "scripts/bench overhead", "60000 images");
+            assertTrue(provenance.contains("(dirty tree)") && provenance.contains(versions), provenance);
+            String machine = BenchmarksFile.machineBlock(dirty, "scripts/bench overhead");
+            assertTrue(machine.contains("(dirty tree)") && machine.contains(versions), machine);
+            System.setProperty("sparktrain.git.dirty", "false");
+            assertEquals("clean", Machine.detect().tree());
+            System.clearProperty("sparktrain.git.dirty");
+            assertEquals("unknown", Machine.detect().tree(), "a JVM not started by scripts/sparktrain");
+        } finally {
+            if (before == null) {
+                System.clearProperty("sparktrain.git.dirty");
+            } else {
+                System.setProperty("sparktrain.git.dirty", before);
+            }
+        }
+    }
 
     @Test
     void replacesABlockAndKeepsEverythingAroundIt() {
@@ -59,7 +88,7 @@ class BenchmarksFileTest {
         assertTrue(text.startsWith("# Benchmarks\n\nhand-written\n"), text);
         assertTrue(text.contains("## Overhead\n\nfirst"), text);
         assertTrue(text.contains("## Sweeps\n\nsecond"), text);
-        assertTrue(text.contains("Last run: 2026-11-23 06:00 UTC, commit `0123456789`, `scripts/bench sweeps`"), text);
+        assertTrue(text.contains("Last run: 2026-11-23 06:00 UTC, commit `0123456789` (clean tree), `scripts/bench sweeps`"), text);
         assertTrue(text.contains("2 cores (AMD EPYC 7B13), 24.0 GiB"), text);
         assertEquals(1, text.split("<!-- bench:machine -->", -1).length - 1, "one machine block");
         try (var files = Files.list(dir)) {
@@ -109,7 +138,7 @@ class BenchmarksFileTest {
     @Test
     void scalingBlockGivesTheFormulaTheCheckThePredictionAndThePlot(@TempDir Path dir) throws Exception {
         BenchContext ctx = new BenchContext(Path.of("conf"), false, dir.resolve("docs"), MACHINE, "scripts/bench scaling");
-        CostModel.Workload lenet = new CostModel.Workload("LeNet-5", 431_080, 3200, 32, 10);
+        CostModel.Workload lenet = new CostModel.Workload("LeNet-5", 431_080, 862_160, 3200, 32, 10);
         CostModel.Calibration avg = CostModel.averaging(lenet, 20.0, 12.0, 3.0);
         CostModel.Calibration share = CostModel.sharing(lenet, 16.0, avg.computeSecondsPerSample(), 0.005);
         List<ScalingPart.Row> rows = List.of(
@@ -123,11 +152,18 @@ class BenchmarksFileTest {
         String block = ScalingPart.render(ctx, rows, plot);
         byte[] png = Files.readAllBytes(plot);
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG");
-        assertTrue(block.contains("averaging T(n) = steps(n) b c + rounds(n) (o + n a + 2 n 4P / B)"), block);
+        assertTrue(block.contains("averaging T(n) = steps(n) b c + rounds(n) (o + n a + 2 n 4(P + S) / B)"), block);
         assertTrue(block.contains("![predicted scaling efficiency](docs/scaling.png)"), block);
         // calibrated on 20 s for 1 executor: 2 executors predicted 6.0 s compute + 5 rounds x (0.5 + 2 x 0.3) = 11.5 s
-        assertTrue(block.contains("| 20.0 s | 11.0 s | 11.5 s | +5% |"), block);
-        assertTrue(block.contains("| LeNet-5 | averaging | 431,080 | fit 12.0 s, broadcast 0.50 s, aggregate 14.0 s"), block);
+        assertTrue(block.contains("| 20.0 s | 11.0 s | 11.5 s | +4.5% |"), block);
+        assertTrue(block.contains("| LeNet-5 | averaging | 431,080 + 862,160 | fit 12.0 s, broadcast 0.50 s, aggregate 14.0 s"), block);
+        assertTrue(block.contains("| LeNet-5 | sharing (local mode: one model in one JVM) | 431,080 + 0 |"), block);
+        // sharing predicted 8.0 s for a measured 9.0 s: -11.1%, within 15%, so both LeNet rows have curves
+        assertTrue(block.contains("| LeNet-5 | sharing | 270 s (100%) |"), block); // 1,688 steps x 0.16 s
+        // resnet's rows, calibrated on 3,200 images and checked on 1,600, miss: 6.30 s predicted for 11.0 s
+        assertTrue(block.contains("| resnet-small | averaging | not predicted: the model calibrated on 1 executor missed"
+                + " the measured 2-executor epoch by -42.7% |  |"), block);
+        assertTrue(block.contains("Sharing's \"2 executors\" are not two workers"), block);
         assertTrue(block.contains("64 executors"), block);
     }
 }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The cost model's arithmetic, against numbers worked out by hand. */
 class CostModelTest {
-    private static final Workload W = new Workload("m", 1000, 1000, 32, 10);
+    private static final Workload W = new Workload("m", 1000, 0, 1000, 32, 10);
 
     @Test
     void stepsAndRoundsRoundUp() {
@@ -21,7 +21,7 @@ class CostModelTest {
         assertEquals(2, CostModel.rounds(W, 2));
         assertEquals(1, CostModel.steps(W, 64));
         assertThrows(IllegalArgumentException.class, () -> CostModel.steps(W, 0));
-        assertThrows(IllegalArgumentException.class, () -> new Workload("m", 0, 1000, 32, 10));
+        assertThrows(IllegalArgumentException.class, () -> new Workload("m", 0, 0, 1000, 32, 10));
     }
 
     @Test
@@ -35,6 +35,22 @@ class CostModelTest {
     }
 
     @Test
+    void averagingShipsTheUpdaterStateWithTheParameters() {
+        Calibration c = new Calibration(0.001, 0.1, 0.05, 0, 1);
+        Workload adam = new Workload("m", 1000, 2000, 1000, 32, 10);
+        assertEquals(12_000, adam.averagedBytes(), 0); // 4 x (1000 + 2000)
+        // per round 0.1 + 2 x 0.05 + 2 x 2 x 12,000 B / 1e6 B/s = 0.248; 2 rounds
+        assertEquals(0.512 + 2 * 0.248, CostModel.averagingSeconds(adam, c, 2, 1e6), 1e-9);
+        assertEquals(0.512 + 2 * 0.2, CostModel.averagingSeconds(adam, c, 2, CostModel.IN_PROCESS), 1e-9,
+                "in-process, the state costs nothing either");
+        Calibration sharing = new Calibration(0.001, 0, 0, 0.002, 0.01);
+        assertEquals(CostModel.sharingSeconds(W, sharing, 3, 100), CostModel.sharingSeconds(adam, sharing, 3, 100), 0,
+                "sharing sends updates, never the updater state");
+        assertEquals(2000, adam.withSamples(54_000).updaterState());
+        assertThrows(IllegalArgumentException.class, () -> new Workload("m", 1000, -1, 1000, 32, 10));
+    }
+
+    @Test
     void sharingTakesTheLongerOfComputingAndReceiving() {
         Calibration c = new Calibration(0.001, 0, 0, 0.002, 0.01);
         // 3 executors: ceil(1000 / 96) = 11 steps of max(32 x 0.001 + 0.002, 2 x 0.01 x 4000 / B)
@@ -45,7 +61,7 @@ class CostModelTest {
 
     @Test
     void efficiencyIsOneWhenNothingButComputeCosts() {
-        Workload even = new Workload("m", 1000, 6400, 32, 10);
+        Workload even = new Workload("m", 1000, 0, 6400, 32, 10);
         Calibration computeOnly = new Calibration(0.001, 0, 0, 0, 0.01);
         assertEquals(1.0, CostModel.efficiency(Mode.AVERAGING, even, computeOnly, 2, CostModel.IN_PROCESS), 1e-12);
         assertEquals(1.0, CostModel.efficiency(Mode.SHARING, even, computeOnly, 4, CostModel.IN_PROCESS), 1e-12);
@@ -57,7 +73,7 @@ class CostModelTest {
 
     @Test
     void calibrationReproducesTheEpochItCameFrom() {
-        Workload measured = new Workload("m", 431_080, 3200, 32, 10); // 100 steps, 10 rounds on one executor
+        Workload measured = new Workload("m", 431_080, 0, 3200, 32, 10); // 100 steps, 10 rounds on one executor
         Calibration a = CostModel.averaging(measured, 20.0, 12.0, 3.0);
         assertEquals(12.0 / 3200, a.computeSecondsPerSample(), 1e-12);
         assertEquals(0.3, a.aggregateSecondsPerExecutor(), 1e-12);

@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The frequency part's reading of the trainings' history.csv: target, best fixed frequency, ratio. */
 class FrequencyPartTest {
-    private static final Machine MACHINE = new Machine(2, 24L << 30, "cpu", "java", "2026-11-23 09:00 UTC", "abc");
+    private static final Machine MACHINE = new Machine(2, 24L << 30, "cpu", "java", "2026-11-23 09:00 UTC", "abc",
+            "Spark 3.5.7, DL4J 1.0.0-M2.1, ND4J 1.0.0-M2.1, Java 17.0.15", "clean");
 
     /** One run: each epoch's seconds and validation accuracy, at the given frequencies. */
     private static void run(Path dir, String label, double[] seconds, double[] accuracy, int[] frequency) throws Exception {

@@ -2,6 +2,7 @@ package sparktrain.driver.bench;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.worker.SparktrainException;
 import sparktrain.worker.training.EpochStats;
 
 import java.nio.file.Files;
@@ -9,11 +10,13 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The scale part's reading of a run's history.csv, the driver's GC log, GNU time's report and the log. */
 class ScalePartTest {
-    private static final Machine MACHINE = new Machine(2, 24L << 30, "cpu", "java", "2026-12-06 09:00 UTC", "abc");
+    private static final Machine MACHINE = new Machine(2, 24L << 30, "cpu", "java", "2026-12-06 09:00 UTC", "abc",
+            "Spark 3.5.7, DL4J 1.0.0-M2.1, ND4J 1.0.0-M2.1, Java 17.0.15", "clean");
 
     private static void run(Path dir, int copies, long samples, double seconds, String gcAfter, long rssKb,
                             double accuracy) throws Exception {
@@ -47,5 +50,16 @@ class ScalePartTest {
         assertTrue(block.contains("the driver's heap **1.10x**"), block);
         assertTrue(block.contains("samples/s **0.94x**"), block);
         assertTrue(block.contains("2.74 GB"), block);
+        assertTrue(block.contains("One run per size, in the table's order, each a new driver (no warm-up, no repeats):"
+                + " single measurements, not medians."), block);
+    }
+
+    @Test
+    void aHistoryWithoutEpochsNamesTheRunAndItsLog(@TempDir Path runs) throws Exception {
+        Files.writeString(Files.createDirectories(runs.resolve("c4")).resolve("history.csv"),
+                EpochStats.csvHeader("accuracy") + "\n");
+        SparktrainException e = assertThrows(SparktrainException.class, () -> ScalePart.read(runs));
+        assertTrue(e.getMessage().startsWith("bench scale: ") && e.getMessage().contains("c4/history.csv: no epoch")
+                && e.getMessage().contains("c4.log"), e.getMessage());
     }
 }

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -206,5 +207,17 @@ class DoctorTest {
             System.clearProperty("spark.executor.resource.gpu.amount");
             System.clearProperty("spark.executor.resource.gpu.discoveryScript");
         }
+    }
+
+    @Test
+    void registeredExecutorsThatWereNotProbedAreErrors() {
+        List<Finding> rows = Doctor.unprobed(List.of("0", "1", "2"), Set.of("1"));
+        assertEquals(List.of("executor 0", "executor 2"), rows.stream().map(Finding::where).toList());
+        for (Finding f : rows) {
+            assertEquals(Finding.Status.ERROR, f.status());
+            assertEquals("probe", f.check());
+            assertTrue(f.detail().contains("registered with the driver but ran none of the doctor's probe tasks"), f.line());
+        }
+        assertEquals(List.of(), Doctor.unprobed(List.of("0", "1"), Set.of("0", "1")), "every executor probed");
     }
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.testing.Cli.Run;
 import sparktrain.testing.JobFile;
+import sparktrain.testing.StageRdds;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
 
@@ -76,12 +77,33 @@ class EquivalenceTest {
         assertEquals(3, curve(run).size(), run.out());
     }
 
+    /**
+     * Three averaging rounds, Adam's state averaged with the parameters: equal losses and parameters at each. The
+     * Spark side trains the minibatches where the executors built them: no stage runs a driver-side collection.
+     */
     @Test
-    void adamAveragedEveryTenStepsWithItsStateAveragedAgreesOnOneWorker() throws IOException {
-        Run run = checkEquivalence("--steps", "20", "--set", "training.updater=adam", "--set", "training.learning-rate=0.01",
-                "--set", "training.averaging-frequency=10");
+    void adamAveragedEveryTenStepsWithItsStateAveragedAgreesOnOneWorkerOverThreeRounds() throws IOException {
+        StageRdds.clear();
+        System.setProperty("spark.extraListeners", StageRdds.class.getName());
+        Run run;
+        try {
+            run = checkEquivalence("--steps", "30", "--set", "data.train-limit=640", "--set", "training.updater=adam",
+                    "--set", "training.learning-rate=0.01",
+                    "--set", "training.averaging-frequency=10");
+        } finally {
+            System.clearProperty("spark.extraListeners");
+        }
+        assertTrue(StageRdds.count() > 0, "the listener saw no stage");
+        assertEquals(List.of(), StageRdds.named("ParallelCollectionRDD"), "data parallelized on the driver");
         assertEquals(0, run.code(), run.out() + run.err());
-        assertEquals(List.of(10.0, 20.0), curve(run).stream().map(r -> r[0]).toList(), run.out());
+        assertTrue(run.out().contains("equivalent: one Spark worker trains like one JVM"), run.out());
+        List<double[]> curve = curve(run);
+        assertEquals(List.of(10.0, 20.0, 30.0), curve.stream().map(r -> r[0]).toList(), run.out());
+        assertTrue(curve.get(2)[1] < curve.get(0)[1], "the loss should fall: " + run.out());
+        for (double[] row : curve) {
+            assertEquals(row[1], row[2], 1e-5 * row[1], "the losses at step " + row[0] + ": " + run.out());
+            assertTrue(row[3] < 1e-5, "max |dparam| at step " + row[0] + ": " + run.out());
+        }
     }
 
     @Test

@@ -2,7 +2,6 @@ package sparktrain.driver.progress;
 
 import org.deeplearning4j.nn.api.Model;
 import org.junit.jupiter.api.Test;
-import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.driver.training.TrainingSession;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.config.JobFiles;
@@ -64,9 +63,8 @@ class ProgressListenerTest extends SparkTestBase {
         Recording plain = new Recording();
         Recording trial = new Recording();
         try (TrainingSession session = TrainingSession.open(job, sc)) {
-            List<DataSet> batches = session.firstMinibatches(40);
-            assertEquals(40, batches.size());
-            TrainingStrategy spark = session.strategy(network, batches, 2);
+            assertEquals(40, session.firstMinibatches(40).size());
+            TrainingStrategy spark = session.strategy(network, 0, 40, 2);
             // 2 workers x frequency 5 = 10 minibatches per averaging round: 4 rounds per epoch
             ProgressListener forPlain = new ProgressListener(plain, "", () -> 40, spark::batchesPerRound, 16, spark::lastScore);
             ProgressListener forTrial = new ProgressListener(trial, "t007", () -> 40, spark::batchesPerRound, 16, spark::lastScore);

@@ -1,11 +1,20 @@
 package sparktrain.driver.training;
 
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaFutureAction;
 import org.junit.jupiter.api.Test;
 import sparktrain.worker.ExitCode;
 import sparktrain.worker.SparktrainException;
 import sparktrain.testing.SparkTestBase;
 
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,6 +47,49 @@ class LostWorkerWatchTest extends SparkTestBase {
             assertEquals(3, sc.parallelize(List.of(1, 2, 3), 3).count());
             awaitListenerBus();
             assertFalse(watch.failed());
+        }
+    }
+
+    private static final CountDownLatch OTHER_RUNNING = new CountDownLatch(1);
+    private static final CountDownLatch WATCHED_RUNNING = new CountDownLatch(1);
+    private static final CountDownLatch RELEASE = new CountDownLatch(1);
+    private static final AtomicLong WATCHED_TASK = new AtomicLong(-1);
+
+    /**
+     * A job of another group (another trial, say) runs on one core while the watched group's task on the other is
+     * lost (killed, as when its executor goes): the watched job is cancelled, the other job goes on and finishes.
+     */
+    @Test
+    void cancelsOnlyItsOwnJobGroup() throws Exception {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            Future<Long> otherJob = other.submit(() -> {
+                sc.setJobGroup("another-trial", "another trial", true);
+                return sc.parallelize(List.of(1), 1).map(i -> {
+                    OTHER_RUNNING.countDown();
+                    return RELEASE.await(60, TimeUnit.SECONDS) ? i : -1;
+                }).count();
+            });
+            assertTrue(OTHER_RUNNING.await(60, TimeUnit.SECONDS), "the other group's task started");
+            try (LostWorkerWatch watch = LostWorkerWatch.start(sc)) {
+                // like a DL4J worker whose rerun waits forever: only a cancel ends it
+                JavaFutureAction<List<Integer>> watched = sc.parallelize(List.of(1), 1).map(i -> {
+                    WATCHED_TASK.set(TaskContext.get().taskAttemptId());
+                    WATCHED_RUNNING.countDown();
+                    return RELEASE.await(60, TimeUnit.SECONDS) ? i : -1;
+                }).collectAsync();
+                assertTrue(WATCHED_RUNNING.await(60, TimeUnit.SECONDS), "the watched task started");
+                sc.sc().killTaskAttempt(WATCHED_TASK.get(), true, "executor lost");
+                ExecutionException cancelled = assertThrows(ExecutionException.class, () -> watched.get(30, TimeUnit.SECONDS));
+                assertTrue(cancelled.getCause().getMessage().contains("cancelled part of cancelled job group"), cancelled.getCause().getMessage());
+                assertTrue(watch.failed());
+                assertFalse(otherJob.isDone(), "the other group's job still runs");
+            }
+            RELEASE.countDown();
+            assertEquals(1L, otherJob.get(30, TimeUnit.SECONDS));
+        } finally {
+            RELEASE.countDown();
+            other.shutdown();
         }
     }
 

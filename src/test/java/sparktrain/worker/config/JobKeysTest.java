@@ -17,35 +17,35 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The declarations in {@link JobKeys} are the one place a job-file key lives: README.md's table, the defaults
+ * The declarations in {@link JobKeys} are the one place a job-file key lives: docs/job-file.md's table, the defaults
  * listing and the config records must agree with them. {@code -Dkeys.write=true} rewrites the table and the
  * listing from the declarations instead of failing.
  */
 class JobKeysTest {
-    private static final Path README = Path.of("README.md");
+    private static final Path REFERENCE = Path.of("docs/job-file.md");
     private static final Path LISTING = Path.of("conf/job-defaults.conf");
     private static final String BEGIN = "<!-- keys:job -->\n";
     private static final String END = "<!-- /keys:job -->";
     private static final String HEADER = """
             # Every job-file key with its default and what it means, written from the declarations in
-            # worker/sparktrain/worker/config/JobKeys.java (do not edit: see README "Job-file reference").
+            # worker/sparktrain/worker/config/JobKeys.java (do not edit: see docs/job-file.md).
             # A job file names only the keys it changes; a key not listed here is an error.
             """;
     private static final boolean WRITE = Boolean.getBoolean("keys.write");
 
     @Test
-    void theReadmeTableIsTheDeclarations() throws IOException {
-        String readme = Files.readString(README, StandardCharsets.UTF_8);
-        int begin = readme.indexOf(BEGIN);
-        int end = readme.indexOf(END);
-        assertTrue(begin >= 0 && end > begin, "README.md has no " + BEGIN.strip() + " ... " + END + " block");
-        String table = readme.substring(begin + BEGIN.length(), end);
+    void theReferenceTableIsTheDeclarations() throws IOException {
+        String reference = Files.readString(REFERENCE, StandardCharsets.UTF_8);
+        int begin = reference.indexOf(BEGIN);
+        int end = reference.indexOf(END);
+        assertTrue(begin >= 0 && end > begin, REFERENCE + " has no " + BEGIN.strip() + " ... " + END + " block");
+        String table = reference.substring(begin + BEGIN.length(), end);
         String declared = JobKeys.ALL.markdownTable();
         if (WRITE && !table.equals(declared)) {
-            Files.writeString(README, readme.substring(0, begin + BEGIN.length()) + declared + readme.substring(end));
+            Files.writeString(REFERENCE, reference.substring(0, begin + BEGIN.length()) + declared + reference.substring(end));
             return;
         }
-        assertTrue(declared.equals(table), () -> "README.md's job-file table disagrees with the declarations in JobKeys.java;"
+        assertTrue(declared.equals(table), () -> REFERENCE + "'s job-file table disagrees with the declarations in JobKeys.java;"
                 + " rewrite it with: mvn -o -q test -Dtest=JobKeysTest -Dkeys.write=true\n" + difference(declared, table));
     }
 
