@@ -67,7 +67,7 @@ public final class OverheadPart {
         if (wrapper != null && spark != null) {
             Spread ratio = spark.samplesPerSecond().over(wrapper.samplesPerSecond());
             double median = spark.samplesPerSecond().median() / wrapper.samplesPerSecond().median();
-            s.append(Markdown.f("%nSpark %s averaging against ParallelWrapper, the peer on one machine: **%.2fx** (round by"
+            s.append(Markdown.f("%nSpark %s averaging against ParallelWrapper, the peer on one machine: **%.3fx** (round by"
                             + " round %s); goal at least %.2fx: %s.%n", BenchContext.MASTER, median, ratio.format("%.2f"), GOAL,
                     median >= GOAL ? "met" : "not met"));
         }

@@ -117,7 +117,7 @@ class BenchmarksFileTest {
         assertTrue(block.contains("| ParallelWrapper | 2 workers | 250 (200-500) | 1.00 | 1.25 |"), block);
         assertTrue(block.contains("| Spark local[2] averaging | pa | 400 (250-500) | 1.60 | 2.00 |"), block);
         // round by round: 400/250, 500/500, 250/200
-        assertTrue(block.contains("against ParallelWrapper, the peer on one machine: **1.60x** (round by round 1.25"
+        assertTrue(block.contains("against ParallelWrapper, the peer on one machine: **1.600x** (round by round 1.25"
                 + " (1.00-1.60)); goal at least 0.95x: met."), block);
         assertTrue(block.contains("1,000 training images"), block);
     }
