@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,13 +46,14 @@ public final class HeadlinePart {
             return new Spread(runs.stream().map(Run::metric).toList());
         }
 
-        Spread wall() {
-            return new Spread(runs.stream().map(Run::wallSeconds).toList());
+        /** The epochs the runs trained: "6", or "5-6" when early stopping ended some sooner. */
+        String epochs() {
+            IntSummaryStatistics n = runs.stream().mapToInt(r -> r.epochs().size()).summaryStatistics();
+            return n.getMin() == n.getMax() ? String.valueOf(n.getMin()) : n.getMin() + "-" + n.getMax();
         }
 
-        Spread bytesPerEpoch() {
-            return new Spread(runs.stream().flatMap(r -> r.epochs().stream())
-                    .map(e -> (double) e.updateBytes()).toList());
+        Spread wall() {
+            return new Spread(runs.stream().map(Run::wallSeconds).toList());
         }
     }
 
@@ -126,13 +128,12 @@ public final class HeadlinePart {
                     : new Spread(r.runs().stream().map(Run::baseline).toList()).format(job.format())
                     + " (" + job.baselineLabel() + ")";
             rows.add(List.of("`" + r.command() + "`", job.label() + " " + r.metric().format(job.format()), baseline,
-                    r.wall().format("%.0f") + " s", String.valueOf(r.runs().get(0).epochs().size()),
-                    Markdown.bytes(r.bytesPerEpoch().median()),
+                    r.wall().format("%.0f") + " s", r.epochs(),
                     String.join(", ", r.runs().stream().map(run -> "seed " + run.seed() + ": "
                             + Markdown.f(job.format(), run.metric())).toList())));
         }
         s.append(Markdown.table(List.of("command (SEED = 1, 2, 3)", "test metric, median (min-max)", "baseline",
-                "wall time", "epochs", "bytes sent per epoch (history.csv, median)", "each seed"), rows));
+                "wall time", "epochs", "each seed"), rows));
         Result averaging = find(results, "lenet-averaging");
         Result sharing = find(results, "lenet-sharing");
         if (averaging != null && sharing != null) {

@@ -48,7 +48,7 @@ class HeadlinePartTest {
         seed(series, 3, "{\"rmse\": 0.11, \"naiveRmse\": 0.29}", 65, 5);
 
         String block = HeadlinePart.run(CTX, runs);
-        assertTrue(block.contains("test accuracy 0.9150 (0.9120-0.9170) | - | 500 (480-520) s | 2 | 115.0 MB"),
+        assertTrue(block.contains("test accuracy 0.9150 (0.9120-0.9170) | - | 500 (480-520) s | 2 | seed 1"),
                 block);
         assertTrue(block.contains("RMSE 0.1100 (0.1000-0.1200) | 0.3000 (0.2900-0.3100) (the naive forecast)"), block);
         assertTrue(block.contains("seed 1: 0.9150, seed 2: 0.9170, seed 3: 0.9120"), block);
