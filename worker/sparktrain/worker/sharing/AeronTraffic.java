@@ -38,6 +38,12 @@ public final class AeronTraffic {
         return sent;
     }
 
+    /** Whether this JVM runs DL4J's transport, with its media driver. */
+    public static boolean running() {
+        Aeron client = client();
+        return client != null && !client.isClosed();
+    }
+
     /** The media driver's {@code BYTES_SENT}, found by its type and key as Aeron's own tools find it. */
     static long bytesSent(CountersReader counters) {
         long[] value = {-1};
