@@ -47,8 +47,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 /**
  * Asynchronous data parallelism with DL4J's SharedTrainingMaster: workers exchange threshold-encoded,
@@ -315,7 +317,7 @@ public final class GradientSharing extends SparkStrategy {
 
     /**
      * Every JVM's counters since the last drain: the driver's, and on a cluster each executor's, read by small tasks,
-     * one per slot, until every registered executor has answered (what a missed one sent, the next drain reads).
+     * one per slot, until every registered executor has answered.
      */
     private List<DrainSharingCounters.Drained> drain() {
         List<DrainSharingCounters.Drained> drained = new ArrayList<>(List.of(DrainSharingCounters.drain()));
@@ -337,8 +339,8 @@ public final class GradientSharing extends SparkStrategy {
         if (!read.containsAll(executors)) {
             Set<String> missed = new TreeSet<>(executors);
             missed.removeAll(read);
-            log.warn("gradient sharing: the counters of executor(s) {} were not read; the next epoch counts what they sent",
-                    missed);
+            log.warn("gradient sharing: the counters of executor(s) {} were not read: the epoch's bytes leave out what"
+                    + " they sent", missed);
         }
         return drained;
     }
@@ -387,12 +389,12 @@ public final class GradientSharing extends SparkStrategy {
     }
 
     private static String perJvm(List<DrainSharingCounters.Drained> drained) {
-        Map<String, Long> bytes = new java.util.TreeMap<>();
+        Map<String, Long> bytes = new TreeMap<>();
         for (DrainSharingCounters.Drained d : drained) {
             bytes.merge(d.executor(), d.aeronBytesSent(), Long::sum);
         }
         return bytes.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                .collect(java.util.stream.Collectors.joining(", "));
+                .collect(Collectors.joining(", "));
     }
 
     /** run.json's "sharing": the controller's endpoint and the executors' in the mesh, once they joined. */
