@@ -16,6 +16,7 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.UserDefinedType;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import sparktrain.driver.data.Data;
 import sparktrain.driver.data.Inputs;
@@ -96,12 +97,14 @@ public final class PredictJob {
             }
             Task task = model.task(Inputs.width(input, columns, job.data().path()));
             network = sc.broadcast(model.network());
-            Dataset<Row> written = scored(input, job.data().path(), columns, task, network, model.classes(), passed, csv);
+            LongAccumulator rows = sc.sc().longAccumulator("predictions");
+            Dataset<Row> written = scored(input, job.data().path(), columns, task, network, model.classes(), passed, csv,
+                    rows);
             HadoopFiles.writeDirectoryAtomically(HadoopFiles.path(output), tmp -> {
                 var writer = written.write().mode("overwrite").format(format);
                 (csv ? writer.option("header", "true") : writer).save(tmp.toString());
             });
-            return spark.read().format(format).option("header", csv).load(output).count();
+            return rows.value();
         } catch (IOException e) {
             throw HadoopFiles.cannotWrite(output, e);
         } finally {
@@ -121,11 +124,11 @@ public final class PredictJob {
 
     /**
      * {@code input} scored by the executors ({@link PredictRows}): the {@code passed} columns, then the outputs. Only
-     * the passed and feature columns are read.
+     * the passed and feature columns are read; {@code counted} adds up the rows scored.
      */
     private static Dataset<Row> scored(Dataset<Row> input, String where, TableColumns columns, Task task,
                                        Broadcast<byte[]> network, List<String> classes, List<String> passed,
-                                       boolean csv) {
+                                       boolean csv, LongAccumulator counted) {
         List<String> read = new ArrayList<>(passed);
         columns.features().stream().filter(c -> !passed.contains(c)).forEach(read::add);
         Dataset<Row> rows = input.select(read.stream().map(PredictJob::column).toArray(Column[]::new));
@@ -133,7 +136,7 @@ public final class PredictJob {
         StructType schema = classes == null ? rows.schema().add("prediction", DataTypes.DoubleType, false)
                 : rows.schema().add(INDEX, DataTypes.DoubleType, false).add(PROBABILITY, SQLDataTypes.VectorType(), false);
         Dataset<Row> scored = ExecutorScoring.predicted(rows, new PredictRows(task, network, features,
-                columns.features(), PredictRows.types(rows.schema(), features), where, "data.features"), schema);
+                columns.features(), PredictRows.types(rows.schema(), features), where, "data.features", counted), schema);
         List<Column> out = new ArrayList<>(passed.stream().map(PredictJob::column).toList());
         if (classes == null) {
             out.add(functions.col("prediction"));

@@ -1,5 +1,6 @@
 package sparktrain.driver;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.api.Model;
@@ -33,8 +34,9 @@ import java.util.List;
  * @param file    the model file
  * @param network the model file's bytes
  * @param restored the network they hold
+ * @param classes  a classifier's class names, from labels.json beside the model; null for a regression
  */
-public record SavedModel(String file, byte[] network, Model restored, JobConfig job) {
+public record SavedModel(String file, byte[] network, Model restored, JobConfig job, List<String> classes) {
     public static final List<String> FORMATS = List.of("parquet", "orc", "csv", "json", "images");
 
     /**
@@ -53,7 +55,8 @@ public record SavedModel(String file, byte[] network, Model restored, JobConfig 
             throw SparktrainException.usage("--model " + model + ": no " + RunOutputs.JOB + " beside it: give the job"
                     + " file the model was trained with as CONFIG");
         }
-        DataConfig trained = JobFiles.load(jobFile, overrides).data();
+        Config parsed = JobFiles.read(jobFile);
+        DataConfig trained = JobFiles.validate(parsed, jobFile, overrides).data();
         if (trained.sequences()) {
             throw SparktrainException.usage("--input: a " + trained.type() + " model reads sequences: for a"
                     + " timeseries-lstm model's forecasts use predict --model FILE CONFIG (without --input)");
@@ -75,7 +78,8 @@ public record SavedModel(String file, byte[] network, Model restored, JobConfig 
                 all.addAll(List.of("data.image.height=28", "data.image.width=28", "data.image.channels=1"));
             }
         }
-        return new SavedModel(file, bytes, restore(file, bytes), JobFiles.load(jobFile, all));
+        JobConfig job = JobFiles.validate(parsed, jobFile, all);
+        return new SavedModel(file, bytes, restore(file, bytes), job, classes(job, file));
     }
 
     /** A run directory's model.zip, or the file given. */
@@ -110,8 +114,7 @@ public record SavedModel(String file, byte[] network, Model restored, JobConfig 
         }
     }
 
-    /** A classifier's class names, from labels.json beside the model; null for a regression. */
-    public List<String> classes() {
+    private static List<String> classes(JobConfig job, String file) {
         if (job.data().regression()) {
             return null;
         }
@@ -126,7 +129,6 @@ public record SavedModel(String file, byte[] network, Model restored, JobConfig 
     /** The task that scores rows of {@code width} values as the model was trained: shape, classes, normalisation. */
     public Task task(int width) {
         DataConfig d = job.data();
-        List<String> classes = classes();
         int outputs = classes == null ? d.label().size() : classes.size();
         InputShape shape = d.imageHeight() > 0 ? new InputShape(d.imageHeight(), d.imageWidth(), d.imageChannels(), outputs)
                 : new InputShape(1, width, 1, outputs);
@@ -137,7 +139,7 @@ public record SavedModel(String file, byte[] network, Model restored, JobConfig 
         Task task = classes == null ? new RegressionTask(shape, d.label(), null, null)
                 : new ClassificationTask(shape, classes, job.model().loss().equals("mcxent"), d.augmentTestFlip(), 0, null);
         requireInputs(restored, task, file, d.path());
-        return BesideModel.apply(task, file);
+        return BesideModel.normalised(task, file);
     }
 
     /** The network takes the task's inputs: a feature count that does not match is an error naming both numbers. */

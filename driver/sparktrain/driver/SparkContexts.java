@@ -106,18 +106,27 @@ public final class SparkContexts {
 
     /**
      * Runs {@code body} with ND4J's threads shared out between local mode's concurrent tasks (they all run in this
-     * JVM: one share each, as training does), restored afterwards; on a cluster it just runs it.
+     * JVM: one {@link #threadShare} each), restored afterwards; on a cluster it just runs it.
      */
     public static <T> T withLocalThreadShares(JavaSparkContext sc, java.util.function.Supplier<T> body) {
-        if (!sc.isLocal()) {
+        return withThreads(sc.isLocal() ? threadShare(sc.defaultParallelism()) : 0, body);
+    }
+
+    /** ND4J threads for each of {@code tasks} tasks running at once in this JVM: the cores shared out, at least 1. */
+    public static int threadShare(int tasks) {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / tasks);
+    }
+
+    /** Runs {@code body} with ND4J's threads limited to {@code threads}, all the cores afterwards; 0 just runs it. */
+    public static <T> T withThreads(int threads, java.util.function.Supplier<T> body) {
+        if (threads == 0) {
             return body.get();
         }
-        int cores = Runtime.getRuntime().availableProcessors();
-        sparktrain.worker.NativeThreads.limit(Math.max(1, cores / sc.defaultParallelism()));
+        sparktrain.worker.NativeThreads.limit(threads);
         try {
             return body.get();
         } finally {
-            sparktrain.worker.NativeThreads.limit(cores);
+            sparktrain.worker.NativeThreads.limit(Runtime.getRuntime().availableProcessors());
         }
     }
 

@@ -156,7 +156,7 @@ public abstract class DeepLearningModel<M extends DeepLearningModel<M>> extends 
         SparkSession spark = dataset.sparkSession();
         int[] features = {dataset.schema().fieldIndex(getFeaturesCol())};
         return ExecutorScoring.predicted(dataset.toDF(), new PredictRows(task, broadcast(spark), features,
-                List.of(getFeaturesCol()), PredictRows.types(dataset.schema(), features), "transform", "featuresCol"), out);
+                List.of(getFeaturesCol()), PredictRows.types(dataset.schema(), features), "transform", "featuresCol", null), out);
     }
 
     /** The network, broadcast on the first transform and kept for the next ones on the same context. */

@@ -12,6 +12,7 @@ import sparktrain.driver.bench.BenchContext;
 import sparktrain.driver.bench.BenchmarksFile;
 import sparktrain.driver.bench.CommunicationPart;
 import sparktrain.driver.bench.FrequencyPart;
+import sparktrain.driver.bench.HeadlinePart;
 import sparktrain.driver.bench.InferencePart;
 import sparktrain.driver.bench.ScalePart;
 import sparktrain.driver.bench.Machine;
@@ -26,12 +27,12 @@ import java.util.concurrent.Callable;
 
 @Command(name = "bench", description = "Run one benchmark part and rewrite its block of BENCHMARKS.md (scripts/bench runs them all).")
 final class BenchCommand implements Callable<Integer> {
-    static final List<String> PARTS = List.of("overhead", "mllib", "communication", "scaling", "sweeps", "frequency", "scale", "inference");
+    static final List<String> PARTS = List.of("overhead", "mllib", "communication", "scaling", "sweeps", "frequency", "scale", "inference", "headline");
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PART", description = "overhead, mllib, communication, scaling, sweeps, frequency, scale or inference.")
+    @Parameters(index = "0", paramLabel = "PART", description = "overhead, mllib, communication, scaling, sweeps, frequency, scale, inference or headline.")
     String part;
 
     @Option(names = "--file", defaultValue = "BENCHMARKS.md", description = "The file to rewrite (default ${DEFAULT-VALUE}).")
@@ -49,7 +50,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--outputs", defaultValue = "target/bench", description = "sweeps: where the sweeps write (default ${DEFAULT-VALUE});"
             + " frequency: where scripts/bench's trainings wrote, in frequency/local/ and frequency/cluster/;"
-            + " scale: its runs, in scale/c<N>/; inference: its data, models and outputs, in inference/.")
+            + " scale: its runs, in scale/c<N>/; inference: its data, models and outputs, in inference/;"
+            + " headline: its runs, in headline/<job>/s<seed>/.")
     Path outputs;
 
     @Option(names = "--sizes", paramLabel = "TEXT", description = "frequency, scale: the trainings' sizes, as scripts/bench ran them.")
@@ -77,6 +79,7 @@ final class BenchCommand implements Callable<Integer> {
             case "frequency" -> FrequencyPart.run(ctx, outputs.resolve("frequency"), sizes == null ? "" : sizes);
             case "scale" -> ScalePart.run(ctx, outputs.resolve("scale"), sizes == null ? "" : sizes);
             case "inference" -> InferencePart.run(ctx, outputs.resolve("inference"));
+            case "headline" -> HeadlinePart.run(ctx, outputs.resolve("headline"));
             default -> SweepsPart.run(ctx, outputs);
         };
         BenchmarksFile.update(file, part, body, ctx.machine(), cmd);

@@ -16,7 +16,8 @@ import sparktrain.driver.SavedModel;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "evaluate", description = {"Print and write the test metrics of a saved model: on the job's test set,"
+@Command(name = "evaluate",
+        description = {"Print and write the test metrics of a saved model: on the job's test set,"
         + " or with --input on every row of a labelled table or image folder, measured by the executors."})
 final class EvaluateCommand implements Callable<Integer> {
     @Spec
@@ -25,19 +26,8 @@ final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR_OR_ZIP",
-            description = "A model.zip written by train; with --input also its run directory (labels.json,"
-                    + " preprocessing.json and, without CONFIG, job.conf are read beside it).")
-    String model;
-
-    @Option(names = "--input", paramLabel = "URI",
-            description = "Labelled rows to measure on, every one of them: a table or a folder of images in one"
-                    + " directory per class, any Hadoop URI.")
-    String input;
-
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "With --input: parquet, orc, csv, json or images (default: the job's data.format).")
-    String format;
+    @Mixin
+    InputOptions in;
 
     @Option(names = "--output", paramLabel = "FILE",
             description = "Where to write the metrics as JSON (default: evaluation.json beside the model).")
@@ -45,11 +35,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SavedModel saved = input == null ? null : SavedModel.read(model, job.config, job.overrides, input, format);
-        Map<String, Object> metrics = saved == null ? EvaluateJob.run(job.load(), model) : EvaluateJob.everyRow(saved);
+        SavedModel saved = in.input == null ? null : in.read(job);
+        Map<String, Object> metrics = saved == null ? EvaluateJob.run(job.load(), in.model) : EvaluateJob.everyRow(saved);
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
         Path target = output != null ? HadoopFiles.path(output)
-                : new Path(HadoopFiles.path(saved == null ? model : saved.file()).getParent(), "evaluation.json");
+                : new Path(HadoopFiles.path(saved == null ? in.model : saved.file()).getParent(), "evaluation.json");
         try {
             HadoopFiles.writeAtomically(target, json + "\n");
         } catch (java.io.IOException e) {

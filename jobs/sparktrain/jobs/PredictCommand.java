@@ -25,18 +25,8 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     JobOptions job;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR_OR_ZIP",
-            description = "A run directory of train, or its model.zip (labels.json, preprocessing.json and, without"
-                    + " CONFIG, job.conf are read beside it).")
-    String model;
-
-    @Option(names = "--input", paramLabel = "URI",
-            description = "The rows to score: a table (a file or directory) or a folder of images, any Hadoop URI.")
-    String input;
-
-    @Option(names = "--format", paramLabel = "FORMAT",
-            description = "The input's format: parquet, orc, csv, json or images (default: the job's data.format).")
-    String format;
+    @Mixin
+    InputOptions in;
 
     @Option(names = "--output", paramLabel = "URI",
             description = "With --input: a new or empty directory for the predictions (default: predictions beside the"
@@ -50,12 +40,12 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (input == null) {
+        if (in.input == null) {
             String target = output != null ? output : besideModel("forecasts.csv");
-            int sequences = PredictJob.run(job.load(), model, target);
+            int sequences = PredictJob.run(job.load(), in.model, target);
             spec.commandLine().getOut().printf("%d forecasts written to %s%n", sequences, target);
         } else {
-            SavedModel saved = SavedModel.read(model, job.config, job.overrides, input, format);
+            SavedModel saved = in.read(job);
             String target = output != null ? output : new Path(HadoopFiles.path(saved.file()).getParent(), "predictions")
                     .toString();
             long rows = PredictJob.everyRow(saved, target, outputFormat);
@@ -66,6 +56,6 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     private String besideModel(String name) {
-        return new Path(HadoopFiles.path(model).getParent(), name).toString();
+        return new Path(HadoopFiles.path(in.model).getParent(), name).toString();
     }
 }

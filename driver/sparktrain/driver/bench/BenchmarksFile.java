@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class BenchmarksFile {
     /** The order of the blocks in the file; a block not there yet goes after the ones before it. */
-    public static final List<String> ORDER = List.of("machine", "overhead", "mllib", "communication", "scaling", "sweeps",
+    public static final List<String> ORDER = List.of("machine", "headline", "overhead", "mllib", "communication", "scaling", "sweeps",
             "frequency", "scale", "inference");
 
     private BenchmarksFile() {

@@ -8,35 +8,33 @@ import org.deeplearning4j.datasets.iterator.ExistingDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.parallelism.ParallelWrapper;
 import org.nd4j.linalg.dataset.DataSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.model.NetworkFactory;
-import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.training.Communication;
 import sparktrain.worker.training.TrainingStrategy;
 import sparktrain.worker.NativeThreads;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The same network trained for one epoch on the same images in one JVM (DL4J alone), with DL4J's
- * ParallelWrapper (one JVM, data-parallel threads), and with the job's Spark strategy (training.mode),
- * each timed from the first minibatch to the last (data loading and Spark start-up excluded).
+ * The same network trained on the same images in one JVM (DL4J alone), with DL4J's ParallelWrapper (one JVM,
+ * data-parallel threads), and with the job's Spark strategy (training.mode), each epoch timed from the first
+ * minibatch to the last (data loading and Spark start-up excluded). Each configuration is one training that
+ * goes on epoch by epoch: its first epoch is its warm-up, the next ones are timed in {@link FairTiming}'s rounds.
  */
 public final class OverheadBenchmark {
-    private static final Logger log = LoggerFactory.getLogger(OverheadBenchmark.class);
-
     /** The runs {@code bench-overhead --runs} can choose. */
     public static final Set<String> RUNS = Set.of("single", "parallel-wrapper", "spark");
 
-    public record Result(int images, double singleJvmSamplesPerSecond, double sparkSamplesPerSecond, String spark) {
-        public double ratio() {
-            return sparkSamplesPerSecond / singleJvmSamplesPerSecond;
+    /** One configuration's timed epochs (after its warm-up epoch): what ran, images per epoch, each epoch's seconds. */
+    public record Epochs(String run, String setup, long samples, List<Double> seconds, Communication traffic) {
+        public Spread samplesPerSecond() {
+            return new Spread(seconds).map(s -> samples / s);
         }
     }
 
@@ -50,53 +48,111 @@ public final class OverheadBenchmark {
     private OverheadBenchmark() {
     }
 
-    /** One JVM against the job's Spark strategy, as {@code bench-overhead} has always measured. */
-    public static Result run(JobConfig job, int images, String master) {
-        List<Measurement> m = measure(job, images, master, List.of("single", "spark"));
-        return new Result(images, m.get(0).samplesPerSecond(), m.get(1).samplesPerSecond(),
-                m.get(1).run() + ", " + m.get(1).setup());
-    }
-
     /**
-     * The chosen runs, in the order given, on the same first {@code images} training images (no validation
-     * split), which the executors read; the one-JVM runs fit them collected into this JVM.
+     * The chosen runs on the same first {@code images} training images (no validation split), which the executors
+     * read; the one-JVM runs fit them collected into this JVM. {@code moreSpark} are further Spark jobs (another
+     * training.mode) on the same images and SparkContext, timed after the runs.
      */
-    public static List<Measurement> measure(JobConfig job, int images, String master, List<String> runs) {
-        JobConfig sized = sized(job, images);
+    public static List<Epochs> measure(JobConfig job, List<JobConfig> moreSpark, int images, String master,
+                                       List<String> runs, int repeats) {
+        JobConfig sized = sized(job, images, repeats);
         try (JavaSparkContext sc = SparkContexts.start(sized, master);
              TrainingSession session = TrainingSession.open(sized, sc)) {
             List<DataSet> batches = runs.stream().anyMatch(r -> !r.equals("spark"))
                     ? session.firstMinibatches(Integer.MAX_VALUE) : List.of();
-            List<Measurement> results = new ArrayList<>();
-            for (String run : runs) {
-                Measurement m = switch (run) {
-                    case "single" -> singleJvm(session, batches);
-                    case "parallel-wrapper" -> parallelWrapper(sized, session, batches, 2);
-                    case "spark" -> spark(session, strategy -> { });
-                    default -> throw new IllegalArgumentException("unknown run " + run + ": one of " + RUNS);
-                };
-                log.info("{} ({}): {} samples/s", m.run(), m.setup(), String.format("%.0f", m.samplesPerSecond()));
-                results.add(m);
+            List<TrainingSession> others = new ArrayList<>();
+            List<Training> trainings = new ArrayList<>();
+            try {
+                for (String run : runs) {
+                    trainings.add(switch (run) {
+                        case "single" -> new SingleJvm(session, batches);
+                        case "parallel-wrapper" -> new Wrapper(session, batches, 2);
+                        case "spark" -> new Spark(session);
+                        default -> throw new IllegalArgumentException("unknown run " + run + ": one of " + RUNS);
+                    });
+                }
+                for (JobConfig other : moreSpark) {
+                    TrainingSession s = TrainingSession.open(sized(other, images, repeats), sc, session.data());
+                    others.add(s);
+                    trainings.add(new Spark(s));
+                }
+                FairTiming.compare(trainings, repeats, Training::epoch);
+                return trainings.stream().map(Training::epochs).toList();
+            } finally {
+                trainings.forEach(Training::close);
+                others.forEach(TrainingSession::close);
             }
-            return results;
         }
     }
 
-    /** {@code job} on its first {@code images} training images, without a validation split, with one test image. */
-    public static JobConfig sized(JobConfig job, int images) {
-        return job.with("data.train-limit = " + images, "data.validation-fraction = 0", "data.test-limit = 1");
+    /**
+     * {@code job} on its first {@code images} training images, without a validation split, with one test image,
+     * its schedules over the warm-up and the timed epochs.
+     */
+    static JobConfig sized(JobConfig job, int images, int repeats) {
+        return job.with("data.train-limit = " + images, "data.validation-fraction = 0", "data.test-limit = 1",
+                "training.epochs = " + (1 + repeats));
     }
 
-    public static Measurement singleJvm(TrainingSession session, List<DataSet> batches) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        NativeThreads.limit(cores);
-        JobConfig job = session.job();
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
-        List<DataSet> shuffled = new ArrayList<>(batches);
-        java.util.Collections.shuffle(shuffled, new Random(job.seed()));
-        TrainingStrategy strategy = session.singleJvm(network, shuffled);
-        return new Measurement("single JVM", "DL4J alone, " + cores + " ND4J threads", samples(batches),
-                timeEpoch(strategy), Communication.NONE);
+    /** A training going on epoch by epoch; {@link #epoch} trains and times the next one. */
+    private abstract static class Training implements AutoCloseable {
+        final String run;
+        final long samples;
+        final List<Double> seconds = new ArrayList<>();
+        String setup;
+        Communication traffic = Communication.NONE;
+        int epoch;
+
+        Training(String run, long samples) {
+            this.run = run;
+            this.samples = samples;
+        }
+
+        /** Trains epoch {@code epoch} (from 1), timed here. */
+        abstract void fit(int epoch);
+
+        final double epoch() {
+            long start = System.nanoTime();
+            fit(++epoch);
+            double s = (System.nanoTime() - start) / 1e9;
+            if (epoch > 1) {
+                seconds.add(s);
+            }
+            return s;
+        }
+
+        Epochs epochs() {
+            return new Epochs(run, setup, samples, seconds, traffic);
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public String toString() {
+            return run;
+        }
+    }
+
+    /** DL4J alone in this JVM with all the cores' ND4J threads. */
+    private static final class SingleJvm extends Training {
+        private final int cores = Runtime.getRuntime().availableProcessors();
+        private final TrainingStrategy strategy;
+
+        SingleJvm(TrainingSession session, List<DataSet> batches) {
+            super("single JVM", samples(batches));
+            JobConfig job = session.job();
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
+            strategy = session.singleJvm(network, shuffled(batches, job.seed()));
+            setup = "DL4J alone, " + cores + " ND4J threads";
+        }
+
+        @Override
+        void fit(int epoch) {
+            NativeThreads.limit(cores);
+            strategy.fitEpoch(epoch);
+        }
     }
 
     /**
@@ -104,31 +160,71 @@ public final class OverheadBenchmark {
      * averaged every training.averaging-frequency minibatches, with the cores shared out between them as
      * Spark's local mode does.
      */
-    public static Measurement parallelWrapper(JobConfig job, TrainingSession session, List<DataSet> batches, int workers) {
-        int cores = Runtime.getRuntime().availableProcessors();
-        int threads = Math.max(1, cores / workers);
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
-        List<DataSet> shuffled = new ArrayList<>(batches);
-        java.util.Collections.shuffle(shuffled, new Random(job.seed()));
-        NativeThreads.limit(threads);
-        try (ParallelWrapper wrapper = new ParallelWrapper.Builder<>(network)
-                .workers(workers)
-                .prefetchBuffer(Math.max(2, job.training().prefetch()))
-                .averagingFrequency(job.training().averagingFrequency())
-                .averageUpdaters(job.training().averageUpdaters())
-                .reportScoreAfterAveraging(false)
-                .trainingMode(ParallelWrapper.TrainingMode.AVERAGING)
-                .build()) {
-            long start = System.nanoTime();
-            wrapper.fit(new ExistingDataSetIterator(shuffled));
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return new Measurement("ParallelWrapper", workers + " workers, " + threads + " ND4J thread"
-                    + (threads == 1 ? "" : "s") + " each, averaging every " + job.training().averagingFrequency(),
-                    samples(batches), seconds, Communication.NONE);
-        } catch (Exception e) {
-            throw e instanceof RuntimeException r ? r : new IllegalStateException("ParallelWrapper: " + e.getMessage(), e);
-        } finally {
-            NativeThreads.limit(cores);
+    private static final class Wrapper extends Training {
+        private final int cores = Runtime.getRuntime().availableProcessors();
+        private final int threads;
+        private final ParallelWrapper wrapper;
+        private final List<DataSet> batches;
+
+        Wrapper(TrainingSession session, List<DataSet> batches, int workers) {
+            super("ParallelWrapper", samples(batches));
+            JobConfig job = session.job();
+            this.threads = Math.max(1, cores / workers);
+            this.batches = shuffled(batches, job.seed());
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
+            wrapper = new ParallelWrapper.Builder<>(network)
+                    .workers(workers)
+                    .prefetchBuffer(Math.max(2, job.training().prefetch()))
+                    .averagingFrequency(job.training().averagingFrequency())
+                    .averageUpdaters(job.training().averageUpdaters())
+                    .reportScoreAfterAveraging(false)
+                    .trainingMode(ParallelWrapper.TrainingMode.AVERAGING)
+                    .build();
+            setup = workers + " workers, " + threads + " ND4J thread" + (threads == 1 ? "" : "s") + " each, averaging every "
+                    + job.training().averagingFrequency();
+        }
+
+        @Override
+        void fit(int epoch) {
+            NativeThreads.limit(threads);
+            try {
+                wrapper.fit(new ExistingDataSetIterator(batches));
+            } finally {
+                NativeThreads.limit(cores);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                wrapper.close();
+            } catch (Exception e) {
+                throw e instanceof RuntimeException r ? r : new IllegalStateException("ParallelWrapper: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** The session's Spark strategy (training.mode) on the executors' rows. */
+    private static final class Spark extends Training {
+        private final TrainingStrategy strategy;
+
+        Spark(TrainingSession session) {
+            super("Spark " + session.sparkContext().master() + " " + session.job().training().mode(), session.trainExamples());
+            JobConfig job = session.job();
+            Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
+            strategy = session.strategy(network, 0);
+            setup = strategy.describe();
+        }
+
+        @Override
+        void fit(int epoch) {
+            strategy.fitEpoch(epoch);
+            traffic = strategy.lastEpochCommunication();
+        }
+
+        @Override
+        public void close() {
+            strategy.close();
         }
     }
 
@@ -137,21 +233,18 @@ public final class OverheadBenchmark {
      * its own (started and stopped here), {@code prepare} applied to the strategy first.
      */
     public static Measurement spark(JobConfig job, int images, String master, Consumer<TrainingStrategy> prepare) {
-        JobConfig sized = sized(job, images);
+        JobConfig sized = job.with("data.train-limit = " + images, "data.validation-fraction = 0", "data.test-limit = 1");
         try (JavaSparkContext sc = SparkContexts.start(sized, master);
              TrainingSession session = TrainingSession.open(sized, sc)) {
-            return spark(session, prepare);
-        }
-    }
-
-    private static Measurement spark(TrainingSession session, Consumer<TrainingStrategy> prepare) {
-        JobConfig job = session.job();
-        Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
-        try (TrainingStrategy spark = session.strategy(network, 0)) {
-            prepare.accept(spark);
-            double seconds = timeEpoch(spark);
-            return new Measurement("Spark " + session.sparkContext().master() + " " + job.training().mode(),
-                    spark.describe(), session.trainExamples(), seconds, spark.lastEpochCommunication());
+            Model network = NetworkFactory.build(sized.model(), sized.training(), sized.seed(), session.shape());
+            try (TrainingStrategy spark = session.strategy(network, 0)) {
+                prepare.accept(spark);
+                long start = System.nanoTime();
+                spark.fitEpoch(1);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new Measurement("Spark " + sc.master() + " " + sized.training().mode(), spark.describe(),
+                        session.trainExamples(), seconds, spark.lastEpochCommunication());
+            }
         }
     }
 
@@ -159,9 +252,9 @@ public final class OverheadBenchmark {
         return batches.stream().mapToLong(DataSet::numExamples).sum();
     }
 
-    private static double timeEpoch(TrainingStrategy strategy) {
-        long start = System.nanoTime();
-        strategy.fitEpoch(1);
-        return (System.nanoTime() - start) / 1e9;
+    private static List<DataSet> shuffled(List<DataSet> batches, long seed) {
+        List<DataSet> shuffled = new ArrayList<>(batches);
+        Collections.shuffle(shuffled, new Random(seed));
+        return shuffled;
     }
 }

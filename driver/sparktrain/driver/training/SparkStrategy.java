@@ -15,8 +15,8 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.nd4j.linalg.dataset.DataSet;
+import sparktrain.driver.SparkContexts;
 import sparktrain.driver.progress.JobNames;
-import sparktrain.worker.NativeThreads;
 import sparktrain.worker.PinTaskGpu;
 
 import java.util.List;
@@ -88,35 +88,36 @@ public abstract class SparkStrategy implements TrainingStrategy {
         // before the epoch's description: the jobs that plan the epoch's data are not training rounds
         JavaRDD<DataSet> minibatches = data.apply(epoch);
         sc.setJobDescription(JobNames.epoch(sc, epoch));
-        if (localThreads > 0) {
-            NativeThreads.limit(localThreads);
+        SparkContexts.withThreads(localThreads, () -> {
+            // with Spark's GPU scheduling on, every task first pins ND4J to the GPU it was given
+            JavaRDD<DataSet> epochData = forEpoch(sc.getConf().contains("spark.task.resource.gpu.amount")
+                    ? minibatches.mapPartitions(new PinTaskGpu(), true) : minibatches, epoch);
+            try {
+                fit(epoch, epochData);
+            } finally {
+                epochData.unpersist(false);
+                sc.setJobDescription(null);
+            }
+            return null;
+        });
+    }
+
+    private void fit(int epoch, JavaRDD<DataSet> epochData) {
+        long begin = System.nanoTime();
+        try (SparkTraffic meter = SparkTraffic.start(recording)) {
+            if (multiLayer != null) {
+                network = multiLayer.fit(epochData);
+            } else {
+                network = graph.fit(epochData);
+            }
+            lastTraffic = meter.measured();
         }
-        // with Spark's GPU scheduling on, every task first pins ND4J to the GPU it was given
-        JavaRDD<DataSet> epochData = forEpoch(sc.getConf().contains("spark.task.resource.gpu.amount")
-                ? minibatches.mapPartitions(new PinTaskGpu(), true) : minibatches, epoch);
-        try {
-            long begin = System.nanoTime();
-            try (SparkTraffic meter = SparkTraffic.start(recording)) {
-                if (multiLayer != null) {
-                    network = multiLayer.fit(epochData);
-                } else {
-                    network = graph.fit(epochData);
-                }
-                lastTraffic = meter.measured();
-            }
-            SparkTrainingStats stats = master.getTrainingStats();
-            if (statsSink != null && stats != null) {
-                statsSink.accept(stats);
-            }
-            afterFit(epochData);
-            afterEpoch(epoch, (System.nanoTime() - begin) / 1e9, stats);
-        } finally {
-            epochData.unpersist(false);
-            sc.setJobDescription(null);
-            if (localThreads > 0) {
-                NativeThreads.limit(Runtime.getRuntime().availableProcessors());
-            }
+        SparkTrainingStats stats = master.getTrainingStats();
+        if (statsSink != null && stats != null) {
+            statsSink.accept(stats);
         }
+        afterFit(epochData);
+        afterEpoch(epoch, (System.nanoTime() - begin) / 1e9, stats);
     }
 
     @SuppressWarnings({"rawtypes", "unchecked"})

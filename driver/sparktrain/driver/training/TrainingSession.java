@@ -8,6 +8,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.dataset.DataSet;
 import sparktrain.worker.output.RunOutputs;
+import sparktrain.driver.SparkContexts;
 import sparktrain.driver.data.Data;
 import sparktrain.driver.data.Inputs;
 import sparktrain.driver.progress.Progress;
@@ -175,8 +176,7 @@ public final class TrainingSession implements Session {
     /** ND4J threads per worker in local mode (the cores shared out between the workers); 0 on a cluster. */
     private int localThreads(int workers) {
         TrainingConfig t = job.training();
-        return !sc.isLocal() ? 0 : t.threadsPerWorker() > 0 ? t.threadsPerWorker()
-                : Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        return !sc.isLocal() ? 0 : t.threadsPerWorker() > 0 ? t.threadsPerWorker() : SparkContexts.threadShare(workers);
     }
 
     private SparkStrategy strategy(Model network, IntFunction<JavaRDD<DataSet>> data, int workers) {

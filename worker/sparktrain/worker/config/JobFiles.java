@@ -40,8 +40,8 @@ public final class JobFiles {
         return validate(read(location), location, overrides);
     }
 
-    /** The job file at {@code location}, parsed, not yet validated. */
-    private static Config read(String location) {
+    /** The job file at {@code location}, parsed, not yet validated: {@link #validate} it once per set of overrides. */
+    public static Config read(String location) {
         URI uri = HadoopFiles.path(location).toUri();
         boolean local = uri.getScheme() == null || uri.getScheme().equals("file");
         if (!local) {
@@ -99,7 +99,8 @@ public final class JobFiles {
         return validate(parseText(text, origin), origin, overrides);
     }
 
-    private static JobConfig validate(Config file, String origin, List<String> overrides) {
+    /** The job file {@link #read} from {@code origin} with {@code overrides}, checked. */
+    public static JobConfig validate(Config file, String origin, List<String> overrides) {
         Config sets = parseOverrides(overrides);
         Config defaults = defaults();
         List<String> problems = new ArrayList<>();

@@ -12,6 +12,7 @@ import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -41,9 +42,11 @@ import java.util.function.UnaryOperator;
  *                 one Vector or array of numbers
  * @param where    what a bad value's message names first (the input, or "transform")
  * @param key      the setting naming the feature columns (data.features, featuresCol)
+ * @param counted  adds up the rows scored, or null; counted once per row when the scoring runs in the stage of
+ *                 the action that consumes it (Spark merges a result task's updates once)
  */
 public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, List<String> columns,
-                          List<DataType> types, String where, String key)
+                          List<DataType> types, String where, String key, LongAccumulator counted)
         implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
     private static final VectorUDT VECTORS = new VectorUDT();
 
@@ -67,6 +70,9 @@ public record PredictRows(Task task, Broadcast<byte[]> network, int[] features, 
                     batch.add(rows.next().copy()); // Spark reuses the row object it hands out
                 }
                 scored = batch.isEmpty() ? List.of() : score(batch, outputs);
+                if (counted != null) {
+                    counted.add(scored.size());
+                }
                 next = 0;
                 return !scored.isEmpty();
             }

@@ -21,13 +21,21 @@ public final class BesideModel {
     }
 
     public static Task apply(Task task, String modelLocation) {
-        Path directory = HadoopFiles.path(modelLocation).getParent();
         if (task instanceof ClassificationTask c) {
+            Path directory = HadoopFiles.path(modelLocation).getParent();
             Map<?, ?> labels = read(directory, ClassificationTask.LABELS_FILE);
             if (labels != null && !c.classes().equals(labels.get("labels"))) {
                 throw SparktrainException.usage(new Path(directory, ClassificationTask.LABELS_FILE) + ": the model's classes "
                         + labels.get("labels") + " are not the data's " + c.classes());
             }
+        }
+        return normalised(task, modelLocation);
+    }
+
+    /** {@link #apply} without the check of labels.json: for a task whose classes were read from it. */
+    public static Task normalised(Task task, String modelLocation) {
+        Path directory = HadoopFiles.path(modelLocation).getParent();
+        if (task instanceof ClassificationTask c) {
             Preprocessing p = preprocessing(directory, Preprocessing.FILE, c.shape().flatSize());
             return p == null ? c : new ClassificationTask(c.shape(), c.classes(), c.softmax(), c.testFlip(),
                     c.labelSmoothing(), p);

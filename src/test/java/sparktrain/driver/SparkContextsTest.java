@@ -2,6 +2,7 @@ package sparktrain.driver;
 
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.factory.Nd4j;
 import sparktrain.jobs.Main;
 import sparktrain.worker.OneDnn;
 import sparktrain.worker.config.JobConfig;
@@ -10,9 +11,24 @@ import sparktrain.worker.config.JobFiles;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SparkContextsTest {
+    @Test
+    void localTasksShareTheCoresOutAndGiveThemBackAfterwards() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(cores, SparkContexts.threadShare(1));
+        assertEquals(Math.max(1, cores / 3), SparkContexts.threadShare(3));
+        assertEquals(1, SparkContexts.threadShare(cores + 1), "at least one thread each");
+        assertEquals(1, SparkContexts.withThreads(1, () -> Nd4j.factory().blas().getMaxThreads()));
+        assertEquals(cores, Nd4j.factory().blas().getMaxThreads(), "all the cores again");
+        assertThrows(IllegalStateException.class, () -> SparkContexts.withThreads(1, () -> {
+            throw new IllegalStateException("failed");
+        }));
+        assertEquals(cores, Nd4j.factory().blas().getMaxThreads(), "all the cores again after a failure");
+    }
+
     @Test
     void theCleanerDoesNotWaitForAHangingExecutorUnlessTheJobSaysSo() {
         assertEquals("false", SparkContexts.conf(JobFiles.parse("", "test", List.of()), null)

@@ -50,6 +50,12 @@ class CliTest {
         Run run = sparktrain("train", "--help");
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().contains("--resume"), run.out());
+        for (var command : new picocli.CommandLine(new Main()).getSubcommands().values()) {
+            for (var option : command.getCommandSpec().options()) {
+                assertFalse(String.join("", option.description()).isBlank(),
+                        command.getCommandName() + " " + option.longestName() + " has no help");
+            }
+        }
     }
 
     @Test

@@ -9,9 +9,11 @@ import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sparktrain.driver.SavedModel;
 import sparktrain.testing.Cli;
 import sparktrain.testing.JobFile;
 import sparktrain.testing.Tables;
+import sparktrain.worker.tasks.ClassificationTask;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,6 +92,7 @@ class PredictCliTest {
             assertEquals(List.of("x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9", "x10", "label", "id",
                     "prediction", "prediction_index", "probability"), List.of(p.columns()));
             List<Row> rows = p.collectAsList();
+            assertEquals(3000, rows.size(), "as many rows written as predict said");
             long agree = rows.stream().filter(r -> r.getString(10).equals(r.getString(12))).count();
             assertEquals(accuracy, agree / 3000.0, 0.0, "the share of predictions equal to the label is evaluate's accuracy");
             for (Row r : rows) {
@@ -162,6 +165,19 @@ class PredictCliTest {
         Files.copy(run.resolve("job.conf"), copy.resolve("job.conf"));
         assertOneError(Cli.sparktrain("predict", "--model", copy.toString(), "--input", dir.resolve("blobs").toString(),
                 "--output", tmp.resolve("o2").toString()), 2, "labels.json: not found");
+    }
+
+    @Test
+    void aSavedModelReadsItsLabelsOnce(@TempDir Path tmp) throws IOException {
+        for (String name : List.of("model.zip", "job.conf", "labels.json", "preprocessing.json")) {
+            if (Files.exists(run.resolve(name))) {
+                Files.copy(run.resolve(name), tmp.resolve(name));
+            }
+        }
+        SavedModel saved = SavedModel.read(tmp.toString(), null, List.of(), dir.resolve("blobs").toString(), null);
+        Files.delete(tmp.resolve("labels.json"));
+        assertEquals(4, saved.classes().size(), saved.classes().toString());
+        assertEquals(saved.classes(), ((ClassificationTask) saved.task(10)).classes(), "the task takes the classes read");
     }
 
     private static void assertOneError(Cli.Run run, int code, String expected) {

@@ -3,6 +3,7 @@ package sparktrain.driver.bench;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.worker.SparktrainException;
+import sparktrain.driver.bench.OverheadBenchmark.Epochs;
 import sparktrain.driver.bench.OverheadBenchmark.Measurement;
 import sparktrain.worker.training.Communication;
 
@@ -102,16 +103,22 @@ class BenchmarksFileTest {
     }
 
     @Test
-    void overheadBlockGivesEachRunsRatioToOneJvm() {
+    void overheadBlockGivesEachRunsMedianRangeAndRatioToParallelWrapper() {
         BenchContext ctx = new BenchContext(Path.of("conf"), true, Path.of("docs"), MACHINE, "scripts/bench --quick overhead");
         String block = OverheadPart.render(ctx, 1000, List.of(
-                new Measurement("single JVM", "DL4J alone", 1000, 5.0, Communication.NONE),
-                new Measurement("ParallelWrapper", "2 workers", 1000, 4.0, Communication.NONE),
-                new Measurement("Spark local[2] averaging", "pa", 1000, 2.5, new Communication(10, 10))), "not measured");
+                new Epochs("single JVM", "DL4J alone", 1000, List.of(5.0, 4.0, 10.0), Communication.NONE),
+                new Epochs("ParallelWrapper", "2 workers", 1000, List.of(4.0, 2.0, 5.0), Communication.NONE),
+                new Epochs("Spark local[2] averaging", "pa", 1000, List.of(2.5, 2.0, 4.0), new Communication(10, 10))),
+                "not measured");
         assertTrue(block.contains("(quick run at small sizes: not the final numbers)"), block);
-        assertTrue(block.contains("| single JVM | DL4J alone | 200 | 1.00 |"), block);
-        assertTrue(block.contains("| ParallelWrapper | 2 workers | 250 | 1.25 |"), block);
-        assertTrue(block.contains("| Spark local[2] averaging | pa | 400 | 2.00 |"), block);
+        assertTrue(block.contains("a warm-up epoch, then 3 timed epochs per configuration"), block);
+        // samples/s: 1000 / seconds, median (min-max); ratios of the medians to ParallelWrapper's 250 and one JVM's 200
+        assertTrue(block.contains("| single JVM | DL4J alone | 200 (100-250) | 0.80 | 1.00 |"), block);
+        assertTrue(block.contains("| ParallelWrapper | 2 workers | 250 (200-500) | 1.00 | 1.25 |"), block);
+        assertTrue(block.contains("| Spark local[2] averaging | pa | 400 (250-500) | 1.60 | 2.00 |"), block);
+        // round by round: 400/250, 500/500, 250/200
+        assertTrue(block.contains("against ParallelWrapper, the peer on one machine: **1.600x** (round by round 1.25"
+                + " (1.00-1.60)); goal at least 0.95x: met."), block);
         assertTrue(block.contains("1,000 training images"), block);
     }
 

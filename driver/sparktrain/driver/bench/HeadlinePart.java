@@ -1,0 +1,151 @@
+package sparktrain.driver.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.training.EpochStats;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IntSummaryStatistics;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The headline figures: each committed job file trained with seeds 1, 2 and 3 from start to end, its test metric
+ * read once at the end of each run. scripts/bench trains them into {@code RUNS/<job>/s<seed>/} (the log beside as
+ * {@code s<seed>.log}, the command's wall seconds in {@code s<seed>.wall}, the command itself in {@code command});
+ * this part reads them and gives each job's median with the min-max.
+ */
+public final class HeadlinePart {
+    private static final Pattern SEED_DIR = Pattern.compile("s(\\d+)");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** A headline job: its directory name under RUNS, the test metric in metrics.json and its baseline there. */
+    record Job(String name, String metric, String label, String baseline, String baselineLabel, String format) {
+    }
+
+    /** The jobs in the order the block shows them (scripts/bench's HEADLINE_JOBS names the same). */
+    static final List<Job> JOBS = List.of(
+            new Job("lenet-averaging", "accuracy", "test accuracy", null, null, "%.4f"),
+            new Job("lenet-sharing", "accuracy", "test accuracy", null, null, "%.4f"),
+            new Job("resnet", "accuracy", "test accuracy", null, null, "%.4f"),
+            new Job("char-lstm", "bitsPerChar", "bits per character", "unigramBitsPerChar", "a unigram model", "%.3f"),
+            new Job("timeseries", "rmse", "RMSE", "naiveRmse", "the naive forecast", "%.4f"));
+
+    /** One seed's run: its test metric, the baseline's (NaN when the job has none), wall seconds, the epochs. */
+    record Run(int seed, double metric, double baseline, double wallSeconds, List<EpochStats> epochs) {
+    }
+
+    /** A job's runs, by seed, and the command that ran them (with SEED for the seed). */
+    record Result(Job job, String command, List<Run> runs) {
+        Spread metric() {
+            return new Spread(runs.stream().map(Run::metric).toList());
+        }
+
+        /** The epochs the runs trained: "6", or "5-6" when early stopping ended some sooner. */
+        String epochs() {
+            IntSummaryStatistics n = runs.stream().mapToInt(r -> r.epochs().size()).summaryStatistics();
+            return n.getMin() == n.getMax() ? String.valueOf(n.getMin()) : n.getMin() + "-" + n.getMax();
+        }
+
+        Spread wall() {
+            return new Spread(runs.stream().map(Run::wallSeconds).toList());
+        }
+    }
+
+    private HeadlinePart() {
+    }
+
+    public static String run(BenchContext ctx, Path runs) {
+        List<Result> results = new ArrayList<>();
+        for (Job job : JOBS) {
+            Path dir = runs.resolve(job.name());
+            if (Files.isDirectory(dir)) {
+                results.add(read(job, dir));
+            }
+        }
+        if (results.isEmpty()) {
+            throw SparktrainException.usage("bench headline: " + runs + " holds none of the jobs "
+                    + JOBS.stream().map(Job::name).toList());
+        }
+        return render(ctx, results);
+    }
+
+    static Result read(Job job, Path dir) {
+        try {
+            List<Run> runs = new ArrayList<>();
+            try (var seeds = Files.list(dir)) {
+                for (Path run : seeds.filter(Files::isDirectory).sorted().toList()) {
+                    Matcher m = SEED_DIR.matcher(run.getFileName().toString());
+                    if (m.matches()) {
+                        runs.add(run(job, run, Integer.parseInt(m.group(1))));
+                    }
+                }
+            }
+            if (runs.size() < 3) {
+                throw SparktrainException.usage("bench headline: " + dir + " holds " + runs.size()
+                        + " finished runs (s<seed>/ with metrics.json); need 3");
+            }
+            return new Result(job, Files.readString(dir.resolve("command")).strip(), runs);
+        } catch (IOException e) {
+            throw SparktrainException.usage("bench headline: " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static Run run(Job job, Path run, int seed) throws IOException {
+        Path metrics = run.resolve("metrics.json");
+        if (!Files.isRegularFile(metrics)) {
+            throw SparktrainException.usage("bench headline: " + metrics + ": missing; did that training fail? See "
+                    + run + ".log");
+        }
+        JsonNode test = JSON.readTree(metrics.toFile()).path("test");
+        if (!test.path(job.metric()).isNumber()) {
+            throw SparktrainException.usage("bench headline: " + metrics + ": no test." + job.metric());
+        }
+        double baseline = job.baseline() == null ? Double.NaN : test.path(job.baseline()).asDouble(Double.NaN);
+        double wall = Double.parseDouble(Files.readString(run.resolveSibling(run.getFileName() + ".wall")).strip());
+        return new Run(seed, test.path(job.metric()).asDouble(), baseline, wall, RunHistory.read("headline", run));
+    }
+
+    static String render(BenchContext ctx, List<Result> results) {
+        StringBuilder s = new StringBuilder(ctx.header("Headline figures: seeds 1, 2, 3",
+                "each job file as committed, trained from start to end once per seed"));
+        s.append("\nEach committed job file trained three times, with `--set seed=1`, `2` and `3` (the seed draws the")
+                .append(" initial weights, the validation and test split where the job hashes one, the shuffling and")
+                .append(" DL4J's training master), in rounds (seed 1 of every job, then seed 2, ...). The test set is read")
+                .append(" once, at the end of each run; nothing was chosen on it. Wall time: the whole command, from")
+                .append(" start to exit (data load, Spark start, training, test evaluation). Figures: the median with")
+                .append(" the min-max over the three seeds. `cluster`: `scripts/submit` on `scripts/cluster start")
+                .append(" --workers 2`, two executor JVMs of one core each on this machine.\n\n");
+        List<List<String>> rows = new ArrayList<>();
+        for (Result r : results) {
+            Job job = r.job();
+            String baseline = job.baseline() == null ? "-"
+                    : new Spread(r.runs().stream().map(Run::baseline).toList()).format(job.format())
+                    + " (" + job.baselineLabel() + ")";
+            rows.add(List.of("`" + r.command() + "`", job.label() + " " + r.metric().format(job.format()), baseline,
+                    r.wall().format("%.0f") + " s", r.epochs(),
+                    String.join(", ", r.runs().stream().map(run -> "seed " + run.seed() + ": "
+                            + Markdown.f(job.format(), run.metric())).toList())));
+        }
+        s.append(Markdown.table(List.of("command (SEED = 1, 2, 3)", "test metric, median (min-max)", "baseline",
+                "wall time", "epochs", "each seed"), rows));
+        Result averaging = find(results, "lenet-averaging");
+        Result sharing = find(results, "lenet-sharing");
+        if (averaging != null && sharing != null) {
+            double gap = 100 * (sharing.metric().median() - averaging.metric().median());
+            s.append(Markdown.f("%nLeNet on the cluster: gradient sharing's median test accuracy is **%+.2f points**"
+                            + " from parameter averaging's (goal: within 0.5), in %.2fx averaging's median wall time.%n",
+                    gap, sharing.wall().median() / averaging.wall().median()));
+        }
+        return s.toString();
+    }
+
+    private static Result find(List<Result> results, String name) {
+        return results.stream().filter(r -> r.job().name().equals(name)).findFirst().orElse(null);
+    }
+}

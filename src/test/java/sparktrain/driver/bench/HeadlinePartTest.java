@@ -1,0 +1,78 @@
+package sparktrain.driver.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparktrain.worker.SparktrainException;
+import sparktrain.worker.training.EpochStats;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The headline part's reading of the seeds' run directories and its medians. */
+class HeadlinePartTest {
+    private static final Machine MACHINE = new Machine(2, 24L << 30, "cpu", "java", "2026-12-06 09:00 UTC", "abc",
+            "Spark 3.5.7, DL4J 1.0.0-M2.1, ND4J 1.0.0-M2.1, Java 17.0.15", "clean");
+    private static final BenchContext CTX = new BenchContext(Path.of("conf"), false, Path.of("docs"), MACHINE,
+            "scripts/bench headline");
+
+    private static void seed(Path job, int seed, String test, double wall, long... bytesPerEpoch) throws Exception {
+        Path run = Files.createDirectories(job.resolve("s" + seed));
+        StringBuilder history = new StringBuilder(EpochStats.csvHeader("accuracy")).append('\n');
+        for (int e = 0; e < bytesPerEpoch.length; e++) {
+            history.append(new EpochStats(e + 1, 54_000, 60, 0.5, 0.4, 0.9, bytesPerEpoch[e], 0, 10).csvRow()).append('\n');
+        }
+        Files.writeString(run.resolve("history.csv"), history);
+        Files.writeString(run.resolve("metrics.json"), "{\"test\": " + test + "}");
+        Files.writeString(job.resolve("s" + seed + ".wall"), wall + "\n");
+        Files.writeString(job.resolve("command"), "scripts/submit train conf/x.conf --set seed=SEED\n");
+    }
+
+    @Test
+    void givesEachJobsMedianAndRangeOverTheSeedsAndTheSharingGap(@TempDir Path runs) throws Exception {
+        Path averaging = runs.resolve("lenet-averaging");
+        seed(averaging, 1, "{\"accuracy\": 0.9150}", 500, 100_000_000, 120_000_000);
+        seed(averaging, 2, "{\"accuracy\": 0.9170}", 520, 110_000_000, 130_000_000);
+        seed(averaging, 3, "{\"accuracy\": 0.9120}", 480, 90_000_000, 140_000_000);
+        Path sharing = runs.resolve("lenet-sharing");
+        seed(sharing, 1, "{\"accuracy\": 0.9050}", 400, 1, 2);
+        seed(sharing, 2, "{\"accuracy\": 0.9100}", 390, 1, 2);
+        seed(sharing, 3, "{\"accuracy\": 0.9080}", 410, 1, 2);
+        Path series = runs.resolve("timeseries");
+        seed(series, 1, "{\"rmse\": 0.10, \"naiveRmse\": 0.30}", 60, 5);
+        seed(series, 2, "{\"rmse\": 0.12, \"naiveRmse\": 0.31}", 70, 5);
+        seed(series, 3, "{\"rmse\": 0.11, \"naiveRmse\": 0.29}", 65, 5);
+
+        String block = HeadlinePart.run(CTX, runs);
+        assertTrue(block.contains("test accuracy 0.9150 (0.9120-0.9170) | - | 500 (480-520) s | 2 | seed 1"),
+                block);
+        assertTrue(block.contains("RMSE 0.1100 (0.1000-0.1200) | 0.3000 (0.2900-0.3100) (the naive forecast)"), block);
+        assertTrue(block.contains("seed 1: 0.9150, seed 2: 0.9170, seed 3: 0.9120"), block);
+        assertTrue(block.contains("gradient sharing's median test accuracy is **-0.70 points** from parameter averaging's"
+                + " (goal: within 0.5), in 0.80x averaging's median wall time."), block);
+        assertTrue(block.indexOf("0.9150 (") < block.indexOf("0.9080 (") && block.indexOf("0.9080 (") < block.indexOf("0.1100 ("),
+                "rows in the order of HeadlinePart.JOBS: " + block);
+    }
+
+    @Test
+    void fewerThanThreeFinishedSeedsNameTheDirectory(@TempDir Path runs) throws Exception {
+        Path job = runs.resolve("char-lstm");
+        seed(job, 1, "{\"bitsPerChar\": 2.4, \"unigramBitsPerChar\": 4.77}", 1000, 3);
+        seed(job, 2, "{\"bitsPerChar\": 2.5, \"unigramBitsPerChar\": 4.77}", 1000, 3);
+        Files.createDirectories(job.resolve("s3"));
+        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
+        assertTrue(e.getMessage().contains(job.resolve("s3").resolve("metrics.json") + ": missing"), e.getMessage());
+    }
+
+    @Test
+    void noJobAtAllIsAnError(@TempDir Path runs) {
+        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
+        assertTrue(e.getMessage().contains("holds none of the jobs"), e.getMessage());
+        assertEquals(List.of("lenet-averaging", "lenet-sharing", "resnet", "char-lstm", "timeseries"),
+                HeadlinePart.JOBS.stream().map(HeadlinePart.Job::name).toList());
+    }
+}
