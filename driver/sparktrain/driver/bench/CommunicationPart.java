@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * Part 3: the bytes one LeNet epoch puts on the wire under averaging (measured from Spark: the parameters and
- * updater state down and back up every round) and under sharing (threshold-encoded updates), counted as history.csv counts them
- * ({@code update_bytes}, {@code dense_update_bytes}), and scaled to a full epoch of 54,000 images.
+ * updater state down and back up every round) and under sharing (measured too: what Aeron sent plus what Spark moved),
+ * counted as history.csv counts them ({@code update_bytes}, {@code dense_update_bytes}), and scaled to a full epoch of
+ * 54,000 images.
  */
 public final class CommunicationPart {
     /** Training images in a full epoch: Fashion-MNIST's 60,000 less the 10% validation split. */
@@ -48,9 +49,13 @@ public final class CommunicationPart {
                 + "\nLeNet-5 has " + Markdown.f("%,d", parameters) + " parameters (" + Markdown.bytes(4.0 * parameters)
                 + "); Spark " + BenchContext.MASTER + ", 2 workers, batch 32 per worker. Averaging's bytes are measured from Spark (the"
                 + " task results and the broadcasts of every round: parameters and Adam's updater state, down and back;"
-                + " in local mode serialized but not leaving the JVM). Sharing sends each threshold-encoded update (a 32-bit index per element that crossed the"
-                + " threshold, or a 2-bit bitmap when smaller); its dense equivalent is every worker's every update as 32-bit"
-                + " floats. Counted by the same code that fills history.csv's update_bytes and dense_update_bytes.\n\n"
+                + " in local mode serialized but not leaving the JVM). Sharing's bytes are measured too: what every JVM's Aeron"
+                + " media driver sent (its own BYTES_SENT counter: each threshold-encoded update to every peer of DL4J's"
+                + " mesh, with framing, the mesh's messages and retransmits) plus what Spark moved for the epoch (the"
+                + " parameters broadcast in the first epoch, each worker's updater state as its task result); in local"
+                + " mode DL4J trains one model in one JVM and Aeron sends nothing. Sharing's dense equivalent is every"
+                + " worker's every update as 32-bit floats. Counted by the same code that fills history.csv's update_bytes"
+                + " and dense_update_bytes.\n\n"
                 + Markdown.table(List.of("mode", "bytes, measured epoch", "bytes per full epoch", "dense equivalent",
                 "share of dense", "compression (dense / sent)"), rows)
                 + Markdown.f("%nSharing sends %.0fx fewer bytes per epoch than averaging (%s against %s per full epoch).%n",

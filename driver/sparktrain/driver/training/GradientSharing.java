@@ -25,12 +25,13 @@ import org.nd4j.parameterserver.distributed.v2.transport.impl.BaseTransport;
 import org.nd4j.parameterserver.distributed.v2.util.MeshOrganizer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.SharingConfig;
 import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.model.BatchNormStats;
 import sparktrain.worker.model.EpochSchedules;
-import sparktrain.worker.sharing.DrainEncodingCounters;
+import sparktrain.worker.sharing.DrainSharingCounters;
 import sparktrain.worker.sharing.LearningRateScaledThreshold;
 import sparktrain.worker.sharing.MeteredThreshold;
 import sparktrain.worker.sharing.SharingPorts;
@@ -45,7 +46,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 /**
  * Asynchronous data parallelism with DL4J's SharedTrainingMaster: workers exchange threshold-encoded,
@@ -70,6 +75,8 @@ public final class GradientSharing extends SparkStrategy {
      * threshold encoding with the updates, where they move by one threshold per step at most (BatchNormStats).
      */
     static final int CALIBRATION_BATCHES = 50;
+    /** Rounds of drain tasks before an executor that none of them reached is given up on until the next drain. */
+    private static final int DRAIN_ATTEMPTS = 3;
     private List<DataSet> calibration;
 
     GradientSharing(JavaSparkContext sc, Model network, IntFunction<JavaRDD<DataSet>> data, TrainingConfig training,
@@ -241,7 +248,7 @@ public final class GradientSharing extends SparkStrategy {
 
     @Override
     public void fitEpoch(int epoch) {
-        MeteredThreshold.drain();
+        drain(); // what was sent between epochs (heartbeats, mostly) is not the epoch's
         try (LostWorkerWatch watch = LostWorkerWatch.start(sc)) {
             try {
                 super.fitEpoch(epoch);
@@ -252,7 +259,7 @@ public final class GradientSharing extends SparkStrategy {
                 throw e;
             }
         }
-        lastEpoch = sc.isLocal() ? fromCounters(List.of(MeteredThreshold.drain())) : drainExecutors();
+        lastEpoch = communication(epoch, drain(), lastEpochSparkTraffic());
         reportMesh();
         if (BatchNormStats.hasBatchNorm(network())) {
             int layers = BatchNormStats.recalibrate(network(), calibration);
@@ -308,23 +315,60 @@ public final class GradientSharing extends SparkStrategy {
         return aeronId.substring(aeronId.indexOf('=') + 1);
     }
 
-    /** One small task per slot, so every executor's counters are read (what one misses, the next epoch reads). */
-    private Communication drainExecutors() {
-        List<Integer> slots = new ArrayList<>();
-        for (int i = 0; i < workers * 2; i++) {
-            slots.add(i);
+    /**
+     * Every JVM's counters since the last drain: the driver's, and on a cluster each executor's, read by small tasks,
+     * one per slot, until every registered executor has answered.
+     */
+    private List<DrainSharingCounters.Drained> drain() {
+        List<DrainSharingCounters.Drained> drained = new ArrayList<>(List.of(DrainSharingCounters.drain()));
+        if (sc.isLocal()) {
+            return drained; // the tasks run in the driver's JVM
         }
-        return fromCounters(sc.parallelize(slots, slots.size()).map(new DrainEncodingCounters()).collect());
+        Set<String> executors = registeredExecutors();
+        Set<String> read = new TreeSet<>();
+        for (int attempt = 0; attempt < DRAIN_ATTEMPTS && !read.containsAll(executors); attempt++) {
+            List<Integer> slots = new ArrayList<>();
+            for (int i = 0; i < Math.max(workers, executors.size()) * 2; i++) {
+                slots.add(i);
+            }
+            for (DrainSharingCounters.Drained d : sc.parallelize(slots, slots.size()).map(new DrainSharingCounters()).collect()) {
+                drained.add(d);
+                read.add(d.executor());
+            }
+        }
+        if (!read.containsAll(executors)) {
+            Set<String> missed = new TreeSet<>(executors);
+            missed.removeAll(read);
+            log.warn("gradient sharing: the counters of executor(s) {} were not read: the epoch's bytes leave out what"
+                    + " they sent", missed);
+        }
+        return drained;
     }
 
-    /** Sums the workers' counters, and logs the range of thresholds they encoded with and the share of elements sent. */
-    private static Communication fromCounters(List<long[]> counters) {
+    /** The executors' block managers, "host:port" each, the driver's left out. */
+    private Set<String> registeredExecutors() {
+        Set<String> ids = new TreeSet<>(JavaConverters.mapAsJavaMap(sc.sc().getExecutorMemoryStatus()).keySet());
+        ids.remove(DrainSharingCounters.jvm());
+        return ids;
+    }
+
+    /**
+     * The epoch's traffic: what every JVM's Aeron media driver sent (the updates to every peer with their framing,
+     * the mesh's own messages, retransmits) plus what Spark moved for the epoch's jobs (the parameters broadcast
+     * to the executors, the task results). Dense: every worker's every update as 32-bit floats. Logs what DL4J
+     * encoded beside them, the range of thresholds it encoded with and the share of elements sent.
+     */
+    private static Communication communication(int epoch, List<DrainSharingCounters.Drained> drained,
+                                               SparkTraffic.Traffic spark) {
+        long aeron = 0;
         long encoded = 0;
         long dense = 0;
         long sent = 0;
         double min = Double.NaN;
         double max = Double.NaN;
-        for (long[] c : counters) {
+        for (DrainSharingCounters.Drained d : drained) {
+            aeron += d.aeronBytesSent();
+            long[] c = d.encoding();
             encoded += c[0];
             dense += c[1];
             sent += c[2];
@@ -333,11 +377,24 @@ public final class GradientSharing extends SparkStrategy {
             min = Double.isNaN(min) || lo < min ? lo : min;
             max = Double.isNaN(max) || hi > max ? hi : max;
         }
+        log.info(String.format(Locale.ROOT, "gradient sharing, epoch %d: Aeron sent %d bytes (%s), Spark moved %d"
+                        + " (broadcasts %d, task results %d); DL4J encoded %d bytes of updates (one count per update,"
+                        + " before fan-out and framing), %d dense", epoch, aeron, perJvm(drained), spark.total(),
+                spark.broadcasts(), spark.results(), encoded, dense));
         if (dense > 0) {
             log.info(String.format(Locale.ROOT, "gradient sharing: threshold %.3g to %.3g, %.3f%% of update elements sent",
                     min, max, 100.0 * sent * 4 / dense));
         }
-        return new Communication(encoded, dense);
+        return new Communication(aeron + spark.total(), dense);
+    }
+
+    private static String perJvm(List<DrainSharingCounters.Drained> drained) {
+        Map<String, Long> bytes = new TreeMap<>();
+        for (DrainSharingCounters.Drained d : drained) {
+            bytes.merge(d.executor(), d.aeronBytesSent(), Long::sum);
+        }
+        return bytes.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     /** run.json's "sharing": the controller's endpoint and the executors' in the mesh, once they joined. */

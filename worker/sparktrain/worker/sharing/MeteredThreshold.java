@@ -13,6 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * header, its length in ints given as a share of the update's elements; a bitmap of 2 bits per element, always
  * {@code elements / 16 + 5} ints (header included); or nothing, when no element crossed (Strom 2015). The last
  * update a thread encodes is never reported, so it is not counted.
+ *
+ * <p>What DL4J encoded, once per update: not the bytes sent, which {@link AeronTraffic} measures (each update to every
+ * peer, framed). The epoch's dense count is the reference sharing is compared with; the encoded count is only logged.
  */
 public final class MeteredThreshold implements ThresholdAlgorithm {
     private static final AtomicLong ENCODED_BYTES = new AtomicLong();

@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -301,6 +303,7 @@ class FaultsIT {
         System.out.printf("sharing: train --resume finished epochs 2 and 3 in %.0f s, test accuracy %.4f%n",
                 (System.nanoTime() - t0) / 1e9, accuracy);
         assertEquals(3, historyRows(out), "all epochs in history.csv");
+        measuredSharingTraffic(resumed.output(), dataRows(out.resolve("history.csv")).subList(1, 3));
         // before SharingPorts the executor took itself for the mesh's root and the driver's model stayed at chance
         // (0.1-0.2). Two executors exchanging updates learn this job less reliably than one: clean runs here ended
         // at 0.65, 0.73 and 0.78 (half the learning rate), one executor at 0.82; this kill and resume at 0.63 and 0.81
@@ -436,6 +439,34 @@ class FaultsIT {
 
     private static int historyRows(Path run) {
         return dataRows(run.resolve("history.csv")).size();
+    }
+
+    private static final Pattern SHARING_TRAFFIC = Pattern.compile("gradient sharing, epoch (\\d+): Aeron sent (\\d+)"
+            + " bytes \\(([^)]*)\\), Spark moved (\\d+) .*?DL4J encoded (\\d+) bytes");
+
+    /**
+     * Each epoch's history.csv update_bytes is what the driver's log says was measured: the bytes every JVM's Aeron
+     * media driver sent plus Spark's. The driver and both executors sent over Aeron (the driver relays each
+     * executor's updates to the other), and together at least the updates DL4J encoded: each leaves its executor
+     * once at least, framed.
+     */
+    private static void measuredSharingTraffic(String driverLog, List<String> historyRows) {
+        Matcher m = SHARING_TRAFFIC.matcher(driverLog);
+        for (String row : historyRows) {
+            String[] cells = row.split(",");
+            assertTrue(m.find(), "the driver's log has no traffic line for epoch " + cells[0] + ":\n" + driverLog);
+            assertEquals(cells[0], m.group(1), m.group());
+            long aeron = Long.parseLong(m.group(2));
+            long encoded = Long.parseLong(m.group(5));
+            System.out.printf("sharing on 2 executors, epoch %s: Aeron sent %d bytes (%s), Spark moved %s, DL4J encoded"
+                    + " %d, history.csv update_bytes %s, dense %s%n", m.group(1), aeron, m.group(3), m.group(4), encoded,
+                    cells[7], cells[8]);
+            assertEquals(aeron + Long.parseLong(m.group(4)), Long.parseLong(cells[7]), "update_bytes: " + m.group());
+            List<Long> perJvm = Arrays.stream(m.group(3).split(", ")).map(j -> Long.parseLong(j.substring(j.indexOf(' ') + 1))).toList();
+            assertEquals(3, perJvm.size(), "the driver and two executors: " + m.group());
+            assertTrue(perJvm.stream().allMatch(b -> b > 0), "each JVM sent over Aeron: " + m.group());
+            assertTrue(encoded > 0 && aeron >= encoded, "Aeron sent at least what DL4J encoded: " + m.group());
+        }
     }
 
     /** A CSV file's rows without its header; none while it is missing or being replaced (temporary name, rename). */
