@@ -49,12 +49,13 @@ final class BenchCommand implements Callable<Integer> {
     Path clusterResult;
 
     @Option(names = "--outputs", defaultValue = "target/bench", description = "sweeps: where the sweeps write (default ${DEFAULT-VALUE});"
+            + " communication: its two cluster runs, in communication/averaging/ and communication/sharing/;"
             + " frequency: where scripts/bench's trainings wrote, in frequency/local/ and frequency/cluster/;"
             + " scale: its runs, in scale/c<N>/; inference: its data, models and outputs, in inference/;"
             + " headline: its runs, in headline/<job>/s<seed>/.")
     Path outputs;
 
-    @Option(names = "--sizes", paramLabel = "TEXT", description = "frequency, scale: the trainings' sizes, as scripts/bench ran them.")
+    @Option(names = "--sizes", paramLabel = "TEXT", description = "communication, frequency, scale: the trainings' sizes, as scripts/bench ran them.")
     String sizes;
 
     @Option(names = "--command", paramLabel = "TEXT", description = "The command to record in the file (default: scripts/bench PART).")
@@ -74,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         String body = switch (part) {
             case "overhead" -> OverheadPart.run(ctx, clusterResult);
             case "mllib" -> MllibPart.run(ctx);
-            case "communication" -> CommunicationPart.run(ctx);
+            case "communication" -> CommunicationPart.run(ctx, outputs.resolve("communication"), sizes == null ? "" : sizes);
             case "scaling" -> ScalingPart.run(ctx);
             case "frequency" -> FrequencyPart.run(ctx, outputs.resolve("frequency"), sizes == null ? "" : sizes);
             case "scale" -> ScalePart.run(ctx, outputs.resolve("scale"), sizes == null ? "" : sizes);

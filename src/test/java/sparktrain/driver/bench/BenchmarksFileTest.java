@@ -123,19 +123,6 @@ class BenchmarksFileTest {
     }
 
     @Test
-    void communicationBlockScalesToAFullEpochAndGivesTheCompression() {
-        BenchContext ctx = new BenchContext(Path.of("conf"), false, Path.of("docs"), MACHINE, "scripts/bench communication");
-        String block = CommunicationPart.render(ctx, 5400, 431_080, 10,
-                new Measurement("averaging", "pa", 5400, 10, new Communication(100_000_000, 100_000_000)),
-                new Measurement("sharing", "gs", 5400, 20, new Communication(1_000_000, 400_000_000)));
-        assertFalse(block.contains("quick run"), block);
-        // x10 to a 54,000-image epoch: 1 GB averaging, 10 MB sharing of 4 GB dense
-        assertTrue(block.contains("| 100.0 MB | 1.00 GB | 1.00 GB | 100% | 1 |"), block);
-        assertTrue(block.contains("| 1.0 MB | 10.0 MB | 4.00 GB | 0.25% | 400 |"), block);
-        assertTrue(block.contains("Sharing sends 100x fewer bytes per epoch than averaging"), block);
-    }
-
-    @Test
     void scalingBlockGivesTheFormulaTheCheckThePredictionAndThePlot(@TempDir Path dir) throws Exception {
         BenchContext ctx = new BenchContext(Path.of("conf"), false, dir.resolve("docs"), MACHINE, "scripts/bench scaling");
         CostModel.Workload lenet = new CostModel.Workload("LeNet-5", 431_080, 862_160, 3200, 32, 10);
