@@ -117,7 +117,7 @@ public final class HeadlinePart {
         s.append("\nEach committed job file trained three times, with `--set seed=1`, `2` and `3` (the seed draws the")
                 .append(" initial weights, the validation and test split where the job hashes one, the shuffling and")
                 .append(" DL4J's training master), in rounds (seed 1 of every job, then seed 2, ...). The test set is read")
-                .append(" once, at the end of each run; nothing was chosen on it. Wall time: the whole command, from")
+                .append(" once, at the end of each run. Wall time: the whole command, from")
                 .append(" start to exit (data load, Spark start, training, test evaluation). Figures: the median with")
                 .append(" the min-max over the three seeds. `cluster`: `scripts/submit` on `scripts/cluster start")
                 .append(" --workers 2`, two executor JVMs of one core each on this machine.\n\n");
