@@ -6,8 +6,8 @@ import sparktrain.driver.SavedModel;
 /** {@code --model}, {@code --input} and {@code --format} of predict and evaluate, and the saved model they name. */
 final class InputOptions {
     @Option(names = "--model", required = true, paramLabel = "DIR_OR_ZIP",
-            description = "A run directory of train, or its model.zip (labels.json, preprocessing.json and, without"
-                    + " CONFIG, job.conf are read beside it).")
+            description = "A model.zip written by train; with --input also its run directory (labels.json,"
+                    + " preprocessing.json and, without CONFIG, job.conf are read beside it).")
     String model;
 
     @Option(names = "--input", paramLabel = "URI",

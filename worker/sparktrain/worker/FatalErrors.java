@@ -1,5 +1,6 @@
 package sparktrain.worker;
 
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +71,9 @@ public final class FatalErrors {
                 err.println(FALLBACK);
             }
             err.flush();
+            // Spark's shutdown hooks race its own thread pools, and Scala's futures print what a shut-down pool
+            // rejected straight to System.err: after the one line the process only ends, so nothing more is printed
+            System.setErr(new PrintStream(OutputStream.nullOutputStream()));
             System.exit(exitCode);
         }, "sparktrain-fatal-exit");
         Thread halt = new Thread(() -> {

@@ -284,7 +284,8 @@ public final class MllibPart {
                         ? "one fit of " + mllibAt.done() + " iterations" : "steps, " + mllibAt.done() + " iterations"),
                 Markdown.f("%.4f", o.mllibTest())));
         rows.add(List.of("sparktrain mlp", o.strategy() + ", Adam, ReLU, dropout 0.2, " + oursLast.done() + " epochs ("
-                        + (stalled(o.ours(), PATIENCE) ? "validation stalled" : "the cap") + ")",
+                        + (stalled(o.ours(), PATIENCE) ? "validation stalled"
+                        : oursLast.done() >= o.epochCap() ? "the cap" : "neither stalled nor at the cap") + ")",
                 Markdown.f("%.4f after epoch %d", oursBest.validation(), oursBest.done()),
                 at == null ? "not reached in " + oursLast.done() + " epochs"
                         : Markdown.f("%s (epoch %d)", Markdown.seconds(at.seconds()), at.done()),

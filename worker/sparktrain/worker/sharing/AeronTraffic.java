@@ -38,6 +38,12 @@ public final class AeronTraffic {
         return sent;
     }
 
+    /** Every byte this JVM's media driver has sent since it started, without draining; 0 when there is no transport. */
+    public static synchronized long total() {
+        Aeron client = client();
+        return client == null || client.isClosed() ? 0 : bytesSent(client.countersReader());
+    }
+
     /** Whether this JVM runs DL4J's transport, with its media driver. */
     public static boolean running() {
         Aeron client = client();

