@@ -248,9 +248,11 @@ public final class GradientSharing extends SparkStrategy {
 
     @Override
     public void fitEpoch(int epoch) {
-        drain(); // what was sent between epochs (heartbeats, mostly) is not the epoch's
         try (LostWorkerWatch watch = LostWorkerWatch.start(sc)) {
             try {
+                // what was sent between epochs (heartbeats, mostly) is not the epoch's; drained under the watch, as an
+                // executor lost here, before the epoch's training job, ends the run as one lost in it does
+                drain();
                 super.fitEpoch(epoch);
             } catch (Exception e) { // Spark's SparkException is a checked exception that Scala throws anyway
                 if (watch.failed()) {
