@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 /**
  * The headline figures: each committed job file trained with seeds 1, 2 and 3 from start to end, its test metric
  * read once at the end of each run. scripts/bench trains them into {@code RUNS/<job>/s<seed>/} (the log beside as
- * {@code s<seed>.log}, the command's wall seconds in {@code s<seed>.wall}, the command itself in {@code command});
- * this part reads them and gives each job's median with the min-max.
+ * {@code s<seed>.log}, the command's wall seconds in {@code s<seed>.wall}, the command itself in {@code command}, the
+ * commit it ran at in {@code commit}); this part reads them and gives each job's median with the min-max.
  */
 public final class HeadlinePart {
     private static final Pattern SEED_DIR = Pattern.compile("s(\\d+)");
@@ -40,8 +40,8 @@ public final class HeadlinePart {
     record Run(int seed, double metric, double baseline, double wallSeconds, List<EpochStats> epochs) {
     }
 
-    /** A job's runs, by seed, and the command that ran them (with SEED for the seed). */
-    record Result(Job job, String command, List<Run> runs) {
+    /** A job's runs, by seed, the command that ran them (with SEED for the seed) and the commit they ran at. */
+    record Result(Job job, String command, String commit, List<Run> runs) {
         Spread metric() {
             return new Spread(runs.stream().map(Run::metric).toList());
         }
@@ -90,7 +90,8 @@ public final class HeadlinePart {
                 throw SparktrainException.usage("bench headline: " + dir + " holds " + runs.size()
                         + " finished runs (s<seed>/ with metrics.json); need 3");
             }
-            return new Result(job, Files.readString(dir.resolve("command")).strip(), runs);
+            return new Result(job, Files.readString(dir.resolve("command")).strip(),
+                    Files.readString(dir.resolve("commit")).strip(), runs);
         } catch (IOException e) {
             throw SparktrainException.usage("bench headline: " + dir + ": " + e.getMessage());
         }
@@ -120,19 +121,20 @@ public final class HeadlinePart {
                 .append(" once, at the end of each run. Wall time: the whole command, from")
                 .append(" start to exit (data load, Spark start, training, test evaluation). Figures: the median with")
                 .append(" the min-max over the three seeds. `cluster`: `scripts/submit` on `scripts/cluster start")
-                .append(" --workers 2`, two executor JVMs of one core each on this machine.\n\n");
+                .append(" --workers 2`, two executor JVMs of one core each on this machine. A job's three seeds ran")
+                .append(" at one commit, its row's (`scripts/bench --jobs=...` re-runs only the jobs it names).\n\n");
         List<List<String>> rows = new ArrayList<>();
         for (Result r : results) {
             Job job = r.job();
             String baseline = job.baseline() == null ? "-"
                     : new Spread(r.runs().stream().map(Run::baseline).toList()).format(job.format())
                     + " (" + job.baselineLabel() + ")";
-            rows.add(List.of("`" + r.command() + "`", job.label() + " " + r.metric().format(job.format()), baseline,
+            rows.add(List.of("`" + r.command() + "`", r.commit(), job.label() + " " + r.metric().format(job.format()), baseline,
                     r.wall().format("%.0f") + " s", r.epochs(),
                     String.join(", ", r.runs().stream().map(run -> "seed " + run.seed() + ": "
                             + Markdown.f(job.format(), run.metric())).toList())));
         }
-        s.append(Markdown.table(List.of("command (SEED = 1, 2, 3)", "test metric, median (min-max)", "baseline",
+        s.append(Markdown.table(List.of("command (SEED = 1, 2, 3)", "commit", "test metric, median (min-max)", "baseline",
                 "wall time", "epochs", "each seed"), rows));
         Result averaging = find(results, "lenet-averaging");
         Result sharing = find(results, "lenet-sharing");

@@ -30,6 +30,8 @@ class HeadlinePartTest {
         Files.writeString(run.resolve("metrics.json"), "{\"test\": " + test + "}");
         Files.writeString(job.resolve("s" + seed + ".wall"), wall + "\n");
         Files.writeString(job.resolve("command"), "scripts/submit train conf/x.conf --set seed=SEED\n");
+        Files.writeString(job.resolve("commit"), "0123456789 (" + (job.getFileName().toString().equals("timeseries")
+                ? "dirty" : "clean") + " tree)\n");
     }
 
     @Test
@@ -48,8 +50,9 @@ class HeadlinePartTest {
         seed(series, 3, "{\"rmse\": 0.11, \"naiveRmse\": 0.29}", 65, 5);
 
         String block = HeadlinePart.run(CTX, runs);
-        assertTrue(block.contains("test accuracy 0.9150 (0.9120-0.9170) | - | 500 (480-520) s | 2 | seed 1"),
-                block);
+        assertTrue(block.contains("| 0123456789 (clean tree) | test accuracy 0.9150 (0.9120-0.9170) | - | 500 (480-520) s"
+                + " | 2 | seed 1"), block);
+        assertTrue(block.contains("| 0123456789 (dirty tree) | RMSE 0.1100"), "each row its own commit: " + block);
         assertTrue(block.contains("RMSE 0.1100 (0.1000-0.1200) | 0.3000 (0.2900-0.3100) (the naive forecast)"), block);
         assertTrue(block.contains("seed 1: 0.9150, seed 2: 0.9170, seed 3: 0.9120"), block);
         assertTrue(block.contains("gradient sharing's median test accuracy is **-0.70 points** from parameter averaging's"
