@@ -26,7 +26,6 @@ import java.util.regex.Pattern;
 public final class CommunicationPart {
     /** Training images in a full epoch: Fashion-MNIST's 60,000 less the 10% validation split. */
     public static final long FULL_EPOCH = 54_000;
-    private static final int WORKERS = 2;
     private static final Pattern ENCODED = Pattern.compile(
             "gradient sharing, epoch (\\d+): .*DL4J encoded (\\d+) bytes of updates");
 
@@ -50,13 +49,17 @@ public final class CommunicationPart {
         return render(ctx, sizes, network.numParams(), valueBytes / 4 - network.numParams(), a, s);
     }
 
-    /** Each averaging epoch and the model: 2 x rounds x workers x (parameters + updater state) x 4 bytes. */
+    /**
+     * Each averaging epoch and the model: 2 x rounds x workers x (parameters + updater state) x 4 bytes, with the
+     * workers the run's run.json records.
+     */
     static List<Epoch> averaging(Path run, int batchPerWorker, long valueBytes) {
+        int workers = workers(run);
         List<Epoch> epochs = new ArrayList<>();
         for (EpochStats e : history(run)) {
             long minibatches = e.samples() / batchPerWorker;
-            long rounds = ParameterAveraging.rounds(minibatches, (long) WORKERS * e.averagingFrequency());
-            epochs.add(new Epoch("averaging", e, 2 * rounds * WORKERS * valueBytes));
+            long rounds = ParameterAveraging.rounds(minibatches, (long) workers * e.averagingFrequency());
+            epochs.add(new Epoch("averaging", e, ParameterAveraging.model(rounds, workers, valueBytes)));
         }
         return epochs;
     }
@@ -90,6 +93,14 @@ public final class CommunicationPart {
     private static List<EpochStats> history(Path run) {
         try {
             return RunHistory.read("communication", run);
+        } catch (IOException e) {
+            throw SparktrainException.usage("bench communication: " + run + ": " + e.getMessage());
+        }
+    }
+
+    private static int workers(Path run) {
+        try {
+            return RunHistory.workers("communication", run);
         } catch (IOException e) {
             throw SparktrainException.usage("bench communication: " + run + ": " + e.getMessage());
         }

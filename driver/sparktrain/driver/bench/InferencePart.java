@@ -52,20 +52,17 @@ public final class InferencePart {
     private static final int REPEATS = 3;
 
     /** One configuration's timed runs over {@code rows} rows. */
-    record Timing(String name, String setup, long rows, List<Double> seconds) {
-        double medianSeconds() {
-            double[] s = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    record Timing(String name, String setup, long rows, Spread seconds) {
+        Spread rowsPerSecond() {
+            return seconds.map(s -> rows / s);
         }
+    }
 
-        double rowsPerSecond() {
-            return rows / medianSeconds();
-        }
-
-        String range() {
-            double slowest = seconds.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
-            double fastest = seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-            return Markdown.f("%.0f-%.0f", rows / slowest, rows / fastest);
+    /** A configuration to time: its name (also in the log), its setup and one run of it. */
+    record Configuration(String name, String setup, Runnable run) {
+        @Override
+        public String toString() {
+            return name;
         }
     }
 
@@ -157,18 +154,16 @@ public final class InferencePart {
                 .scoringBatch();
         Runnable loop = () -> score(network, images, rows / images.size(), batch);
         int perTask = Math.max(1, cores / spark.sparkContext().defaultParallelism());
-        List<List<Double>> seconds = alternate(List.of(command, loop, onSession), REPEATS);
         String setup = "the network broadcast once, minibatches of " + batch + " per partition, written as Parquet";
-        return List.of(
-                new Timing("sparktrain predict, Spark " + BenchContext.MASTER, "`predict --input` as the command runs"
-                        + " it: " + setup + "; ND4J limited to " + perTask + " thread" + (perTask == 1 ? "" : "s")
-                        + " per task, as in training", rows, seconds.get(0)),
-                new Timing("one JVM", "DL4J alone, " + cores + " ND4J threads, minibatches of " + batch
-                        + " from images in memory", rows, seconds.get(1)),
-                new Timing("sparktrain predict on a session, Spark " + BenchContext.MASTER, "`PredictJob.everyRow` on"
-                        + " the bench's session, as a Spark program calls it (and as `transform` scores): " + setup
-                        + "; ND4J's threads left as they are (" + cores + ", shared by the concurrent tasks)", rows,
-                        seconds.get(2)));
+        return time(rows, List.of(
+                new Configuration("sparktrain predict, Spark " + BenchContext.MASTER, "`predict --input` as the command"
+                        + " runs it: " + setup + "; ND4J limited to " + perTask + " thread" + (perTask == 1 ? "" : "s")
+                        + " per task, as in training", command),
+                new Configuration("one JVM", "DL4J alone, " + cores + " ND4J threads, minibatches of " + batch
+                        + " from images in memory", loop),
+                new Configuration("sparktrain predict on a session, Spark " + BenchContext.MASTER, "`PredictJob.everyRow`"
+                        + " on the bench's session, as a Spark program calls it (and as `transform` scores): " + setup
+                        + "; ND4J's threads left as they are (" + cores + ", shared by the concurrent tasks)", onSession)));
     }
 
     /** Our mlp's transform against MLlib's with the same layer sizes, both forced with the noop sink. */
@@ -187,13 +182,12 @@ public final class InferencePart {
                 .setBlockSize(128).setSeed(job.seed()).fit(train.select("features", "index"));
         Runnable oursRun = () -> ours.transform(vectors(spark, table)).write().format("noop").mode("overwrite").save();
         Runnable mllibRun = () -> mllib.transform(vectors(spark, table)).write().format("noop").mode("overwrite").save();
-        List<List<Double>> seconds = alternate(List.of(mllibRun, oursRun), REPEATS);
         String layers = String.join("-", sizes.stream().map(String::valueOf).toList());
-        return List.of(
-                new Timing("Spark MLlib, Spark " + BenchContext.MASTER, "`MultilayerPerceptronClassificationModel"
-                        + ".transform`, layers " + layers, rows, seconds.get(0)),
-                new Timing("sparktrain mlp, Spark " + BenchContext.MASTER, "`DeepLearningClassificationModel.transform`,"
-                        + " layers " + layers, rows, seconds.get(1)));
+        return time(rows, List.of(
+                new Configuration("Spark MLlib, Spark " + BenchContext.MASTER, "`MultilayerPerceptronClassificationModel"
+                        + ".transform`, layers " + layers, mllibRun),
+                new Configuration("sparktrain mlp, Spark " + BenchContext.MASTER, "`DeepLearningClassificationModel"
+                        + ".transform`, layers " + layers, oursRun)));
     }
 
     /** The table's rows as (label, features) with the pixels as a Vector, as both MLPs read them. */
@@ -231,35 +225,31 @@ public final class InferencePart {
         log.debug("one JVM: checksum {}", checksum);
     }
 
-    /**
-     * Each run once to warm up, then {@code repeats} rounds of all of them, the order reversed every other round;
-     * the seconds of each run's timed rounds, in the order the runs are given.
-     */
-    static List<List<Double>> alternate(List<Runnable> runs, int repeats) {
-        runs.forEach(Runnable::run);
-        List<List<Double>> seconds = new ArrayList<>();
-        runs.forEach(r -> seconds.add(new ArrayList<>()));
-        for (int round = 0; round < repeats; round++) {
-            for (int k = 0; k < runs.size(); k++) {
-                int i = round % 2 == 0 ? k : runs.size() - 1 - k;
-                long start = System.nanoTime();
-                runs.get(i).run();
-                seconds.get(i).add((System.nanoTime() - start) / 1e9);
-                log.info("round {}, run {}: {} s", round + 1, i, seconds.get(i).get(round));
-            }
+    /** Each configuration's seconds in {@link FairTiming}'s rounds, after an untimed run of each. */
+    static List<Timing> time(long rows, List<Configuration> configurations) {
+        List<Spread> seconds = FairTiming.compare(configurations, REPEATS, c -> {
+            long start = System.nanoTime();
+            c.run().run();
+            return (System.nanoTime() - start) / 1e9;
+        });
+        List<Timing> timings = new ArrayList<>();
+        for (int i = 0; i < configurations.size(); i++) {
+            Configuration c = configurations.get(i);
+            timings.add(new Timing(c.name(), c.setup(), rows, seconds.get(i)));
         }
-        return seconds;
+        return timings;
     }
 
     static String render(BenchContext ctx, String sizes, List<Timing> lenet, List<Timing> mlp) {
         List<List<String>> rows = new ArrayList<>();
         for (Timing t : concat(lenet, mlp)) {
-            rows.add(List.of(t.name(), t.setup(), Markdown.f("%.0f", t.rowsPerSecond()), t.range(),
-                    Markdown.seconds(t.medianSeconds())));
+            Spread perSecond = t.rowsPerSecond();
+            rows.add(List.of(t.name(), t.setup(), Markdown.f("%.0f", perSecond.median()),
+                    Markdown.f("%.0f-%.0f", perSecond.min(), perSecond.max()), Markdown.seconds(t.seconds().median())));
         }
-        double spark = lenet.get(0).rowsPerSecond() / lenet.get(1).rowsPerSecond();
-        double onSession = lenet.get(2).rowsPerSecond() / lenet.get(1).rowsPerSecond();
-        double ours = mlp.get(1).rowsPerSecond() / mlp.get(0).rowsPerSecond();
+        double spark = median(lenet.get(0)) / median(lenet.get(1));
+        double onSession = median(lenet.get(2)) / median(lenet.get(1));
+        double ours = median(mlp.get(1)) / median(mlp.get(0));
         return ctx.header("Batch inference: LeNet on local[2] against one JVM, our MLP against MLlib's", sizes)
                 + "\nFashion-MNIST's test set as `make-data fashion-mnist --format parquet` writes it, the rows copied"
                 + " to the size above. LeNet: conf/lenet-fashion-mnist.conf with the image shape, saved and loaded as a"
@@ -274,6 +264,10 @@ public final class InferencePart {
                 + "\n" + verdict("predict on Spark " + BenchContext.MASTER + " against the one-JVM loop", spark, SPARK_GOAL)
                 + "\n" + verdict("predict on a session, ND4J's threads not shared out", onSession, SPARK_GOAL)
                 + "\n" + verdict("Our MLP's transform against MLlib's, per row", ours, MLP_GOAL) + "\n";
+    }
+
+    private static double median(Timing t) {
+        return t.rowsPerSecond().median();
     }
 
     private static String verdict(String what, double ratio, double goal) {

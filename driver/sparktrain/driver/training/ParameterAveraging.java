@@ -162,7 +162,7 @@ public final class ParameterAveraging extends SparkStrategy {
      * each of {@code workers} and each sends as much back; {@code valueBytes} is 4 x parameters, plus 4 x the updater
      * state's values when updaters are averaged too.
      */
-    static long model(long rounds, int workers, long valueBytes) {
+    public static long model(long rounds, int workers, long valueBytes) {
         return 2 * rounds * workers * valueBytes;
     }
 

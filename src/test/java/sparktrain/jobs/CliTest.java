@@ -139,6 +139,8 @@ class CliTest {
         assertEquals(4, runJson.at("/data/files").size());
         assertEquals(64, runJson.at("/data/files/0/sha256").asText().length());
         assertEquals("mlp", runJson.at("/config/model/type").asText());
+        // training.workers = 0: Spark's default parallelism, local[2]'s 2 (bench communication reads this key)
+        assertEquals(2, runJson.path("workers").asInt(-1), "run.json's workers: " + runJson);
 
         Path evaluation = tmp.resolve("evaluation.json");
         Run evaluate = sparktrain("evaluate", "--model", out.resolve("model.zip").toString(), jobFile().toString(),

@@ -31,11 +31,17 @@ class CommunicationPartTest {
         return run;
     }
 
+    /** The run.json of an averaging run that trained with {@code workers} workers (the keys the part reads). */
+    private static Path withWorkers(Path run, int workers) throws Exception {
+        Files.writeString(run.resolve("run.json"), "{\"name\": \"lenet\", \"workers\": " + workers + "}");
+        return run;
+    }
+
     @Test
     void averagingsModelCountsRoundsAndSharingsIsTheEncodedCountFromTheLog(@TempDir Path runs) throws Exception {
         // 6,400 samples / batch 32 = 200 minibatches; 2 workers x frequency 10 = 20 per round: 10 rounds
-        Path averaging = run(runs, "averaging", "",
-                new EpochStats(1, 6_400, 10, 0.5, 0.4, 0.8, 200_000_000, 200_000_000, 10));
+        Path averaging = withWorkers(run(runs, "averaging", "",
+                new EpochStats(1, 6_400, 10, 0.5, 0.4, 0.8, 200_000_000, 200_000_000, 10)), 2);
         List<CommunicationPart.Epoch> a = CommunicationPart.averaging(averaging, 32, 4_000_000);
         assertEquals(2L * 10 * 2 * 4_000_000, a.get(0).model());
         assertEquals(-0.2, a.get(0).modelError(), 1e-9);
@@ -56,6 +62,34 @@ class CommunicationPartTest {
         assertTrue(block.contains("Epoch 1: sharing's measured bytes are **2.00%** of averaging's (4.0 MB against"
                 + " 200.0 MB; goal: at most 1%: not met)."), block);
         assertTrue(block.contains("on the 2-worker cluster"), block);
+    }
+
+    @Test
+    void averagingsModelUsesTheWorkersTheRunRecorded(@TempDir Path runs) throws Exception {
+        // 3 workers x frequency 10 = 30 minibatches per round: 200 / 30 = 6 rounds of 3 workers
+        Path averaging = withWorkers(run(runs, "averaging", "",
+                new EpochStats(1, 6_400, 10, 0.5, 0.4, 0.8, 200_000_000, 200_000_000, 10)), 3);
+        CommunicationPart.Epoch a = CommunicationPart.averaging(averaging, 32, 4_000_000).get(0);
+        assertEquals(2L * 6 * 3 * 4_000_000, a.model());
+        assertEquals(-0.28, a.modelError(), 1e-9);
+    }
+
+    @Test
+    void anAveragingRunWithoutItsWorkersIsAnErrorNamingItsRunJson(@TempDir Path runs) throws Exception {
+        Path averaging = run(runs, "averaging", "",
+                new EpochStats(1, 6_400, 10, 0.5, 0.4, 0.8, 200_000_000, 200_000_000, 10));
+        SparktrainException missing = assertThrows(SparktrainException.class,
+                () -> CommunicationPart.averaging(averaging, 32, 4_000_000));
+        assertTrue(missing.getMessage().contains(averaging.resolve("run.json") + ": missing"), missing.getMessage());
+        Files.writeString(averaging.resolve("run.json"), "{\"workers\": 0}");
+        SparktrainException zero = assertThrows(SparktrainException.class,
+                () -> CommunicationPart.averaging(averaging, 32, 4_000_000));
+        assertTrue(zero.getMessage().contains(averaging.resolve("run.json") + ": workers = 0: must be a whole number >= 1"),
+                zero.getMessage());
+        Files.writeString(averaging.resolve("run.json"), "{\"name\": \"lenet\"}");
+        SparktrainException absent = assertThrows(SparktrainException.class,
+                () -> CommunicationPart.averaging(averaging, 32, 4_000_000));
+        assertTrue(absent.getMessage().contains("workers = missing"), absent.getMessage());
     }
 
     @Test
