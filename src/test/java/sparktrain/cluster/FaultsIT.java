@@ -441,39 +441,61 @@ class FaultsIT {
     }
 
     /**
-     * The ids of the executors running a task of the epoch's training right now, from the driver's REST API: a
-     * running job described "sparktrain: epoch N" with active tasks that is not DL4J's count of the data (a job's
-     * name is its result stage's), and the executors with active tasks. Waits until there is one.
+     * The ids of the executors running a task of the epoch's training right now, from the driver's REST API: the
+     * running jobs described "sparktrain: epoch N" that are not DL4J's count of the data (a job's name is its result
+     * stage's), and their stages' tasks in status RUNNING. Tasks, because Spark's status store writes a task when it
+     * starts, while a job's or an executor's active-task count is written at most every 100 ms and a round's job
+     * here lasts about half a second: the counts were still 0 through a whole epoch in one run. Waits until there is
+     * one.
      */
     private static Set<String> awaitTrainingTasks(int epoch, Process job) throws InterruptedException {
         String epochJob = "sparktrain: epoch " + epoch;
+        String seen = "nothing (the driver's UI did not answer)";
         for (int i = 0; i < 1440; i++) {
             if (!job.isAlive()) {
-                fail("the job ended before a task of epoch " + epoch + " was seen running (exit " + job.exitValue() + ")");
+                fail("the job ended before a task of epoch " + epoch + " was seen running (exit " + job.exitValue()
+                        + "); the REST API's last running jobs: " + seen);
             }
             try {
-                String app = driverApi("").path(0).path("id").asText();
-                boolean training = false;
-                for (JsonNode j : driverApi("/" + app + "/jobs?status=running")) {
-                    training |= j.path("description").asText().equals(epochJob) && j.path("numActiveTasks").asInt() > 0
-                            && !JobNames.countsOnly(j.path("name").asText());
-                }
+                String app = "/" + driverApi("").path(0).path("id").asText();
+                JsonNode jobs = driverApi(app + "/jobs?status=running");
+                seen = jobs.toString();
                 Set<String> busy = new TreeSet<>();
-                for (JsonNode e : training ? driverApi("/" + app + "/executors") : new ObjectMapper().createArrayNode()) {
-                    if (!e.path("id").asText().equals("driver") && e.path("activeTasks").asInt() > 0) {
-                        busy.add(e.path("id").asText());
+                for (JsonNode j : jobs) {
+                    if (j.path("description").asText().equals(epochJob) && !JobNames.countsOnly(j.path("name").asText())) {
+                        for (JsonNode stage : j.path("stageIds")) {
+                            busy.addAll(runningTasksOn(app, stage.asInt()));
+                        }
                     }
                 }
                 if (!busy.isEmpty()) {
                     return busy;
                 }
             } catch (IOException e) {
-                // the driver's UI is not up yet
+                // the driver's UI is not up yet, or a stage not yet known to it
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
         fail("no task of epoch " + epoch + " seen running in 2.5 minutes");
         return Set.of();
+    }
+
+    /** The executors running a task of the stage (any attempt); none when the driver does not know it yet. */
+    private static Set<String> runningTasksOn(String app, int stage) throws InterruptedException {
+        Set<String> executors = new TreeSet<>();
+        try {
+            for (JsonNode attempt : driverApi(app + "/stages/" + stage)) {
+                for (JsonNode task : driverApi(app + "/stages/" + stage + "/" + attempt.path("attemptId").asInt()
+                        + "/taskList?length=1000")) {
+                    if (task.path("status").asText().equals("RUNNING")) {
+                        executors.add(task.path("executorId").asText());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // a stage still to be submitted (HTTP 404)
+        }
+        return executors;
     }
 
     record StageTasks(int id, int tasks, int failed) {
