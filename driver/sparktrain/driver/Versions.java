@@ -27,6 +27,11 @@ public final class Versions {
         v.put("oneDnn", OneDnn.inUse());
         v.put("java", System.getProperty("java.version"));
         v.put("gitCommit", System.getProperty("sparktrain.git.commit", "unknown"));
+        // set by scripts/sparktrain and scripts/submit: tracked files differ from the commit
+        String dirty = System.getProperty("sparktrain.git.dirty");
+        if (dirty != null) {
+            v.put("gitDirty", Boolean.parseBoolean(dirty));
+        }
         return v;
     }
 

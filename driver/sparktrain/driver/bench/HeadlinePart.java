@@ -3,6 +3,7 @@ package sparktrain.driver.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import sparktrain.worker.SparktrainException;
+import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.training.EpochStats;
 
 import java.io.IOException;
@@ -11,14 +12,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IntSummaryStatistics;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The headline figures: each committed job file trained with seeds 1, 2 and 3 from start to end, its test metric
  * read once at the end of each run. scripts/bench trains them into {@code RUNS/<job>/s<seed>/} (the log beside as
- * {@code s<seed>.log}, the command's wall seconds in {@code s<seed>.wall}, the command itself in {@code command}, the
- * commit it ran at in {@code commit}); this part reads them and gives each job's median with the min-max.
+ * {@code s<seed>.log}, the command's wall seconds in {@code s<seed>.wall}, the command itself in {@code command});
+ * this part reads them and gives each job's median with the min-max, and the commit the runs' run.json records.
  */
 public final class HeadlinePart {
     private static final Pattern SEED_DIR = Pattern.compile("s(\\d+)");
@@ -36,8 +40,11 @@ public final class HeadlinePart {
             new Job("char-lstm", "bitsPerChar", "bits per character", "unigramBitsPerChar", "a unigram model", "%.3f"),
             new Job("timeseries", "rmse", "RMSE", "naiveRmse", "the naive forecast", "%.4f"));
 
-    /** One seed's run: its test metric, the baseline's (NaN when the job has none), wall seconds, the epochs. */
-    record Run(int seed, double metric, double baseline, double wallSeconds, List<EpochStats> epochs) {
+    /**
+     * One seed's run: its test metric, the baseline's (NaN when the job has none), wall seconds, the epochs, and the
+     * commit its run.json records ("abcdef0123 (dirty tree)" when tracked files differed, no tree when not recorded).
+     */
+    record Run(int seed, double metric, double baseline, double wallSeconds, List<EpochStats> epochs, String commit) {
     }
 
     /** A job's runs, by seed, the command that ran them (with SEED for the seed) and the commit they ran at. */
@@ -90,8 +97,12 @@ public final class HeadlinePart {
                 throw SparktrainException.usage("bench headline: " + dir + " holds " + runs.size()
                         + " finished runs (s<seed>/ with metrics.json); need 3");
             }
-            return new Result(job, Files.readString(dir.resolve("command")).strip(),
-                    Files.readString(dir.resolve("commit")).strip(), runs);
+            Set<String> commits = runs.stream().map(Run::commit).collect(Collectors.toCollection(TreeSet::new));
+            if (commits.size() > 1) {
+                throw SparktrainException.usage("bench headline: " + dir + ": its seeds ran at different commits "
+                        + commits + " (run.json); re-run them together: scripts/bench --jobs=" + job.name() + " headline");
+            }
+            return new Result(job, Files.readString(dir.resolve("command")).strip(), commits.iterator().next(), runs);
         } catch (IOException e) {
             throw SparktrainException.usage("bench headline: " + dir + ": " + e.getMessage());
         }
@@ -109,7 +120,14 @@ public final class HeadlinePart {
         }
         double baseline = job.baseline() == null ? Double.NaN : test.path(job.baseline()).asDouble(Double.NaN);
         double wall = Double.parseDouble(Files.readString(run.resolveSibling(run.getFileName() + ".wall")).strip());
-        return new Run(seed, test.path(job.metric()).asDouble(), baseline, wall, RunHistory.read("headline", run));
+        JsonNode versions = JSON.readTree(run.resolve(RunOutputs.RUN).toFile()).path("versions");
+        String commit = versions.path("gitCommit").asText("unknown");
+        commit = commit.substring(0, Math.min(10, commit.length()));
+        if (versions.path("gitDirty").isBoolean()) {
+            commit += versions.path("gitDirty").asBoolean() ? " (dirty tree)" : " (clean tree)";
+        }
+        return new Run(seed, test.path(job.metric()).asDouble(), baseline, wall, RunHistory.read("headline", run),
+                commit);
     }
 
     static String render(BenchContext ctx, List<Result> results) {
@@ -122,7 +140,8 @@ public final class HeadlinePart {
                 .append(" start to exit (data load, Spark start, training, test evaluation). Figures: the median with")
                 .append(" the min-max over the three seeds. `cluster`: `scripts/submit` on `scripts/cluster start")
                 .append(" --workers 2`, two executor JVMs of one core each on this machine. A job's three seeds ran")
-                .append(" at one commit, its row's (`scripts/bench --jobs=...` re-runs only the jobs it names).\n\n");
+                .append(" at one commit, its row's, as their run.json records it (`scripts/bench --jobs=...` re-runs")
+                .append(" only the jobs it names; the header gives the last such run).\n\n");
         List<List<String>> rows = new ArrayList<>();
         for (Result r : results) {
             Job job = r.job();
@@ -141,8 +160,10 @@ public final class HeadlinePart {
         if (averaging != null && sharing != null) {
             double gap = 100 * (sharing.metric().median() - averaging.metric().median());
             s.append(Markdown.f("%nLeNet on the cluster: gradient sharing's median test accuracy is **%+.2f points**"
-                            + " from parameter averaging's (goal: within 0.5), in %.2fx averaging's median wall time.%n",
-                    gap, sharing.wall().median() / averaging.wall().median()));
+                            + " from parameter averaging's (goal: within 0.5), in %.2fx averaging's median wall time%s.%n",
+                    gap, sharing.wall().median() / averaging.wall().median(),
+                    sharing.commit().equals(averaging.commit()) ? ""
+                            : " (run at different commits: " + sharing.commit() + ", " + averaging.commit() + ")"));
         }
         return s.toString();
     }

@@ -30,6 +30,14 @@ public final class JobNames {
         return epoch(sc.getLocalProperty(TRIAL_PROPERTY), epoch);
     }
 
+    /**
+     * Whether a job of an epoch only counts its data: DL4J counts the RDD before it splits it into rounds, and that
+     * job trains nothing. Spark names a job after its result stage (the last one), "count at FILE:LINE".
+     */
+    public static boolean countsOnly(String resultStageName) {
+        return resultStageName.startsWith("count at ");
+    }
+
     /** The trial ("" for none) and epoch a job's properties name, or null when the job is not a training epoch's. */
     public static Epoch of(Properties jobProperties) {
         if (jobProperties == null) {

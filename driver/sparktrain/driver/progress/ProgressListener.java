@@ -68,7 +68,7 @@ public final class ProgressListener extends SparkListener {
         }
     }
 
-    /** DL4J counts the RDD before splitting it into rounds: that job (its result stage, the last one) trains nothing. */
+    /** DL4J's count of the epoch's data ({@link JobNames#countsOnly}), told by its result stage, the last one. */
     private static boolean isCount(SparkListenerJobStart start) {
         StageInfo result = null;
         scala.collection.Iterator<StageInfo> stages = start.stageInfos().iterator();
@@ -78,7 +78,7 @@ public final class ProgressListener extends SparkListener {
                 result = s;
             }
         }
-        return result != null && result.name().startsWith("count at ");
+        return result != null && JobNames.countsOnly(result.name());
     }
 
     @Override

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import sparktrain.driver.progress.JobNames;
 import sparktrain.testing.TestData;
 
 import java.io.IOException;
@@ -20,9 +21,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +61,7 @@ class FaultsIT {
     private static final String MASTER = "spark://127.0.0.1:" + MASTER_PORT;
     /** The fault runs' driver UI, whose REST API tells when a training task is running (one run at a time). */
     private static final int DRIVER_UI_PORT = 4391;
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final String[] DRIVER_UI = {"--set", "spark.conf.\"spark.ui.port\"=" + DRIVER_UI_PORT,
             "--set", "spark.conf.\"spark.port.maxRetries\"=0"};
     /** About 75 s on the cluster here, epochs of 5 to 20 s: long enough to kill something in epoch 2. */
@@ -187,7 +191,8 @@ class FaultsIT {
         Process job = start("faults-executor-killed", concat(new String[]{"scripts/submit", "train",
                 RUNS.resolve("mlp.conf").toString(), "--output", out.toString(), "--master", MASTER}, DRIVER_UI));
         awaitEpochs(out, 1, job);
-        long victim = executorRunning(awaitTrainingTasks(2, job));
+        Map<String, Long> executors = executors();
+        long victim = executorRunning(executors, awaitTrainingTasks(2, job));
         assertTrue(ProcessHandle.of(victim).orElseThrow().destroyForcibly(), "could not kill executor " + victim);
         double killedAfter = (System.nanoTime() - t0) / 1e9;
         StageTasks stage = awaitLostTaskRecomputed("faults-executor-killed", job);
@@ -278,12 +283,13 @@ class FaultsIT {
         Process job = start("faults-sharing-killed", concat(new String[]{"scripts/submit", "train",
                 RUNS.resolve("sharing.conf").toString(), "--output", out.toString(), "--master", MASTER}, DRIVER_UI));
         awaitEpochs(out, 1, job);
+        Map<String, Long> executors = executors();
         Set<String> training = awaitTrainingTasks(2, job);
+        long victim = executorRunning(executors, training);
         List<String> mesh = meshExecutors(out);
         System.out.println("sharing: the executors in the mesh after epoch 1: " + mesh);
         assertEquals(2, mesh.size(), "two executors in the mesh (run.json): " + mesh);
         assertFalse(mesh.get(0).equals(mesh.get(1)), "each executor at its own port: " + mesh);
-        long victim = executorRunning(training);
         assertTrue(ProcessHandle.of(victim).orElseThrow().destroyForcibly(), "could not kill executor " + victim);
         long killedAt = System.nanoTime();
         Result stopped = finish("faults-sharing-killed", job, 5);
@@ -299,6 +305,14 @@ class FaultsIT {
                 && error.contains("train --resume " + out), error);
         assertEquals(1, historyRows(out), "epoch 1 in history.csv");
         assertTrue(Files.isRegularFile(out.resolve("checkpoints/epoch-0001/state.json")), "epoch 1's checkpoint");
+        // the stopped application's other executor, with its Aeron media driver, goes before the resume starts (once
+        // the resume started 3 s after the stop and its driver could not connect to the mesh: "Can't establish
+        // connection after 10 seconds", epoch 2 hung)
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!executors().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertTrue(executors().isEmpty(), "the stopped application's executors are still running: " + executors());
 
         long t0 = System.nanoTime();
         Result resumed = run("faults-sharing-resumed", 8, "scripts/submit", "train", "--resume", out.toString(),
@@ -325,7 +339,8 @@ class FaultsIT {
                 RUNS.resolve("mlp.conf").toString(), "--output", out.toString(), "--master", MASTER,
                 "--set", "training.stall-timeout=" + timeout + "s"}, DRIVER_UI));
         awaitEpochs(out, 1, job);
-        long victim = executorRunning(awaitTrainingTasks(2, job));
+        Map<String, Long> executors = executors();
+        long victim = executorRunning(executors, awaitTrainingTasks(2, job));
         String id = executorId(victim);
         signal("STOP", victim); // neither dies nor progresses
         long stoppedAt = System.nanoTime();
@@ -434,38 +449,61 @@ class FaultsIT {
     }
 
     /**
-     * The ids of the executors running a task of the epoch's training right now, from the driver's REST API: a
-     * running job described "sparktrain: epoch N" with active tasks, and the executors with active tasks. Waits
-     * until there is one.
+     * The ids of the executors running a task of the epoch's training right now, from the driver's REST API: the
+     * running jobs described "sparktrain: epoch N" that are not DL4J's count of the data (a job's name is its result
+     * stage's), and their stages' tasks in status RUNNING. Tasks, because Spark's status store writes a task when it
+     * starts, while a job's or an executor's active-task count is written at most every 100 ms and a round's job
+     * here lasts about half a second: the counts were still 0 through a whole epoch in one run. Waits until there is
+     * one.
      */
     private static Set<String> awaitTrainingTasks(int epoch, Process job) throws InterruptedException {
         String epochJob = "sparktrain: epoch " + epoch;
+        String seen = "nothing (the driver's UI did not answer)";
         for (int i = 0; i < 1440; i++) {
             if (!job.isAlive()) {
-                fail("the job ended before a task of epoch " + epoch + " was seen running (exit " + job.exitValue() + ")");
+                fail("the job ended before a task of epoch " + epoch + " was seen running (exit " + job.exitValue()
+                        + "); the REST API's last running jobs: " + seen);
             }
             try {
-                String app = driverApi("").path(0).path("id").asText();
-                boolean training = false;
-                for (JsonNode j : driverApi("/" + app + "/jobs?status=running")) {
-                    training |= j.path("description").asText().equals(epochJob) && j.path("numActiveTasks").asInt() > 0;
-                }
+                String app = "/" + driverApi("").path(0).path("id").asText();
+                JsonNode jobs = driverApi(app + "/jobs?status=running");
+                seen = jobs.toString();
                 Set<String> busy = new TreeSet<>();
-                for (JsonNode e : training ? driverApi("/" + app + "/executors") : new ObjectMapper().createArrayNode()) {
-                    if (!e.path("id").asText().equals("driver") && e.path("activeTasks").asInt() > 0) {
-                        busy.add(e.path("id").asText());
+                for (JsonNode j : jobs) {
+                    if (j.path("description").asText().equals(epochJob) && !JobNames.countsOnly(j.path("name").asText())) {
+                        for (JsonNode stage : j.path("stageIds")) {
+                            busy.addAll(runningTasksOn(app, stage.asInt()));
+                        }
                     }
                 }
                 if (!busy.isEmpty()) {
                     return busy;
                 }
             } catch (IOException e) {
-                // the driver's UI is not up yet
+                // the driver's UI is not up yet, or a stage not yet known to it
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
         fail("no task of epoch " + epoch + " seen running in 2.5 minutes");
         return Set.of();
+    }
+
+    /** The executors running a task of the stage (any attempt); none when the driver does not know it yet. */
+    private static Set<String> runningTasksOn(String app, int stage) throws InterruptedException {
+        Set<String> executors = new TreeSet<>();
+        try {
+            for (JsonNode attempt : driverApi(app + "/stages/" + stage)) {
+                for (JsonNode task : driverApi(app + "/stages/" + stage + "/" + attempt.path("attemptId").asInt()
+                        + "/taskList?length=1000")) {
+                    if (task.path("status").asText().equals("RUNNING")) {
+                        executors.add(task.path("executorId").asText());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // a stage still to be submitted (HTTP 404)
+        }
+        return executors;
     }
 
     record StageTasks(int id, int tasks, int failed) {
@@ -488,8 +526,9 @@ class FaultsIT {
                 try {
                     String app = driverApi("").path(0).path("id").asText();
                     for (JsonNode attempt : driverApi("/" + app + "/stages/" + stage)) {
+                        // indices, not attempts: a task run twice counts once
                         if (attempt.path("status").asText().equals("COMPLETE")
-                                && attempt.path("numCompleteTasks").asInt() == attempt.path("numTasks").asInt()) {
+                                && attempt.path("numCompletedIndices").asInt() == attempt.path("numTasks").asInt()) {
                             return new StageTasks(stage, attempt.path("numTasks").asInt(),
                                     attempt.path("numFailedTasks").asInt());
                         }
@@ -509,9 +548,9 @@ class FaultsIT {
     }
 
     private static JsonNode driverApi(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + DRIVER_UI_PORT + "/api/v1/applications" + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + DRIVER_UI_PORT + "/api/v1/applications" + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             throw new IOException("HTTP " + response.statusCode() + " for " + path);
         }
@@ -568,14 +607,23 @@ class FaultsIT {
         }
     }
 
-    /** The JVM of one of the given executors (a cluster's CoarseGrainedExecutorBackend with that --executor-id). */
-    private static long executorRunning(Set<String> ids) {
-        return ProcessHandle.allProcesses()
+    /**
+     * The cluster's executor JVMs (CoarseGrainedExecutorBackend) by the id Spark gave them, looked up before a fault
+     * so that the kill follows the REST API's answer at once, while the task it saw still runs.
+     */
+    private static Map<String, Long> executors() {
+        Map<String, Long> byId = new java.util.TreeMap<>();
+        ProcessHandle.allProcesses()
                 .filter(p -> p.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
                 .filter(p -> cwd(p).startsWith(STATE.toString()))
-                .filter(p -> ids.contains(executorId(p.pid())))
-                .mapToLong(ProcessHandle::pid).findFirst()
-                .orElseThrow(() -> new AssertionError("no executor JVM with id " + ids));
+                .forEach(p -> byId.put(executorId(p.pid()), p.pid()));
+        return byId;
+    }
+
+    /** The JVM of one of the executors {@code busy} names. */
+    private static long executorRunning(Map<String, Long> executors, Set<String> busy) {
+        return busy.stream().filter(executors::containsKey).map(executors::get).findFirst()
+                .orElseThrow(() -> new AssertionError("no executor JVM with id " + busy + " among " + executors));
     }
 
     /** The executor id Spark gave an executor JVM (its --executor-id argument). */
@@ -635,9 +683,8 @@ class FaultsIT {
     }
 
     private static List<String> applicationNames() throws Exception {
-        String json = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + MASTER_UI_PORT + "/json/")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String json = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + MASTER_UI_PORT + "/json/"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         JsonNode master = new ObjectMapper().readTree(json);
         List<String> names = new ArrayList<>();
         for (String list : List.of("activeapps", "completedapps")) {

@@ -30,8 +30,9 @@ class HeadlinePartTest {
         Files.writeString(run.resolve("metrics.json"), "{\"test\": " + test + "}");
         Files.writeString(job.resolve("s" + seed + ".wall"), wall + "\n");
         Files.writeString(job.resolve("command"), "scripts/submit train conf/x.conf --set seed=SEED\n");
-        Files.writeString(job.resolve("commit"), "0123456789 (" + (job.getFileName().toString().equals("timeseries")
-                ? "dirty" : "clean") + " tree)\n");
+        boolean dirty = job.getFileName().toString().equals("timeseries");
+        Files.writeString(run.resolve("run.json"), "{\"versions\": {\"gitCommit\": \"0123456789abcdef\", \"gitDirty\": "
+                + dirty + "}}");
     }
 
     @Test
@@ -79,6 +80,18 @@ class HeadlinePartTest {
         SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
         assertTrue(e.getMessage().contains(job + " holds 2 finished runs (s<seed>/ with metrics.json); need 3"),
                 e.getMessage());
+    }
+
+    @Test
+    void seedsRunAtDifferentCommitsAreAnError(@TempDir Path runs) throws Exception {
+        Path job = runs.resolve("char-lstm");
+        for (int seed = 1; seed <= 3; seed++) {
+            seed(job, seed, "{\"bitsPerChar\": 2.5, \"unigramBitsPerChar\": 4.8}", 900, 5);
+        }
+        Files.writeString(job.resolve("s3/run.json"), "{\"versions\": {\"gitCommit\": \"fedcba9876543210\"}}");
+        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
+        assertTrue(e.getMessage().contains(job + ": its seeds ran at different commits [0123456789 (clean tree),"
+                + " fedcba9876]"), e.getMessage());
     }
 
     @Test
