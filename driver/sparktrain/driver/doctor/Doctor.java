@@ -21,6 +21,7 @@ import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.data.FashionMnist;
 import sparktrain.worker.doctor.DoctorProbe;
 import sparktrain.worker.doctor.ProbeReport;
+import sparktrain.worker.sharing.AeronDirectories;
 import sparktrain.worker.sharing.PortReservation;
 import sparktrain.worker.sharing.SharingPorts;
 
@@ -65,8 +66,6 @@ public final class Doctor {
      * before every allocation) with 4m or 1m.
      */
     static final long WORKING_BYTES = 8 * MIB;
-    static final long SHM_ERROR = 64 * MIB;
-    static final long SHM_WARNING = 256 * MIB;
     static final long TEMP_ERROR = 100 * MIB;
     static final long TEMP_WARNING = 1024 * MIB;
     /** The executors hold the training set twice: its rows (serialized) and the epoch's minibatches DL4J caches. */
@@ -285,10 +284,11 @@ public final class Doctor {
                 String detail = mib(free) + " free in " + DoctorProbe.SHM;
                 if (!sharing) {
                     out.add(Finding.ok(where, "shared memory", detail + " (used by gradient sharing's Aeron only)"));
-                } else if (free < SHM_ERROR) {
+                } else if (free < AeronDirectories.bytesNeeded()) {
                     out.add(Finding.error(where, "shared memory", detail + ": Aeron's log buffers need at least "
-                            + mib(SHM_ERROR), "enlarge /dev/shm (docker run --shm-size=1g; mount -o remount,size=1g /dev/shm)"));
-                } else if (free < SHM_WARNING) {
+                            + mib(AeronDirectories.bytesNeeded()) + " per JVM",
+                            "enlarge /dev/shm (docker run --shm-size=1g; mount -o remount,size=1g /dev/shm)"));
+                } else if (free < 2 * AeronDirectories.bytesNeeded()) {
                     out.add(Finding.warning(where, "shared memory", detail + ": tight for Aeron with several workers",
                             "enlarge /dev/shm to 1 GiB (docker run --shm-size=1g)"));
                 } else {

@@ -31,6 +31,7 @@ import sparktrain.worker.config.SharingConfig;
 import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.model.BatchNormStats;
 import sparktrain.worker.model.EpochSchedules;
+import sparktrain.worker.sharing.AeronDirectories;
 import sparktrain.worker.sharing.DrainSharingCounters;
 import sparktrain.worker.sharing.LearningRateScaledThreshold;
 import sparktrain.worker.sharing.MeteredThreshold;
@@ -127,6 +128,7 @@ public final class GradientSharing extends SparkStrategy {
             // once started, DL4J's parameter server keeps the controller port for the life of the JVM
             requirePortFree("training.sharing.controller-port", s.controllerPort());
         }
+        AeronDirectories.prepare();
         return s;
     }
 

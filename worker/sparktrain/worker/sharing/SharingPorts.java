@@ -39,8 +39,10 @@ public final class SharingPorts implements PortSupplier {
         this.portCount = portCount;
     }
 
+    /** DL4J asks for the port right before its transport launches the media driver: its directory is prepared first. */
     @Override
     public int getPort() {
+        AeronDirectories.prepare();
         if (onDriver()) {
             return controllerPort;
         }

@@ -1,0 +1,155 @@
+package sparktrain.worker.sharing;
+
+import io.aeron.CncFileDescriptor;
+import io.aeron.CommonContext;
+import io.aeron.driver.Configuration;
+import io.aeron.logbuffer.LogBufferDescriptor;
+import org.agrona.IoUtil;
+import org.agrona.SemanticVersion;
+import org.agrona.SystemUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sparktrain.worker.ExitCode;
+import sparktrain.worker.SparktrainException;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The directories of gradient sharing's Aeron media drivers. DL4J's transport launches an embedded media driver in
+ * every JVM of the mesh, each in a directory of its own ({@code /dev/shm/aeron-USER-UUID} on Linux) holding its log
+ * buffers, and never closes it. Those directories outlived every run, and a killed JVM's too: here 209 of them
+ * filled /dev/shm, Aeron then refused new logs ("insufficient usable storage") and the mesh hung instead of training.
+ * So, before DL4J's transport starts, each JVM of the mesh removes the directories of media drivers whose process is
+ * gone, checks that a new one has room, and deletes its own when it exits.
+ */
+public final class AeronDirectories {
+    /** DL4J's term length when {@code aeron.term.buffer.length} is not set (AeronUdpTransport sets 2^25). */
+    static final int DL4J_TERM_BYTES = 1 << 25;
+    /** How long a directory without a readable owner (no or a foreign cnc.dat) is left alone: it may be starting. */
+    static final long UNREADABLE_GRACE_MS = TimeUnit.HOURS.toMillis(1);
+    private static final Logger log = LoggerFactory.getLogger(AeronDirectories.class);
+    private static boolean prepared;
+
+    private AeronDirectories() {
+    }
+
+    /** One Aeron log (a publication's or an image's): three terms and its metadata, all of which Aeron wants free. */
+    public static long logBytes() {
+        long term = SystemUtil.getSizeAsInt(Configuration.TERM_BUFFER_LENGTH_PROP_NAME, DL4J_TERM_BYTES);
+        return 3 * term + LogBufferDescriptor.LOG_META_DATA_LENGTH;
+    }
+
+    /**
+     * What a JVM of the mesh needs free before it starts: its publication and the image of what it receives, each a
+     * whole log (Aeron refuses a log unless its full length is free, though tmpfs then fills it sparsely).
+     */
+    public static long bytesNeeded() {
+        return 2 * logBytes();
+    }
+
+    /** Where media drivers make their directories: /dev/shm on Linux, else the temp dir. */
+    public static File parent() {
+        return new File(CommonContext.AERON_DIR_PROP_DEFAULT).getParentFile();
+    }
+
+    /**
+     * Once per JVM, before DL4J's transport launches its media driver: removes the directories of this user's media
+     * drivers whose process is gone, requires {@link #bytesNeeded()} free, and has this JVM's directories deleted
+     * when its media driver closes or the JVM exits.
+     *
+     * @throws SparktrainException (exit 1) naming the directory when it has too little space left
+     */
+    public static synchronized void prepare() {
+        if (prepared) {
+            return;
+        }
+        File parent = parent();
+        String prefix = new File(CommonContext.AERON_DIR_PROP_DEFAULT).getName() + "-";
+        List<File> removed = removeOrphans(parent, prefix);
+        if (!removed.isEmpty()) {
+            log.info("gradient sharing: removed {} Aeron director{} of ended JVMs from {}", removed.size(),
+                    removed.size() == 1 ? "y" : "ies", parent);
+        }
+        requireSpace(parent, parent.getUsableSpace(), bytesNeeded());
+        System.setProperty(Configuration.DIR_DELETE_ON_SHUTDOWN_PROP_NAME, "true");
+        long pid = ProcessHandle.current().pid();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> removeOwnedBy(pid, parent, prefix),
+                "sparktrain-aeron-directories"));
+        prepared = true;
+    }
+
+    static void requireSpace(File parent, long free, long needed) {
+        if (free < needed) {
+            throw new SparktrainException(ExitCode.FAILURE, List.of(parent + ": " + mib(free) + " free, gradient"
+                    + " sharing's Aeron needs " + mib(needed) + " in each JVM of the mesh (two logs of three "
+                    + mib(SystemUtil.getSizeAsInt(Configuration.TERM_BUFFER_LENGTH_PROP_NAME, DL4J_TERM_BYTES))
+                    + " terms); free it or enlarge it (docker run --shm-size=1g; mount -o remount,size=1g /dev/shm)"));
+        }
+    }
+
+    /** Deletes the directories under {@code parent} named {@code prefix...} whose media driver's process is gone. */
+    static List<File> removeOrphans(File parent, String prefix) {
+        List<File> removed = new ArrayList<>();
+        for (File dir : directories(parent, prefix)) {
+            long pid = ownerPid(dir);
+            boolean orphan = pid > 0 ? ProcessHandle.of(pid).isEmpty()
+                    : System.currentTimeMillis() - dir.lastModified() > UNREADABLE_GRACE_MS;
+            if (orphan) {
+                IoUtil.delete(dir, true);
+                removed.add(dir);
+            }
+        }
+        return removed;
+    }
+
+    static void removeOwnedBy(long pid, File parent, String prefix) {
+        for (File dir : directories(parent, prefix)) {
+            if (ownerPid(dir) == pid) {
+                IoUtil.delete(dir, true);
+            }
+        }
+    }
+
+    /**
+     * The process id its media driver wrote into the directory's cnc.dat; -1 when there is none yet or it is of
+     * another Aeron major version (whose layout may differ).
+     */
+    static long ownerPid(File dir) {
+        File cnc = new File(dir, CncFileDescriptor.CNC_FILE);
+        ByteBuffer bytes = ByteBuffer.allocate(CncFileDescriptor.META_DATA_LENGTH);
+        try (FileChannel channel = FileChannel.open(cnc.toPath(), StandardOpenOption.READ)) {
+            while (bytes.hasRemaining() && channel.read(bytes) >= 0) {
+                // read the whole metadata block
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        if (bytes.hasRemaining()) {
+            return -1;
+        }
+        UnsafeBuffer metadata = new UnsafeBuffer(bytes.array());
+        int version = metadata.getInt(CncFileDescriptor.cncVersionOffset(0));
+        if (SemanticVersion.major(version) != SemanticVersion.major(CncFileDescriptor.CNC_VERSION)) {
+            return -1;
+        }
+        return CncFileDescriptor.pid(metadata);
+    }
+
+    private static List<File> directories(File parent, String prefix) {
+        File[] dirs = parent.listFiles(f -> f.isDirectory() && f.getName().startsWith(prefix));
+        return dirs == null ? List.of() : List.of(dirs);
+    }
+
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%d MiB", bytes >> 20);
+    }
+}
