@@ -7,7 +7,9 @@ if [[ ${#JAVA17_OPENS[@]} -eq 0 ]]; then
   exit 1
 fi
 
-# The git commit the driver runs at and whether tracked files differ from it (run.json, benchmarks), as the
-# array GIT_PROPERTIES for the driver's JVM.
-GIT_PROPERTIES=(-Dsparktrain.git.commit="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
-  -Dsparktrain.git.dirty="$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)")
+# Sets the array GIT_PROPERTIES for the driver's JVM: the git commit it runs at and whether tracked files differ
+# from it (run.json, benchmarks). Only the two launchers call it; the cluster and HDFS scripts need no git.
+git_properties() {
+  GIT_PROPERTIES=(-Dsparktrain.git.commit="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
+    -Dsparktrain.git.dirty="$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)")
+}
