@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class AeronDirectories {
     /** DL4J's term length when {@code aeron.term.buffer.length} is not set (AeronUdpTransport sets 2^25). */
     static final int DL4J_TERM_BYTES = 1 << 25;
+    /** Aeron's default: a media driver whose heartbeat is older than this is taken for dead. */
+    static final long DRIVER_TIMEOUT_MS = 10_000;
     /** How long a directory without a readable owner (no or a foreign cnc.dat) is left alone: it may be starting. */
     static final long UNREADABLE_GRACE_MS = TimeUnit.HOURS.toMillis(1);
     private static final Logger log = LoggerFactory.getLogger(AeronDirectories.class);
@@ -74,7 +76,7 @@ public final class AeronDirectories {
         }
         File parent = parent();
         String prefix = new File(CommonContext.AERON_DIR_PROP_DEFAULT).getName() + "-";
-        List<File> removed = removeOrphans(parent, prefix);
+        List<File> removed = removeOrphans(parent, prefix, DRIVER_TIMEOUT_MS);
         if (!removed.isEmpty()) {
             log.info("gradient sharing: removed {} Aeron director{} of ended JVMs from {}", removed.size(),
                     removed.size() == 1 ? "y" : "ies", parent);
@@ -96,12 +98,17 @@ public final class AeronDirectories {
         }
     }
 
-    /** Deletes the directories under {@code parent} named {@code prefix...} whose media driver's process is gone. */
-    static List<File> removeOrphans(File parent, String prefix) {
+    /**
+     * Deletes the directories under {@code parent} named {@code prefix...} whose media driver is gone: its process
+     * is not running here and its heartbeat is older than {@code driverTimeoutMs}. Both, since a /dev/shm shared with
+     * another pid namespace (a container with the host's IPC) holds live drivers whose pids are unknown here.
+     */
+    static List<File> removeOrphans(File parent, String prefix, long driverTimeoutMs) {
         List<File> removed = new ArrayList<>();
         for (File dir : directories(parent, prefix)) {
             long pid = ownerPid(dir);
-            boolean orphan = pid > 0 ? ProcessHandle.of(pid).isEmpty()
+            boolean orphan = pid > 0
+                    ? ProcessHandle.of(pid).isEmpty() && !CommonContext.isDriverActive(dir, driverTimeoutMs, s -> { })
                     : System.currentTimeMillis() - dir.lastModified() > UNREADABLE_GRACE_MS;
             if (orphan) {
                 IoUtil.delete(dir, true);

@@ -31,8 +31,9 @@ class AeronDirectoriesTest {
     Path tmp;
 
     /**
-     * A media driver in a JVM killed with SIGKILL leaves its directory behind; the next JVM to prepare removes it, and
-     * keeps a live driver's directory (this JVM's), a directory too new to have its cnc.dat, and other names.
+     * A media driver in a JVM killed with SIGKILL leaves its directory behind; the next JVM to prepare removes it once
+     * its heartbeat is older than the driver timeout, and keeps a live driver's directory (this JVM's), a directory
+     * too new to have its cnc.dat, and other names.
      */
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -56,7 +57,10 @@ class AeronDirectoriesTest {
             assertEquals(ProcessHandle.current().pid(), AeronDirectories.ownerPid(live));
             assertEquals(-1, AeronDirectories.ownerPid(starting));
 
-            assertEquals(List.of(killed), AeronDirectories.removeOrphans(tmp.toFile(), "aeron-test-"));
+            assertEquals(List.of(), AeronDirectories.removeOrphans(tmp.toFile(), "aeron-test-", 60_000),
+                    "a heartbeat younger than the driver timeout is taken for a live driver");
+            Thread.sleep(1_500);
+            assertEquals(List.of(killed), AeronDirectories.removeOrphans(tmp.toFile(), "aeron-test-", 1_000));
             assertFalse(killed.exists());
             assertTrue(new File(live, "cnc.dat").isFile(), "a live media driver's directory was removed");
             assertTrue(starting.isDirectory() && other.isDirectory());
