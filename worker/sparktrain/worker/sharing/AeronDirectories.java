@@ -15,13 +15,19 @@ import sparktrain.worker.SparktrainException;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The directories of gradient sharing's Aeron media drivers. DL4J's transport launches an embedded media driver in
@@ -34,9 +40,9 @@ import java.util.concurrent.TimeUnit;
 public final class AeronDirectories {
     /** DL4J's term length when {@code aeron.term.buffer.length} is not set (AeronUdpTransport sets 2^25). */
     static final int DL4J_TERM_BYTES = 1 << 25;
-    /** Aeron's default: a media driver whose heartbeat is older than this is taken for dead. */
-    static final long DRIVER_TIMEOUT_MS = 10_000;
-    /** How long a directory without a readable owner (no or a foreign cnc.dat) is left alone: it may be starting. */
+    /** A media driver whose heartbeat (about once a second) is older than this is taken for dead: DL4J's client timeout. */
+    static final long DRIVER_TIMEOUT_MS = 30_000;
+    /** How long a directory without a cnc.dat is left alone: its media driver may be starting. */
     static final long UNREADABLE_GRACE_MS = TimeUnit.HOURS.toMillis(1);
     private static final Logger log = LoggerFactory.getLogger(AeronDirectories.class);
     private static boolean prepared;
@@ -83,8 +89,7 @@ public final class AeronDirectories {
         }
         requireSpace(parent, parent.getUsableSpace(), bytesNeeded());
         System.setProperty(Configuration.DIR_DELETE_ON_SHUTDOWN_PROP_NAME, "true");
-        long pid = ProcessHandle.current().pid();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> removeOwnedBy(pid, parent, prefix),
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> own(parent, prefix).forEach(d -> IoUtil.delete(d, true)),
                 "sparktrain-aeron-directories"));
         prepared = true;
     }
@@ -106,29 +111,52 @@ public final class AeronDirectories {
     static List<File> removeOrphans(File parent, String prefix, long driverTimeoutMs) {
         List<File> removed = new ArrayList<>();
         for (File dir : directories(parent, prefix)) {
-            long pid = ownerPid(dir);
-            boolean orphan = pid > 0
-                    ? ProcessHandle.of(pid).isEmpty() && !CommonContext.isDriverActive(dir, driverTimeoutMs, s -> { })
-                    : System.currentTimeMillis() - dir.lastModified() > UNREADABLE_GRACE_MS;
-            if (orphan) {
-                IoUtil.delete(dir, true);
-                removed.add(dir);
+            try {
+                if (orphan(dir, driverTimeoutMs)) {
+                    IoUtil.delete(dir, true);
+                    if (!dir.exists()) {
+                        removed.add(dir);
+                    }
+                }
+            } catch (RuntimeException e) { // another JVM deleting it at this moment
+                log.debug("gradient sharing: left {} ({})", dir, e.toString());
             }
         }
         return removed;
     }
 
-    static void removeOwnedBy(long pid, File parent, String prefix) {
-        for (File dir : directories(parent, prefix)) {
-            if (ownerPid(dir) == pid) {
-                IoUtil.delete(dir, true);
-            }
+    private static boolean orphan(File dir, long driverTimeoutMs) {
+        if (!new File(dir, CncFileDescriptor.CNC_FILE).exists()) {
+            return System.currentTimeMillis() - dir.lastModified() > UNREADABLE_GRACE_MS;
         }
+        long pid = ownerPid(dir);
+        return pid > 0 && ProcessHandle.of(pid).isEmpty() && !CommonContext.isDriverActive(dir, driverTimeoutMs, s -> { });
     }
 
     /**
-     * The process id its media driver wrote into the directory's cnc.dat; -1 when there is none yet or it is of
-     * another Aeron major version (whose layout may differ).
+     * This JVM's directories: those whose cnc.dat it has mapped (its media drivers', /proc/self/maps), not those
+     * merely holding its pid, which a JVM of another pid namespace may have; by pid where there is no /proc.
+     */
+    static List<File> own(File parent, String prefix) {
+        Path maps = Path.of("/proc/self/maps");
+        Set<File> mapped = new HashSet<>();
+        if (Files.isReadable(maps)) {
+            try (Stream<String> lines = Files.lines(maps)) {
+                lines.filter(l -> l.endsWith("/" + CncFileDescriptor.CNC_FILE))
+                        .forEach(l -> mapped.add(new File(l.substring(l.indexOf('/'))).getParentFile()));
+            } catch (IOException | UncheckedIOException e) {
+                return List.of();
+            }
+        }
+        long pid = ProcessHandle.current().pid();
+        return directories(parent, prefix).stream()
+                .filter(d -> Files.isReadable(maps) ? mapped.contains(d) : ownerPid(d) == pid)
+                .toList();
+    }
+
+    /**
+     * The process id its media driver wrote into the directory's cnc.dat; -1 when there is none, it is not ready
+     * (version 0 until the driver signals it) or of another Aeron major version (whose layout may differ).
      */
     static long ownerPid(File dir) {
         File cnc = new File(dir, CncFileDescriptor.CNC_FILE);
@@ -145,7 +173,7 @@ public final class AeronDirectories {
         }
         UnsafeBuffer metadata = new UnsafeBuffer(bytes.array());
         int version = metadata.getInt(CncFileDescriptor.cncVersionOffset(0));
-        if (SemanticVersion.major(version) != SemanticVersion.major(CncFileDescriptor.CNC_VERSION)) {
+        if (version == 0 || SemanticVersion.major(version) != SemanticVersion.major(CncFileDescriptor.CNC_VERSION)) {
             return -1;
         }
         return CncFileDescriptor.pid(metadata);

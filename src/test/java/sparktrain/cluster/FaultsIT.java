@@ -312,6 +312,13 @@ class FaultsIT {
                 && error.contains("train --resume " + out), error);
         assertEquals(1, historyRows(out), "epoch 1 in history.csv");
         assertTrue(Files.isRegularFile(out.resolve("checkpoints/epoch-0001/state.json")), "epoch 1's checkpoint");
+        // the stopped application's other executor is still in the old mesh, sending to the controller port the
+        // resume's driver binds: the resume starts once it is gone
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!executors().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        assertTrue(executors().isEmpty(), "the stopped application's executors are still running: " + executors());
         long t0 = System.nanoTime();
         Result resumed = run("faults-sharing-resumed", 8, "scripts/submit", "train", "--resume", out.toString(),
                 "--master", MASTER);
@@ -523,7 +530,7 @@ class FaultsIT {
                     ByteBuffer bytes = ByteBuffer.allocate((int) (log.size() - read));
                     log.position(read).read(bytes);
                     read += bytes.position();
-                    unread.append(new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8));
+                    unread.append(new String(bytes.array(), 0, bytes.position(), StandardCharsets.ISO_8859_1));
                 }
                 Matcher m = LOST_TASK.matcher(unread);
                 stage = m.find() ? Integer.valueOf(m.group(1)) : null;
