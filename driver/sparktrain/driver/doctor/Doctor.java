@@ -284,7 +284,10 @@ public final class Doctor {
                 String detail = mib(free) + " free in " + DoctorProbe.SHM;
                 if (!sharing) {
                     out.add(Finding.ok(where, "shared memory", detail + " (used by gradient sharing's Aeron only)"));
-                } else if (free < AeronDirectories.bytesNeeded()) {
+                    continue;
+                }
+                detail += ", counting ended JVMs' Aeron directories (sharing removes them first)";
+                if (free < AeronDirectories.bytesNeeded()) {
                     out.add(Finding.error(where, "shared memory", detail + ": Aeron's log buffers need at least "
                             + mib(AeronDirectories.bytesNeeded()) + " per JVM",
                             "enlarge /dev/shm (docker run --shm-size=1g; mount -o remount,size=1g /dev/shm)"));
@@ -292,7 +295,7 @@ public final class Doctor {
                     out.add(Finding.warning(where, "shared memory", detail + ": tight for Aeron with several workers",
                             "enlarge /dev/shm to 1 GiB (docker run --shm-size=1g)"));
                 } else {
-                    out.add(Finding.ok(where, "shared memory", detail + " for Aeron"));
+                    out.add(Finding.ok(where, "shared memory", detail));
                 }
                 continue;
             }
@@ -306,9 +309,6 @@ public final class Doctor {
             } else {
                 out.add(Finding.ok(where, "temp space", detail));
             }
-        }
-        if (sharing && !r.freeBytes().containsKey(DoctorProbe.SHM)) {
-            out.add(Finding.ok(where, "shared memory", "no " + DoctorProbe.SHM + ": Aeron uses the temp dir"));
         }
         return out;
     }

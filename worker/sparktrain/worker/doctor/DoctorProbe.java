@@ -13,6 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import sparktrain.worker.JavaOpens;
 import sparktrain.worker.OneDnn;
 import sparktrain.worker.io.HadoopFiles;
+import sparktrain.worker.sharing.AeronDirectories;
 import sparktrain.worker.sharing.SharingPorts;
 
 import java.io.IOException;
@@ -39,7 +40,8 @@ import java.util.Map;
  * Spark assigned) and reports it. The driver runs it itself too ({@link #probe}), for its own JVM.
  */
 public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, ProbeReport> {
-    public static final String SHM = "/dev/shm";
+    /** Where gradient sharing's Aeron keeps its logs: /dev/shm on Linux, else the temp dir. */
+    public static final String SHM = AeronDirectories.parent().getPath();
 
     /**
      * What to look at besides the JVM itself.
@@ -123,7 +125,9 @@ public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, Pro
             try {
                 java.nio.file.Path p = java.nio.file.Path.of(d);
                 if (Files.isDirectory(p)) {
-                    free.put(d, Files.getFileStore(p).getUsableSpace());
+                    // sharing removes ended JVMs' Aeron directories before it needs the space
+                    long orphaned = d.equals(SHM) ? AeronDirectories.orphanedBytes() : 0;
+                    free.put(d, Files.getFileStore(p).getUsableSpace() + orphaned);
                 }
             } catch (IOException | RuntimeException e) {
                 problems.put("space " + d, oneLine(e));

@@ -50,10 +50,14 @@ public final class AeronDirectories {
     private AeronDirectories() {
     }
 
+    /** The term length the media driver will use: aeron.term.buffer.length, else DL4J's. */
+    static long termBytes() {
+        return SystemUtil.getSizeAsInt(Configuration.TERM_BUFFER_LENGTH_PROP_NAME, DL4J_TERM_BYTES);
+    }
+
     /** One Aeron log (a publication's or an image's): three terms and its metadata, all of which Aeron wants free. */
     public static long logBytes() {
-        long term = SystemUtil.getSizeAsInt(Configuration.TERM_BUFFER_LENGTH_PROP_NAME, DL4J_TERM_BYTES);
-        return 3 * term + LogBufferDescriptor.LOG_META_DATA_LENGTH;
+        return 3 * termBytes() + LogBufferDescriptor.LOG_META_DATA_LENGTH;
     }
 
     /**
@@ -69,6 +73,35 @@ public final class AeronDirectories {
         return new File(CommonContext.AERON_DIR_PROP_DEFAULT).getParentFile();
     }
 
+    /** The name of this user's media driver directories up to the driver's UUID: aeron-USER-. */
+    private static String prefix() {
+        return new File(CommonContext.AERON_DIR_PROP_DEFAULT).getName() + "-";
+    }
+
+    /**
+     * The bytes held under {@link #parent()} by media drivers whose process is gone: what {@link #prepare()} frees
+     * before it checks the space (Aeron writes its logs in full, so their length is what tmpfs holds).
+     */
+    public static long orphanedBytes() {
+        return orphanedBytes(parent(), prefix(), DRIVER_TIMEOUT_MS);
+    }
+
+    static long orphanedBytes(File parent, String prefix, long driverTimeoutMs) {
+        long bytes = 0;
+        for (File dir : directories(parent, prefix)) {
+            try {
+                if (orphan(dir, driverTimeoutMs)) {
+                    try (Stream<Path> files = Files.walk(dir.toPath())) {
+                        bytes += files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+                    }
+                }
+            } catch (IOException | RuntimeException e) { // removed at this moment
+                log.debug("gradient sharing: could not measure {} ({})", dir, e.toString());
+            }
+        }
+        return bytes;
+    }
+
     /**
      * Once per JVM, before DL4J's transport launches its media driver: removes the directories of this user's media
      * drivers whose process is gone, requires {@link #bytesNeeded()} free, and has this JVM's directories deleted
@@ -81,7 +114,7 @@ public final class AeronDirectories {
             return;
         }
         File parent = parent();
-        String prefix = new File(CommonContext.AERON_DIR_PROP_DEFAULT).getName() + "-";
+        String prefix = prefix();
         List<File> removed = removeOrphans(parent, prefix, DRIVER_TIMEOUT_MS);
         if (!removed.isEmpty()) {
             log.info("gradient sharing: removed {} Aeron director{} of ended JVMs from {}", removed.size(),
@@ -98,7 +131,7 @@ public final class AeronDirectories {
         if (free < needed) {
             throw new SparktrainException(ExitCode.FAILURE, List.of(parent + ": " + mib(free) + " free, gradient"
                     + " sharing's Aeron needs " + mib(needed) + " in each JVM of the mesh (two logs of three "
-                    + mib(SystemUtil.getSizeAsInt(Configuration.TERM_BUFFER_LENGTH_PROP_NAME, DL4J_TERM_BYTES))
+                    + mib(termBytes())
                     + " terms); free it or enlarge it (docker run --shm-size=1g; mount -o remount,size=1g /dev/shm)"));
         }
     }

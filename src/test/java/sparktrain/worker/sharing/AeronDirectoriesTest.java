@@ -57,8 +57,13 @@ class AeronDirectoriesTest {
             assertEquals(ProcessHandle.current().pid(), AeronDirectories.ownerPid(live));
             assertEquals(-1, AeronDirectories.ownerPid(starting));
 
+            assertEquals(0, AeronDirectories.orphanedBytes(tmp.toFile(), "aeron-test-", 60_000));
             assertEquals(List.of(), AeronDirectories.removeOrphans(tmp.toFile(), "aeron-test-", 60_000),
                     "a heartbeat younger than the driver timeout is taken for a live driver");
+            long killedBytes = Files.walk(killed.toPath()).filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            assertTrue(killedBytes > 0);
+            assertEquals(killedBytes, AeronDirectories.orphanedBytes(tmp.toFile(), "aeron-test-", 0),
+                    "what the doctor counts as free is what the removal frees");
             // a timeout of 0 takes every heartbeat for stale: the live driver is kept for its running process
             assertEquals(List.of(killed), AeronDirectories.removeOrphans(tmp.toFile(), "aeron-test-", 0));
             assertFalse(killed.exists());
