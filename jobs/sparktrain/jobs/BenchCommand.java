@@ -1,5 +1,6 @@
 package sparktrain.jobs;
 
+import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
+    /** scaling: where to measure; spark-submit's master when submitted (scripts/bench: the 2-worker cluster). */
+    @Mixin
+    MasterOption master;
+
     @Override
     public Integer call() {
         if (!PARTS.contains(part)) {
@@ -76,7 +81,8 @@ final class BenchCommand implements Callable<Integer> {
             case "overhead" -> OverheadPart.run(ctx, clusterResult);
             case "mllib" -> MllibPart.run(ctx);
             case "communication" -> CommunicationPart.run(ctx, outputs.resolve("communication"), sizes == null ? "" : sizes);
-            case "scaling" -> ScalingPart.run(ctx);
+            case "scaling" -> ScalingPart.run(ctx, master.url != null ? master.url
+                    : new SparkConf().get("spark.master", BenchContext.MASTER));
             case "frequency" -> FrequencyPart.run(ctx, outputs.resolve("frequency"), sizes == null ? "" : sizes);
             case "scale" -> ScalePart.run(ctx, outputs.resolve("scale"), sizes == null ? "" : sizes);
             case "inference" -> InferencePart.run(ctx, outputs.resolve("inference"));

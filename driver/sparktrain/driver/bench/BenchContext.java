@@ -31,7 +31,8 @@ public record BenchContext(Path confDir, boolean quick, Path figuresDir, Machine
         return JobFiles.load(confDir.resolve(file).toString(), sets);
     }
 
-    private static int freeUdpPort() {
+    /** A free UDP port outside the executors' range, for a controller of its own. */
+    static int freeUdpPort() {
         try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
             int port = socket.getLocalPort();
             return port >= 40123 && port <= 40222 ? freeUdpPort() : port;

@@ -28,11 +28,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Part 4: per-phase times of one epoch on 1 and 2 executors (one core each) for LeNet and resnet-small, in both
- * modes; the cost model calibrated on 1 executor, checked against 2, and its prediction for 2 to 64 executors
- * on a 10 Gbit/s network, plotted.
+ * modes, on the 2-worker standalone cluster (scripts/bench submits this part to it); the cost model calibrated on 1
+ * executor, checked against 2, and its prediction for 2 to 64 executors on a 10 Gbit/s network, plotted where the
+ * check holds.
  */
 public final class ScalingPart {
     private static final Logger log = LoggerFactory.getLogger(ScalingPart.class);
@@ -41,20 +43,31 @@ public final class ScalingPart {
     /** A curve is published only when the model calibrated on 1 executor predicts the measured 2 within this. */
     static final double CHECK_TOLERANCE = 0.15;
 
+    static final int REPEATS = FairTiming.MIN_REPEATS;
+
     /** One averaging epoch's phases from DL4J's training stats (seconds). */
     record Phases(double epoch, double workerFit, double broadcast, double aggregate, double processParams) {
+        /** The median of each phase over {@code runs}. */
+        static Phases median(List<Phases> runs) {
+            return new Phases(median(runs, Phases::epoch), median(runs, Phases::workerFit), median(runs, Phases::broadcast),
+                    median(runs, Phases::aggregate), median(runs, Phases::processParams));
+        }
+
+        private static double median(List<Phases> runs, ToDoubleFunction<Phases> phase) {
+            return new Spread(runs.stream().map(phase::applyAsDouble).toList()).median();
+        }
     }
 
     /** What was measured for one model and mode on 1 and 2 executors, and the calibration it gave. */
-    record Row(String model, Mode mode, Workload measured, double seconds1, double seconds2, Phases phases1,
+    record Row(String model, Mode mode, Workload measured, Spread seconds1, Spread seconds2, Phases phases1,
                Calibration calibration) {
         double predicted2() {
             return CostModel.seconds(mode, measured, calibration, 2, CostModel.IN_PROCESS);
         }
 
-        /** (predicted - measured) / measured on 2 executors. */
+        /** (predicted - measured) / measured on 2 executors, against the median measured. */
         double error() {
-            return (predicted2() - seconds2) / seconds2;
+            return (predicted2() - seconds2.median()) / seconds2.median();
         }
 
         boolean predicted() {
@@ -67,43 +80,119 @@ public final class ScalingPart {
         }
     }
 
+    /** A mode on 1 or 2 executors, and the timed epochs of its runs, in the order they ran. */
+    record Config(Mode mode, int executors, JobConfig job, List<Measurement> runs, List<Phases> phases) {
+        Config(Mode mode, int executors, JobConfig job) {
+            this(mode, executors, job, new ArrayList<>(), new ArrayList<>());
+        }
+
+        Spread seconds() {
+            return new Spread(runs.stream().map(Measurement::seconds).toList());
+        }
+
+        @Override
+        public String toString() {
+            return job.name() + ", " + mode.label() + " on " + executors + " executor" + (executors == 1 ? "" : "s");
+        }
+    }
+
     private ScalingPart() {
     }
 
-    public static String run(BenchContext ctx) {
+    /** Measures on {@code master}: the 2-worker cluster (scripts/bench), or local[2] where it is not a cluster. */
+    public static String run(BenchContext ctx, String master) {
         List<Row> rows = new ArrayList<>();
-        rows.addAll(measure(ctx, "LeNet-5", "lenet-fashion-mnist.conf", ctx.size(3_000, 320)));
-        rows.addAll(measure(ctx, "resnet-small", "resnet-fashion-mnist.conf", ctx.size(1_500, 160)));
+        rows.addAll(measure(ctx, master, "LeNet-5", "lenet-fashion-mnist.conf", "lenet-fashion-mnist-sharing.conf",
+                ctx.size(6_000, 640)));
+        rows.addAll(measure(ctx, master, "resnet-small", "resnet-fashion-mnist.conf", "resnet-fashion-mnist.conf",
+                ctx.size(3_000, 320)));
         Path plot = ctx.figuresDir().resolve(PLOT);
         chart(rows.stream().filter(Row::predicted).toList(), plot);
-        return render(ctx, rows, plot);
+        return render(ctx, master, rows, plot);
     }
 
-    static List<Row> measure(BenchContext ctx, String model, String conf, int images) {
-        JobConfig base = ctx.job(conf, "training.threads-per-worker=1");
+    /**
+     * Averaging and sharing on 1 and 2 executors of one core each, every run an application of its own (a warm-up
+     * epoch, then the timed one), in {@link FairTiming}'s alternating rounds.
+     */
+    static List<Row> measure(BenchContext ctx, String master, String model, String averagingConf, String sharingConf,
+                             int images) {
+        JobConfig base = ctx.job(averagingConf, "training.threads-per-worker=1");
         Model network = NetworkFactory.build(base.model(), base.training(), base.seed(), FashionMnist.SHAPE);
         Workload w = new Workload(model, network.numParams(), updaterState(network, base.training().averageUpdaters()),
                 images, base.training().batchSize(), base.training().averagingFrequency());
-
-        Phases a1 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=1"), images);
-        Phases a2 = averaging(ctx.job(conf, "training.threads-per-worker=1", "training.workers=2"), images);
-        double aggregate = Math.max(0, a1.aggregate() + a1.processParams() - a1.workerFit());
-        Calibration ca = CostModel.averaging(w, a1.epoch(), a1.workerFit(), aggregate);
-
-        String[] sharing = {"training.threads-per-worker=1", "training.mode=sharing", "training.updater=sgd",
-                "training.learning-rate=0.05", "training.sharing.threshold=adaptive",
-                "training.sharing.initial-threshold=1e-3", "training.sharing.min-sparsity=1e-3",
-                "training.sharing.max-sparsity=1e-2", "training.sharing.residual-clip=0"};
-        Measurement s1 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=1")), images, BenchContext.MASTER, s -> { });
-        Measurement s2 = OverheadBenchmark.spark(ctx.job(conf, with(sharing, "training.workers=2")), images, BenchContext.MASTER, s -> { });
-        Measurement counted = s1.traffic().denseBytes() > 0 ? s1 : s2;
-        double fraction = counted.traffic().denseBytes() > 0
-                ? (double) counted.traffic().bytes() / counted.traffic().denseBytes() : 0.01;
-        Calibration cs = CostModel.sharing(w, s1.seconds(), ca.computeSecondsPerSample(), fraction);
-        log.info("{}: averaging {} s / {} s, sharing {} s / {} s on 1 / 2 executors", model, a1.epoch(), a2.epoch(),
+        List<Config> configs = new ArrayList<>();
+        for (Mode mode : Mode.values()) {
+            for (int n = 1; n <= 2; n++) {
+                configs.add(new Config(mode, n, ctx.job(mode == Mode.AVERAGING ? averagingConf : sharingConf,
+                        executors(master, n, "training.mode=" + mode.label()))));
+            }
+        }
+        FairTiming.compare(configs, REPEATS, c -> { }, c -> {
+            Measurement m = run(c, images, master);
+            c.runs().add(m);
+            return m.seconds();
+        });
+        Config a1 = configs.get(0);
+        Config a2 = configs.get(1);
+        Config s1 = configs.get(2);
+        Config s2 = configs.get(3);
+        Phases p1 = Phases.median(a1.phases());
+        double aggregate = Math.max(0, p1.aggregate() + p1.processParams() - p1.workerFit());
+        Calibration ca = CostModel.averaging(w, p1.epoch(), p1.workerFit(), aggregate);
+        Calibration cs = CostModel.sharing(w, s1.seconds().median(), ca.computeSecondsPerSample(), encodedFraction(s1));
+        log.info("{}: averaging {} / {}, sharing {} / {} seconds on 1 / 2 executors", model, a1.seconds(), a2.seconds(),
                 s1.seconds(), s2.seconds());
-        return List.of(new Row(model, Mode.AVERAGING, w, a1.epoch(), a2.epoch(), a1, ca),
+        return List.of(new Row(model, Mode.AVERAGING, w, a1.seconds(), a2.seconds(), p1, ca),
                 new Row(model, Mode.SHARING, w, s1.seconds(), s2.seconds(), null, cs));
+    }
+
+    /**
+     * The settings for {@code n} executors of one core: {@code n} workers of one ND4J thread; on a cluster an
+     * application of {@code n} cores that starts once all {@code n} executors have registered.
+     */
+    static String[] executors(String master, int n, String... more) {
+        List<String> sets = new ArrayList<>(List.of("training.threads-per-worker=1", "training.workers=" + n));
+        if (!master.startsWith("local")) {
+            sets.add("spark.conf.\"spark.cores.max\"=" + n);
+            sets.add("spark.conf.\"spark.scheduler.minRegisteredResourcesRatio\"=1.0");
+        }
+        sets.addAll(List.of(more));
+        return sets.toArray(String[]::new);
+    }
+
+    /**
+     * One run of {@code c}: its timed epoch, and for averaging its phases from DL4J's training stats. The stats'
+     * clock is the system's: DL4J's default asks pool.ntp.org, which fails without Internet access (the executors
+     * get the same -D from conf/spark-defaults.conf). Sharing gets a controller port of its own each run, where no
+     * executor of an earlier run can still be sending.
+     */
+    static Measurement run(Config c, int images, String master) {
+        SparkTrainingStats[] collected = new SparkTrainingStats[1];
+        JobConfig job = c.mode() == Mode.SHARING
+                ? c.job().with("training.sharing.controller-port = " + BenchContext.freeUdpPort()) : c.job();
+        Measurement m = OverheadBenchmark.spark(job, images, master,
+                strategy -> strategy.collectStats(stats -> collected[0] = stats));
+        if (c.mode() == Mode.AVERAGING) {
+            SparkTrainingStats stats = collected[0];
+            c.phases().add(new Phases(m.seconds(),
+                    seconds(stats, ParameterAveragingTrainingWorkerStats.PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / c.executors(),
+                    seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
+                    seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS),
+                    seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS)));
+        }
+        return m;
+    }
+
+    /** s: the bytes sharing's runs on one executor sent, over their dense equivalent (0.01 when none was counted). */
+    static double encodedFraction(Config sharing) {
+        long bytes = 0;
+        long dense = 0;
+        for (Measurement m : sharing.runs()) {
+            bytes += m.traffic().bytes();
+            dense += m.traffic().denseBytes();
+        }
+        return dense > 0 ? (double) bytes / dense : 0.01;
     }
 
     /**
@@ -117,31 +206,6 @@ public final class ScalingPart {
         Updater updater = network instanceof MultiLayerNetwork m ? m.getUpdater() : ((ComputationGraph) network).getUpdater();
         INDArray state = updater == null ? null : updater.getStateViewArray();
         return state == null ? 0 : state.length();
-    }
-
-    private static String[] with(String[] sets, String more) {
-        String[] all = java.util.Arrays.copyOf(sets, sets.length + 1);
-        all[sets.length] = more;
-        return all;
-    }
-
-    /**
-     * One averaging epoch with DL4J's training stats on, its phases summed over the rounds. The stats' clock is
-     * the system's: DL4J's default asks pool.ntp.org, which fails without Internet access, and in local mode
-     * driver and executors share one clock anyway.
-     */
-    static Phases averaging(JobConfig job, int images) {
-        SparkTrainingStats[] collected = new SparkTrainingStats[1];
-        Measurement m = OverheadBenchmark.spark(job, images, BenchContext.MASTER,
-                strategy -> strategy.collectStats(stats -> collected[0] = stats));
-        SparkTrainingStats stats = collected[0];
-        int workers = job.training().workers();
-        double epoch = m.seconds();
-        return new Phases(epoch,
-                seconds(stats, ParameterAveragingTrainingWorkerStats.PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / workers,
-                seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
-                seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS),
-                seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_PROCESS_PARAMS_UPDATER_TIMES_MS));
     }
 
     /** The summed durations of {@code key} in the stats or the stats nested in them (worker stats), in seconds. */
@@ -166,7 +230,8 @@ public final class ScalingPart {
         return 0;
     }
 
-    static String render(BenchContext ctx, List<Row> rows, Path plot) {
+    static String render(BenchContext ctx, String master, List<Row> rows, Path plot) {
+        boolean cluster = !master.startsWith("local");
         List<List<String>> check = new ArrayList<>();
         for (Row r : rows) {
             Calibration c = r.calibration();
@@ -177,11 +242,11 @@ public final class ScalingPart {
                     Markdown.seconds(r.phases1().aggregate()), Markdown.seconds(r.phases1().processParams()),
                     Markdown.seconds(r.phases1().epoch()), 1e3 * c.computeSecondsPerSample(), 1e3 * c.roundSeconds(),
                     1e3 * c.aggregateSecondsPerExecutor());
-            check.add(List.of(r.model(), r.mode() == Mode.SHARING ? "sharing (local mode: one model in one JVM)"
+            check.add(List.of(r.model(), r.mode() == Mode.SHARING && !cluster ? "sharing (local mode: one model in one JVM)"
                             : r.mode().label(), Markdown.f("%,d + %,d", r.measured().parameters(),
                             r.mode() == Mode.AVERAGING ? r.measured().updaterState() : 0), phases,
-                    Markdown.seconds(r.seconds1()), Markdown.seconds(r.seconds2()), Markdown.seconds(r.predicted2()),
-                    Markdown.f("%+.1f%%", 100 * r.error())));
+                    r.seconds1().format("%.1f") + " s", r.seconds2().format("%.1f") + " s",
+                    Markdown.seconds(r.predicted2()), Markdown.f("%+.1f%%", 100 * r.error())));
         }
         List<String> batches = new ArrayList<>();
         for (Row r : rows) {
@@ -190,25 +255,38 @@ public final class ScalingPart {
                 batches.add(b);
             }
         }
+        String where = cluster
+                ? "Where it ran: " + master + ", `scripts/cluster start --workers 2` (two worker JVMs of one core each on"
+                + " this machine, the driver in a third), every run an application of its own with executors of its own"
+                + " (`spark.cores.max` 1 or 2). Averaging's 2 executors each fit their copy of the model on one ND4J thread"
+                + " and send it to the driver every f minibatches; sharing's 2 executors are two JVMs that each train"
+                + " their model and exchange threshold-encoded updates over Aeron, through the driver (DL4J's mesh has"
+                + " it as its root)."
+                : "Where it ran: one JVM (" + master + "). Averaging's 2 executors are two Spark tasks at once, each"
+                + " fitting its own copy of the model on one ND4J thread, averaged every f minibatches. Sharing's \"2"
+                + " executors\" are not two workers: in local mode GradientSharing coalesces the data to one partition and"
+                + " tells DL4J one worker, so one Spark task trains one model in that JVM on 2 ND4J threads instead of 1,"
+                + " applying its own threshold-encoded updates. A sharing check on real workers needs the 2-worker"
+                + " cluster (scripts/bench scaling).";
         Row first = rows.get(0);
         return ctx.header("Beyond this machine: a cost model for 2 to 64 executors",
-                Markdown.f("%,d LeNet and %,d resnet-small training images per measured epoch; predictions for a full %,d-image"
-                        + " epoch", rows.get(0).measured().samples(), rows.get(2).measured().samples(), CommunicationPart.FULL_EPOCH))
-                + "\nOne epoch on 1 and on 2 executors of one core each (Spark " + BenchContext.MASTER
-                + ", `training.workers` 1 or 2, one ND4J thread per worker), batch per executor "
-                + String.join(", ", batches) + ", averaging frequency " + first.measured().averagingFrequency()
-                + ". Averaging's phases come from DL4J's"
-                + " training stats (`setCollectTrainingStats`): the workers' fit time, the driver's broadcast creation, the"
-                + " aggregation (DL4J's treeAggregate, which also waits for the workers) and applying the averaged"
-                + " parameters. Sharing is timed as a whole, its encoded size s counted as in history.csv.\n\n"
-                + "Where the check ran: one JVM (" + BenchContext.MASTER + "). Averaging's 2 executors are two Spark tasks"
-                + " at once, each fitting its own copy of the model on one ND4J thread, averaged every f minibatches."
-                + " Sharing's \"2 executors\" are not two workers: in local mode GradientSharing coalesces the data to one"
-                + " partition and tells DL4J one worker, so one Spark task trains one model in that JVM (DL4J's"
-                + " SharedTrainingWrapper, one per JVM; its default workers per node, max(1, cores / 4), is 1 here) on"
-                + " 2 ND4J threads instead of 1, applying its own threshold-encoded updates; it runs the same N / b steps"
-                + " as on 1 executor, where the model assumes two workers of N / (2 b) steps each. A sharing check on"
-                + " real workers needs the 2-worker cluster.\n\n"
+                Markdown.f("%,d LeNet and %,d resnet-small training images per measured epoch, %d runs per"
+                                + " configuration; predictions for a full %,d-image epoch", rows.get(0).measured().samples(),
+                        rows.get(2).measured().samples(), first.seconds1().values().size(), CommunicationPart.FULL_EPOCH))
+                + "\nOne epoch on 1 and on 2 executors of one core each (`training.workers` 1 or 2, one ND4J thread per"
+                + " worker), batch per executor " + String.join(", ", batches) + ", averaging frequency "
+                + first.measured().averagingFrequency() + "; averaging with each model's job file"
+                + " (conf/lenet-fashion-mnist.conf, conf/resnet-fashion-mnist.conf), sharing with"
+                + " conf/lenet-fashion-mnist-sharing.conf and the resnet job with `training.mode = sharing` (the same"
+                + " models and updater, Adam). Each configuration ran " + first.seconds1().values().size() + " times, in"
+                + " rounds that alternate the order (forward, backward, ...); each run trains a warm-up epoch, then the"
+                + " timed one. Times: the median with the min-max. Averaging's phases come from DL4J's training stats"
+                + " (`setCollectTrainingStats`) of the timed epoch: the workers' fit time, the driver's broadcast"
+                + " creation, the aggregation (DL4J's treeAggregate, which also waits for the workers) and applying the"
+                + " averaged parameters; the calibration takes each phase's median over the runs on 1 executor. Sharing"
+                + " is timed as a whole; its bytes are measured as in history.csv (what Aeron sent, plus what Spark"
+                + " moved).\n\n"
+                + where + "\n\n"
                 + "The model (CostModel.java), with N samples per epoch, n executors, b batch per executor, f averaging"
                 + " frequency, P parameters and S updater state of 4 bytes each, B = 10 Gbit/s:\n\n"
                 + "```\n"
@@ -224,17 +302,18 @@ public final class ScalingPart {
                 + " Calibrated on one executor: c = the workers' fit time / samples; a = (aggregation + apply - fit) / rounds,"
                 + " the driver's cost of one executor's parameters per round (charged per executor: the driver receives and"
                 + " sums each one); o = the rest of the epoch / rounds (Spark jobs, broadcast, splitting); under sharing"
-                + " c from averaging, e = epoch / steps - b c (encoding, residuals, Aeron; negative when sharing's SGD step"
-                + " costs less than averaging's Adam step), s = encoded / dense bytes."
+                + " c from averaging, e = epoch / steps - b c (encoding, residuals, Aeron), s = the bytes sent / the dense"
+                + " bytes of the same updates."
                 + " Assumed: averaging is synchronous and every byte passes the driver's link (broadcast down, results up);"
                 + " sharing overlaps receiving the other executors' updates with computing, every executor receives every"
                 + " update (DL4J's mesh), and applying a sparse update costs nothing next to encoding one. Not modelled:"
                 + " stragglers, the Spark scheduler's cost growing with n, and TorrentBroadcast spreading the broadcast"
                 + " over the executors (the model is pessimistic there).\n\n"
-                + "Check against this machine (in-process, so B = infinity and the 4(P + S) term is 0): the model calibrated"
-                + " on 1 executor predicts 2. A curve is published only where this check is within ±"
-                + Markdown.f("%.0f%%", 100 * CHECK_TOLERANCE) + ".\n\n"
-                + Markdown.table(List.of("model", "mode", "parameters P + updater state S", "1 executor: phases and calibration",
+                + "The check: the model calibrated on 1 executor predicts the epoch on 2, with B = infinity (the 4(P + S)"
+                + " term 0): on one machine the bytes cross " + (cluster ? "the loopback interface, whose cost is already in"
+                + " the measured a and e" : "no network") + ". A curve is published only where this check is within ±"
+                + Markdown.f("%.0f%%", 100 * CHECK_TOLERANCE) + " of the median measured.\n\n"
+                + Markdown.table(List.of("model", "mode", "parameters P + updater state S", "1 executor: median phases and calibration",
                 "measured, 1 executor", "measured, 2 executors", "predicted, 2 executors", "error"), check)
                 + "\n" + prediction(ctx, rows, plot);
     }
