@@ -129,28 +129,35 @@ class BenchmarksFileTest {
         CostModel.Calibration avg = CostModel.averaging(lenet, 20.0, 12.0, 3.0);
         CostModel.Calibration share = CostModel.sharing(lenet, 16.0, avg.computeSecondsPerSample(), 0.005);
         List<ScalingPart.Row> rows = List.of(
-                new ScalingPart.Row("LeNet-5", CostModel.Mode.AVERAGING, lenet, 20.0, 11.0,
-                        new ScalingPart.Phases(20.0, 12.0, 0.5, 14.0, 1.0), avg),
-                new ScalingPart.Row("LeNet-5", CostModel.Mode.SHARING, lenet, 16.0, 9.0, null, share),
-                new ScalingPart.Row("resnet-small", CostModel.Mode.AVERAGING, lenet.withSamples(1600), 20.0, 11.0, null, avg),
-                new ScalingPart.Row("resnet-small", CostModel.Mode.SHARING, lenet.withSamples(1600), 16.0, 9.0, null, share));
+                new ScalingPart.Row("LeNet-5", CostModel.Mode.AVERAGING, lenet, Spread.of(21.0, 20.0, 19.0),
+                        Spread.of(11.0, 12.0, 10.5), new ScalingPart.Phases(20.0, 12.0, 0.5, 14.0, 1.0), avg),
+                new ScalingPart.Row("LeNet-5", CostModel.Mode.SHARING, lenet, Spread.of(16.0), Spread.of(9.0), null, share),
+                new ScalingPart.Row("resnet-small", CostModel.Mode.AVERAGING, lenet.withSamples(1600), Spread.of(20.0),
+                        Spread.of(11.0), null, avg),
+                new ScalingPart.Row("resnet-small", CostModel.Mode.SHARING, lenet.withSamples(1600), Spread.of(16.0),
+                        Spread.of(9.0), null, share));
         Path plot = dir.resolve("docs").resolve(ScalingPart.PLOT);
         ScalingPart.chart(rows, plot);
-        String block = ScalingPart.render(ctx, rows, plot);
+        String block = ScalingPart.render(ctx, "spark://127.0.0.1:7077", rows, plot);
         byte[] png = Files.readAllBytes(plot);
         assertTrue(png.length > 1000 && png[1] == 'P' && png[2] == 'N' && png[3] == 'G', "a PNG");
         assertTrue(block.contains("averaging T(n) = steps(n) b c + rounds(n) (o + n a + 2 n 4(P + S) / B)"), block);
         assertTrue(block.contains("![predicted scaling efficiency](docs/scaling.png)"), block);
         // calibrated on 20 s for 1 executor: 2 executors predicted 6.0 s compute + 5 rounds x (0.5 + 2 x 0.3) = 11.5 s
-        assertTrue(block.contains("| 20.0 s | 11.0 s | 11.5 s | +4.5% |"), block);
+        assertTrue(block.contains("| 20.0 (19.0-21.0) s | 11.0 (10.5-12.0) s | 11.5 s | +4.5% |"), block);
         assertTrue(block.contains("| LeNet-5 | averaging | 431,080 + 862,160 | fit 12.0 s, broadcast 0.50 s, aggregate 14.0 s"), block);
-        assertTrue(block.contains("| LeNet-5 | sharing (local mode: one model in one JVM) | 431,080 + 0 |"), block);
+        assertTrue(block.contains("| LeNet-5 | sharing | 431,080 + 0 |"), block);
         // sharing predicted 8.0 s for a measured 9.0 s: -11.1%, within 15%, so both LeNet rows have curves
         assertTrue(block.contains("| LeNet-5 | sharing | 270 s (100%) |"), block); // 1,688 steps x 0.16 s
         // resnet's rows, calibrated on 3,200 images and checked on 1,600, miss: 6.30 s predicted for 11.0 s
         assertTrue(block.contains("| resnet-small | averaging | not predicted: the model calibrated on 1 executor missed"
                 + " the measured 2-executor epoch by -42.7% |  |"), block);
-        assertTrue(block.contains("Sharing's \"2 executors\" are not two workers"), block);
+        assertTrue(block.contains("Where it ran: spark://127.0.0.1:7077, `scripts/cluster start --workers 2`"), block);
+        assertTrue(block.contains("sharing's 2 executors are two JVMs"), block);
+        assertTrue(block.contains("3 runs per configuration"), block);
         assertTrue(block.contains("64 executors"), block);
+        String local = ScalingPart.render(ctx, "local[2]", rows, plot);
+        assertTrue(local.contains("| LeNet-5 | sharing (local mode: one model in one JVM) | 431,080 + 0 |"), local);
+        assertTrue(local.contains("Sharing's \"2 executors\" are not two workers"), local);
     }
 }

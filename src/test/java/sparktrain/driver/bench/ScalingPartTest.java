@@ -26,7 +26,7 @@ class ScalingPartTest {
     private static final Calibration C = CostModel.averaging(W, 20.0, 12.0, 3.0);
 
     private static ScalingPart.Row measuredOn2(double seconds2) {
-        return new ScalingPart.Row("LeNet-5", Mode.AVERAGING, W, 20.0, seconds2, null, C);
+        return new ScalingPart.Row("LeNet-5", Mode.AVERAGING, W, Spread.of(20.0), Spread.of(seconds2), null, C);
     }
 
     @Test
@@ -71,6 +71,33 @@ class ScalingPartTest {
         assertTrue(Files.size(plot) > 1000);
         ScalingPart.chart(List.of(), plot);
         assertFalse(Files.exists(plot), "an old plot of curves no longer published is removed");
+    }
+
+    @Test
+    void theErrorIsAgainstTheMedianOfTheRunsOn2Executors() {
+        ScalingPart.Row row = new ScalingPart.Row("LeNet-5", Mode.AVERAGING, W, Spread.of(20.0, 25.0, 19.0),
+                Spread.of(30.0, 11.5, 10.0), null, C);
+        assertEquals(0, row.error(), 1e-9);
+    }
+
+    @Test
+    void onAClusterEachRunAsksForItsExecutorsAndWaitsForThem() {
+        assertEquals(List.of("training.threads-per-worker=1", "training.workers=2", "training.mode=sharing"),
+                List.of(ScalingPart.executors("local[2]", 2, "training.mode=sharing")));
+        assertEquals(List.of("training.threads-per-worker=1", "training.workers=1",
+                        "spark.conf.\"spark.cores.max\"=1", "spark.conf.\"spark.scheduler.minRegisteredResourcesRatio\"=1.0"),
+                List.of(ScalingPart.executors("spark://127.0.0.1:7077", 1)));
+        BenchContext ctx = new BenchContext(Path.of("conf"), false, Path.of("docs"), MACHINE, "test");
+        JobConfig job = ctx.job("lenet-fashion-mnist.conf", ScalingPart.executors("spark://127.0.0.1:7077", 2));
+        assertEquals(2, job.training().workers());
+        assertEquals("2", job.spark().conf().get("spark.cores.max"));
+    }
+
+    @Test
+    void theCalibrationTakesEachPhasesMedian() {
+        ScalingPart.Phases median = ScalingPart.Phases.median(List.of(new ScalingPart.Phases(10, 5, 0.1, 7, 0.3),
+                new ScalingPart.Phases(30, 6, 0.5, 6, 0.1), new ScalingPart.Phases(12, 9, 0.2, 8, 0.2)));
+        assertEquals(new ScalingPart.Phases(12, 6, 0.2, 7, 0.2), median);
     }
 
     @Test
