@@ -12,6 +12,7 @@ import sparktrain.worker.io.HadoopFiles;
 import sparktrain.driver.training.TrainingSession;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /** Starts the SparkContext for a job: spark-submit's settings first, then the job file's. */
 public final class SparkContexts {
@@ -155,5 +156,43 @@ public final class SparkContexts {
         HadoopFiles.useConfiguration(sc.hadoopConfiguration());
         log.info("Spark {} master {} ({} default parallelism)", sc.version(), sc.master(), sc.defaultParallelism());
         return sc;
+    }
+
+    /** The master spark-submit gave this JVM (its spark.master system property), else {@code otherwise}. */
+    public static String submittedMaster(String otherwise) {
+        return new SparkConf().get(MASTER, otherwise);
+    }
+
+    /** The ids of the executors registered with {@code sc}, sorted. */
+    public static List<String> executorIds(JavaSparkContext sc) {
+        return scala.collection.JavaConverters.seqAsJavaList(sc.sc().getExecutorIds()).stream().sorted().toList();
+    }
+
+    /**
+     * Waits up to {@code seconds} for {@code expected} executors (when 0: spark.executor.instances, else until the
+     * count has held for 5 s) and returns how many registered.
+     */
+    public static int awaitExecutors(JavaSparkContext sc, int expected, int seconds) {
+        int wanted = expected > 0 ? expected : sc.getConf().getInt("spark.executor.instances", 0);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        int seen = 0;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            int now = executorIds(sc).size();
+            if (now != seen) {
+                seen = now;
+                stableSince = System.nanoTime();
+            }
+            if (seen > 0 && (wanted > 0 ? seen >= wanted : System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(5))) {
+                return seen;
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return seen;
+            }
+        }
+        return seen;
     }
 }

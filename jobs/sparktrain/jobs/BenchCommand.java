@@ -1,6 +1,5 @@
 package sparktrain.jobs;
 
-import org.apache.spark.SparkConf;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,6 +8,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import sparktrain.worker.ExitCode;
 import sparktrain.worker.SparktrainException;
+import sparktrain.driver.SparkContexts;
 import sparktrain.driver.bench.BenchContext;
 import sparktrain.driver.bench.BenchmarksFile;
 import sparktrain.driver.bench.CommunicationPart;
@@ -65,9 +65,9 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
 
-    /** scaling: where to measure; spark-submit's master when submitted (scripts/bench: the 2-worker cluster). */
-    @Mixin
-    MasterOption master;
+    @Option(names = "--master", paramLabel = "URL", description = "scaling: where to measure 1 and 2 executors (default:"
+            + " spark-submit's master, else local[2]; scripts/bench submits it to the 2-worker cluster).")
+    String master;
 
     @Override
     public Integer call() {
@@ -81,8 +81,7 @@ final class BenchCommand implements Callable<Integer> {
             case "overhead" -> OverheadPart.run(ctx, clusterResult);
             case "mllib" -> MllibPart.run(ctx);
             case "communication" -> CommunicationPart.run(ctx, outputs.resolve("communication"), sizes == null ? "" : sizes);
-            case "scaling" -> ScalingPart.run(ctx, master.url != null ? master.url
-                    : new SparkConf().get("spark.master", BenchContext.MASTER));
+            case "scaling" -> ScalingPart.run(ctx, master != null ? master : SparkContexts.submittedMaster(BenchContext.MASTER));
             case "frequency" -> FrequencyPart.run(ctx, outputs.resolve("frequency"), sizes == null ? "" : sizes);
             case "scale" -> ScalePart.run(ctx, outputs.resolve("scale"), sizes == null ? "" : sizes);
             case "inference" -> InferencePart.run(ctx, outputs.resolve("inference"));

@@ -126,8 +126,8 @@ public final class CostModel {
 
     /**
      * Sharing calibrated from one executor's epoch, with c from the averaging run of the same model: e is what a
-     * step costs beyond averaging's compute (encoding, residuals, Aeron), negative when the sharing job's updater
-     * (SGD) is cheaper than averaging's (Adam) by more than that. b c + e is then the measured step time.
+     * step costs beyond averaging's compute (encoding, residuals, Aeron; negative when a sharing job's updater is
+     * cheaper than its averaging job's by more than that). b c + e is then the measured step time.
      */
     public static Calibration sharing(Workload measured, double epochSeconds, double computeSecondsPerSample,
                                       double encodedFraction) {

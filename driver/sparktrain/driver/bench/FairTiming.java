@@ -49,13 +49,20 @@ public final class FairTiming {
      */
     public static <C> List<Spread> compare(List<C> configurations, int repeats, Consumer<? super C> warmUp,
                                            ToDoubleFunction<? super C> measure) {
-        if (repeats < MIN_REPEATS) {
-            throw new IllegalArgumentException("repeats = " + repeats + ": must be >= " + MIN_REPEATS);
-        }
+        requireRepeats(repeats);
         for (C c : configurations) {
             log.info("warm-up: {}", c);
             warmUp.accept(c);
         }
+        return rounds(configurations, repeats, measure);
+    }
+
+    /**
+     * Measures each configuration {@code repeats} times in alternating order, with no warm-up of its own: for runs
+     * that warm up themselves (each one a fresh application that trains a warm-up epoch first).
+     */
+    public static <C> List<Spread> rounds(List<C> configurations, int repeats, ToDoubleFunction<? super C> measure) {
+        requireRepeats(repeats);
         List<List<Double>> figures = new ArrayList<>();
         configurations.forEach(c -> figures.add(new ArrayList<>()));
         for (int round = 0; round < repeats; round++) {
@@ -67,5 +74,11 @@ public final class FairTiming {
             }
         }
         return figures.stream().map(Spread::new).toList();
+    }
+
+    private static void requireRepeats(int repeats) {
+        if (repeats < MIN_REPEATS) {
+            throw new IllegalArgumentException("repeats = " + repeats + ": must be >= " + MIN_REPEATS);
+        }
     }
 }

@@ -231,13 +231,20 @@ public final class OverheadBenchmark {
     /**
      * A warm-up epoch, then one timed epoch, with the job's Spark strategy on its first {@code images} training
      * images, in a SparkContext of its own (started and stopped here: on a cluster, an application with executors
-     * of its own), {@code prepare} applied to the strategy first.
+     * of its own, {@code executors} of them registered first when above 0), {@code prepare} applied to the strategy
+     * first.
      */
-    public static Measurement spark(JobConfig job, int images, String master, Consumer<TrainingStrategy> prepare) {
+    public static Measurement spark(JobConfig job, int images, String master, int executors,
+                                    Consumer<TrainingStrategy> prepare) {
         JobConfig sized = job.with("data.train-limit = " + images, "data.validation-fraction = 0", "data.test-limit = 1",
                 "training.epochs = 2");
         try (JavaSparkContext sc = SparkContexts.start(sized, master);
              TrainingSession session = TrainingSession.open(sized, sc)) {
+            int registered = executors > 0 ? SparkContexts.awaitExecutors(sc, executors, 120) : executors;
+            if (registered < executors) {
+                throw new IllegalStateException(sc.master() + ": " + registered + " of " + executors + " executors"
+                        + " registered in 120 s");
+            }
             Model network = NetworkFactory.build(sized.model(), sized.training(), sized.seed(), session.shape());
             try (TrainingStrategy spark = session.strategy(network, 0)) {
                 prepare.accept(spark);

@@ -27,7 +27,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -47,7 +49,10 @@ public final class ScalingPart {
 
     /** One averaging epoch's phases from DL4J's training stats (seconds). */
     record Phases(double epoch, double workerFit, double broadcast, double aggregate, double processParams) {
-        /** The median of each phase over {@code runs}. */
+        /**
+         * The median of each phase over {@code runs}: robust to one run slowed by the machine's other load, at the
+         * price of phases that may come from different runs.
+         */
         static Phases median(List<Phases> runs) {
             return new Phases(median(runs, Phases::epoch), median(runs, Phases::workerFit), median(runs, Phases::broadcast),
                     median(runs, Phases::aggregate), median(runs, Phases::processParams));
@@ -80,16 +85,8 @@ public final class ScalingPart {
         }
     }
 
-    /** A mode on 1 or 2 executors, and the timed epochs of its runs, in the order they ran. */
-    record Config(Mode mode, int executors, JobConfig job, List<Measurement> runs, List<Phases> phases) {
-        Config(Mode mode, int executors, JobConfig job) {
-            this(mode, executors, job, new ArrayList<>(), new ArrayList<>());
-        }
-
-        Spread seconds() {
-            return new Spread(runs.stream().map(Measurement::seconds).toList());
-        }
-
+    /** A mode on 1 or 2 executors of one core. */
+    record Config(Mode mode, int executors, JobConfig job) {
         @Override
         public String toString() {
             return job.name() + ", " + mode.label() + " on " + executors + " executor" + (executors == 1 ? "" : "s");
@@ -128,23 +125,22 @@ public final class ScalingPart {
                         executors(master, n, "training.mode=" + mode.label()))));
             }
         }
-        FairTiming.compare(configs, REPEATS, c -> { }, c -> {
-            Measurement m = run(c, images, master);
-            c.runs().add(m);
+        Map<Config, List<Measurement>> runs = new HashMap<>();
+        Map<Config, List<Phases>> phases = new HashMap<>();
+        List<Spread> seconds = FairTiming.rounds(configs, REPEATS, c -> {
+            Measurement m = run(c, images, master, phases.computeIfAbsent(c, k -> new ArrayList<>()));
+            runs.computeIfAbsent(c, k -> new ArrayList<>()).add(m);
             return m.seconds();
         });
-        Config a1 = configs.get(0);
-        Config a2 = configs.get(1);
-        Config s1 = configs.get(2);
-        Config s2 = configs.get(3);
-        Phases p1 = Phases.median(a1.phases());
+        Phases p1 = Phases.median(phases.get(configs.get(0)));
         double aggregate = Math.max(0, p1.aggregate() + p1.processParams() - p1.workerFit());
         Calibration ca = CostModel.averaging(w, p1.epoch(), p1.workerFit(), aggregate);
-        Calibration cs = CostModel.sharing(w, s1.seconds().median(), ca.computeSecondsPerSample(), encodedFraction(s1));
-        log.info("{}: averaging {} / {}, sharing {} / {} seconds on 1 / 2 executors", model, a1.seconds(), a2.seconds(),
-                s1.seconds(), s2.seconds());
-        return List.of(new Row(model, Mode.AVERAGING, w, a1.seconds(), a2.seconds(), p1, ca),
-                new Row(model, Mode.SHARING, w, s1.seconds(), s2.seconds(), null, cs));
+        Calibration cs = CostModel.sharing(w, seconds.get(2).median(), ca.computeSecondsPerSample(),
+                sentFraction(runs.get(configs.get(2))));
+        log.info("{}: averaging {} / {}, sharing {} / {} seconds on 1 / 2 executors", model, seconds.get(0),
+                seconds.get(1), seconds.get(2), seconds.get(3));
+        return List.of(new Row(model, Mode.AVERAGING, w, seconds.get(0), seconds.get(1), p1, ca),
+                new Row(model, Mode.SHARING, w, seconds.get(2), seconds.get(3), null, cs));
     }
 
     /**
@@ -162,20 +158,21 @@ public final class ScalingPart {
     }
 
     /**
-     * One run of {@code c}: its timed epoch, and for averaging its phases from DL4J's training stats. The stats'
-     * clock is the system's: DL4J's default asks pool.ntp.org, which fails without Internet access (the executors
-     * get the same -D from conf/spark-defaults.conf). Sharing gets a controller port of its own each run, where no
-     * executor of an earlier run can still be sending.
+     * One run of {@code c} on its executors: its timed epoch, and for averaging its phases from DL4J's training stats
+     * (added to {@code phases}), which are the timed epoch's alone since every epoch has a training master of its
+     * own. The stats' clock is the system's: DL4J's default asks pool.ntp.org, which fails without Internet access
+     * (the executors get the same -D from conf/spark-defaults.conf). Sharing gets a controller port of its own each
+     * run, where no executor of an earlier run can still be sending.
      */
-    static Measurement run(Config c, int images, String master) {
+    static Measurement run(Config c, int images, String master, List<Phases> phases) {
         SparkTrainingStats[] collected = new SparkTrainingStats[1];
         JobConfig job = c.mode() == Mode.SHARING
                 ? c.job().with("training.sharing.controller-port = " + BenchContext.freeUdpPort()) : c.job();
-        Measurement m = OverheadBenchmark.spark(job, images, master,
+        Measurement m = OverheadBenchmark.spark(job, images, master, master.startsWith("local") ? 0 : c.executors(),
                 strategy -> strategy.collectStats(stats -> collected[0] = stats));
         if (c.mode() == Mode.AVERAGING) {
             SparkTrainingStats stats = collected[0];
-            c.phases().add(new Phases(m.seconds(),
+            phases.add(new Phases(m.seconds(),
                     seconds(stats, ParameterAveragingTrainingWorkerStats.PARAMETER_AVERAGING_WORKER_FIT_TIMES_MS) / c.executors(),
                     seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_BROADCAST_CREATE_TIMES_MS),
                     seconds(stats, ParameterAveragingTrainingMasterStats.PARAMETER_AVERAGING_MASTER_AGGREGATE_TIMES_MS),
@@ -184,11 +181,14 @@ public final class ScalingPart {
         return m;
     }
 
-    /** s: the bytes sharing's runs on one executor sent, over their dense equivalent (0.01 when none was counted). */
-    static double encodedFraction(Config sharing) {
+    /**
+     * s: what sharing's runs on one executor sent (Aeron's bytes and Spark's, as history.csv counts them) over the
+     * dense bytes of the same updates; 0.01 when none was counted.
+     */
+    static double sentFraction(List<Measurement> sharing) {
         long bytes = 0;
         long dense = 0;
-        for (Measurement m : sharing.runs()) {
+        for (Measurement m : sharing) {
             bytes += m.traffic().bytes();
             dense += m.traffic().denseBytes();
         }
@@ -302,8 +302,8 @@ public final class ScalingPart {
                 + " Calibrated on one executor: c = the workers' fit time / samples; a = (aggregation + apply - fit) / rounds,"
                 + " the driver's cost of one executor's parameters per round (charged per executor: the driver receives and"
                 + " sums each one); o = the rest of the epoch / rounds (Spark jobs, broadcast, splitting); under sharing"
-                + " c from averaging, e = epoch / steps - b c (encoding, residuals, Aeron), s = the bytes sent / the dense"
-                + " bytes of the same updates."
+                + " c from averaging, e = epoch / steps - b c (encoding, residuals, Aeron), s = the bytes measured (Aeron's"
+                + " and Spark's, as in history.csv) / the dense bytes of the same updates."
                 + " Assumed: averaging is synchronous and every byte passes the driver's link (broadcast down, results up);"
                 + " sharing overlaps receiving the other executors' updates with computing, every executor receives every"
                 + " update (DL4J's mesh), and applying a sparse update costs nothing next to encoding one. Not modelled:"

@@ -7,7 +7,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.api.Model;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.collection.JavaConverters;
 import sparktrain.driver.training.TrainingSession;
 import sparktrain.worker.ExitCode;
 import sparktrain.worker.JavaOpens;
@@ -278,27 +277,11 @@ public final class Doctor {
 
     static List<Finding> space(String where, ProbeReport r, boolean sharing) {
         List<Finding> out = new ArrayList<>();
+        if (r.aeronFreeBytes() >= 0) {
+            out.add(sharedMemory(where, r, sharing));
+        }
         for (Map.Entry<String, Long> e : r.freeBytes().entrySet()) {
             long free = e.getValue();
-            if (e.getKey().equals(DoctorProbe.SHM)) {
-                String detail = mib(free) + " free in " + DoctorProbe.SHM;
-                if (!sharing) {
-                    out.add(Finding.ok(where, "shared memory", detail + " (used by gradient sharing's Aeron only)"));
-                    continue;
-                }
-                detail += ", counting ended JVMs' Aeron directories (sharing removes them first)";
-                if (free < AeronDirectories.bytesNeeded()) {
-                    out.add(Finding.error(where, "shared memory", detail + ": Aeron's log buffers need at least "
-                            + mib(AeronDirectories.bytesNeeded()) + " per JVM",
-                            "enlarge /dev/shm (docker run --shm-size=1g; mount -o remount,size=1g /dev/shm)"));
-                } else if (free < 2 * AeronDirectories.bytesNeeded()) {
-                    out.add(Finding.warning(where, "shared memory", detail + ": tight for Aeron with several workers",
-                            "enlarge /dev/shm to 1 GiB (docker run --shm-size=1g)"));
-                } else {
-                    out.add(Finding.ok(where, "shared memory", detail));
-                }
-                continue;
-            }
             String detail = mib(free) + " free in " + e.getKey();
             if (free < TEMP_ERROR) {
                 out.add(Finding.error(where, "temp space", detail + ": Spark spills and DL4J exports there",
@@ -311,6 +294,32 @@ public final class Doctor {
             }
         }
         return out;
+    }
+
+    /**
+     * Room for gradient sharing's Aeron logs where this JVM keeps them, counting ended JVMs' Aeron directories as
+     * free: sharing removes them before it checks ({@link AeronDirectories#prepare}).
+     */
+    static Finding sharedMemory(String where, ProbeReport r, boolean sharing) {
+        String detail = mib(r.aeronFreeBytes()) + " free in " + r.aeronDir();
+        if (!sharing) {
+            return Finding.ok(where, "shared memory", detail + " (used by gradient sharing's Aeron only)");
+        }
+        long free = r.aeronFreeBytes() + r.aeronOrphanedBytes();
+        if (r.aeronOrphanedBytes() > 0) {
+            detail = mib(free) + " free in " + r.aeronDir() + " once sharing removes " + mib(r.aeronOrphanedBytes())
+                    + " of ended JVMs' Aeron directories (" + mib(r.aeronFreeBytes()) + " now)";
+        }
+        if (free < AeronDirectories.bytesNeeded()) {
+            return Finding.error(where, "shared memory", detail + ": Aeron's log buffers need at least "
+                    + mib(AeronDirectories.bytesNeeded()) + " per JVM",
+                    "enlarge /dev/shm (docker run --shm-size=1g; mount -o remount,size=1g /dev/shm)");
+        }
+        if (free < 2 * AeronDirectories.bytesNeeded()) {
+            return Finding.warning(where, "shared memory", detail + ": tight for Aeron with several workers",
+                    "enlarge /dev/shm to 1 GiB (docker run --shm-size=1g)");
+        }
+        return Finding.ok(where, "shared memory", detail + " for Aeron");
     }
 
     static List<Finding> sharingOnDriver(SharingConfig s, ProbeReport me, SparkConf conf) {
@@ -527,7 +536,8 @@ public final class Doctor {
             out.add(Finding.ok("executors", "local mode", "tasks run in the driver's JVM, checked above"));
             return out;
         }
-        int registered = full ? awaitExecutors(sc, expected) : executorCount(sc);
+        int registered = full ? SparkContexts.awaitExecutors(sc, expected, REGISTRATION_SECONDS)
+                : SparkContexts.executorIds(sc).size();
         if (full && registered == 0) {
             out.add(Finding.error("executors", "registration", "no executor registered with " + sc.master() + " in "
                             + REGISTRATION_SECONDS + " s",
@@ -539,7 +549,7 @@ public final class Doctor {
         SharingConfig s = job.training().sharing();
         long need = need(job);
         Map<String, ProbeReport> byExecutor = new LinkedHashMap<>();
-        List<String> known = executorIds(sc);
+        List<String> known = SparkContexts.executorIds(sc);
         Set<String> heard = Collections.synchronizedSet(new HashSet<>());
         try (Listener listener = sharing ? new Listener(controller(s, sc), heard) : null) {
             DoctorProbe.Request request = new DoctorProbe.Request(dataPath(job), dataFiles(job),
@@ -629,38 +639,6 @@ public final class Doctor {
                     "set spark.executor.resource.gpu.amount and spark.worker.resource.gpu.* (standalone) so executors get GPUs");
         }
         return Finding.ok(where, "GPU", "task got GPU " + String.join(",", r.gpus()));
-    }
-
-    private static int executorCount(JavaSparkContext sc) {
-        return executorIds(sc).size();
-    }
-
-    private static List<String> executorIds(JavaSparkContext sc) {
-        return JavaConverters.seqAsJavaList(sc.sc().getExecutorIds()).stream().sorted().toList();
-    }
-
-    private static int awaitExecutors(JavaSparkContext sc, int expected) {
-        int wanted = expected > 0 ? expected : sc.getConf().getInt("spark.executor.instances", 0);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(REGISTRATION_SECONDS);
-        int seen = 0;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() < deadline) {
-            int now = executorCount(sc);
-            if (now != seen) {
-                seen = now;
-                stableSince = System.nanoTime();
-            }
-            if (seen > 0 && (wanted > 0 ? seen >= wanted : System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(5))) {
-                return seen;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return seen;
-            }
-        }
-        return seen;
     }
 
     static String controller(SharingConfig s, JavaSparkContext sc) {

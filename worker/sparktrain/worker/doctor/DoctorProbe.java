@@ -40,8 +40,6 @@ import java.util.Map;
  * Spark assigned) and reports it. The driver runs it itself too ({@link #probe}), for its own JVM.
  */
 public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, ProbeReport> {
-    /** Where gradient sharing's Aeron keeps its logs: /dev/shm on Linux, else the temp dir. */
-    public static final String SHM = AeronDirectories.parent().getPath();
 
     /**
      * What to look at besides the JVM itself.
@@ -107,9 +105,18 @@ public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, Pro
             problems.put("javacpp", oneLine(e));
         }
 
+        String aeronDir = AeronDirectories.parent().getPath();
+        long aeronFree = -1;
+        long aeronOrphaned = 0;
+        try {
+            aeronFree = Files.getFileStore(java.nio.file.Path.of(aeronDir)).getUsableSpace();
+            aeronOrphaned = AeronDirectories.orphanedBytes();
+        } catch (IOException | RuntimeException e) {
+            problems.put("space " + aeronDir, oneLine(e));
+        }
+
         Map<String, Long> free = new LinkedHashMap<>();
         List<String> dirs = new ArrayList<>();
-        dirs.add(SHM);
         dirs.add(System.getProperty("java.io.tmpdir"));
         if (env != null) {
             SparkConf conf = env.conf();
@@ -125,9 +132,7 @@ public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, Pro
             try {
                 java.nio.file.Path p = java.nio.file.Path.of(d);
                 if (Files.isDirectory(p)) {
-                    // sharing removes ended JVMs' Aeron directories before it needs the space
-                    long orphaned = d.equals(SHM) ? AeronDirectories.orphanedBytes() : 0;
-                    free.put(d, Files.getFileStore(p).getUsableSpace() + orphaned);
+                    free.put(d, Files.getFileStore(p).getUsableSpace());
                 }
             } catch (IOException | RuntimeException e) {
                 problems.put("space " + d, oneLine(e));
@@ -191,7 +196,8 @@ public final class DoctorProbe implements FlatMapFunction<Iterator<Integer>, Pro
         }
 
         return new ProbeReport(executorId, host, pid(), System.getProperty("java.version"), closed, backend, blas,
-                Runtime.getRuntime().maxMemory(), maxBytes, maxPhysical, free, port == null ? 0 : port.port(),
+                Runtime.getRuntime().maxMemory(), maxBytes, maxPhysical, free, aeronDir, aeronFree, aeronOrphaned,
+                port == null ? 0 : port.port(),
                 port == null ? List.of() : port.skipped(), serializer, registrators, gpus,
                 problems);
     }

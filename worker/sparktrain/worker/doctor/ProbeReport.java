@@ -14,7 +14,10 @@ import java.util.Map;
  * @param backend ND4J's backend class, or null when ND4J did not load (see problems "backend")
  * @param maxBytes JavaCPP's off-heap limit (org.bytedeco.javacpp.maxbytes), 0 = none
  * @param maxPhysicalBytes JavaCPP's limit of the whole process (org.bytedeco.javacpp.maxphysicalbytes), 0 = none
- * @param freeBytes usable bytes per directory: /dev/shm and the temp dirs (absent when the directory is missing)
+ * @param freeBytes usable bytes per temp directory (absent when the directory is missing)
+ * @param aeronDir where gradient sharing's Aeron keeps its logs in this JVM: /dev/shm on Linux, else the temp dir
+ * @param aeronFreeBytes usable bytes there, -1 when not measured (see problems "space" + aeronDir)
+ * @param aeronOrphanedBytes bytes there held by ended JVMs' Aeron directories, which sharing removes before it starts
  * @param sharingPort the UDP port gradient sharing binds in this JVM (the driver: the controller port, if free; an
  *                    executor: the one it reserved), 0 when not checked or none (see problems "port")
  * @param portsSkipped the executor ports passed over before it, each with the reason
@@ -34,6 +37,9 @@ public record ProbeReport(
         long maxBytes,
         long maxPhysicalBytes,
         Map<String, Long> freeBytes,
+        String aeronDir,
+        long aeronFreeBytes,
+        long aeronOrphanedBytes,
         int sharingPort,
         List<String> portsSkipped,
         String serializer,

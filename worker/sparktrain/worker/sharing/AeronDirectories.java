@@ -62,7 +62,8 @@ public final class AeronDirectories {
 
     /**
      * What a JVM of the mesh needs free before it starts: its publication and the image of what it receives, each a
-     * whole log (Aeron refuses a log unless its full length is free, though tmpfs then fills it sparsely).
+     * whole log (Aeron refuses a log unless its full length is free, and writes it in full unless
+     * aeron.term.buffer.sparse.file is set, which DL4J does not).
      */
     public static long bytesNeeded() {
         return 2 * logBytes();
@@ -80,7 +81,7 @@ public final class AeronDirectories {
 
     /**
      * The bytes held under {@link #parent()} by media drivers whose process is gone: what {@link #prepare()} frees
-     * before it checks the space (Aeron writes its logs in full, so their length is what tmpfs holds).
+     * before it checks the space (the files' lengths: Aeron writes its logs in full, see {@link #bytesNeeded()}).
      */
     public static long orphanedBytes() {
         return orphanedBytes(parent(), prefix(), DRIVER_TIMEOUT_MS);
@@ -88,14 +89,10 @@ public final class AeronDirectories {
 
     static long orphanedBytes(File parent, String prefix, long driverTimeoutMs) {
         long bytes = 0;
-        for (File dir : directories(parent, prefix)) {
-            try {
-                if (orphan(dir, driverTimeoutMs)) {
-                    try (Stream<Path> files = Files.walk(dir.toPath())) {
-                        bytes += files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
-                    }
-                }
-            } catch (IOException | RuntimeException e) { // removed at this moment
+        for (File dir : orphans(parent, prefix, driverTimeoutMs)) {
+            try (Stream<Path> files = Files.walk(dir.toPath())) {
+                bytes += files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+            } catch (IOException | UncheckedIOException e) { // removed at this moment
                 log.debug("gradient sharing: could not measure {} ({})", dir, e.toString());
             }
         }
@@ -136,26 +133,39 @@ public final class AeronDirectories {
         }
     }
 
-    /**
-     * Deletes the directories under {@code parent} named {@code prefix...} whose media driver is gone: its process
-     * is not running here and its heartbeat is older than {@code driverTimeoutMs}. Both, since a /dev/shm shared with
-     * another pid namespace (a container with the host's IPC) holds live drivers whose pids are unknown here.
-     */
+    /** Deletes the directories of {@link #orphans}; returns those it removed. */
     static List<File> removeOrphans(File parent, String prefix, long driverTimeoutMs) {
         List<File> removed = new ArrayList<>();
-        for (File dir : directories(parent, prefix)) {
+        for (File dir : orphans(parent, prefix, driverTimeoutMs)) {
             try {
-                if (orphan(dir, driverTimeoutMs)) {
-                    IoUtil.delete(dir, true);
-                    if (!dir.exists()) {
-                        removed.add(dir);
-                    }
+                IoUtil.delete(dir, true);
+                if (!dir.exists()) {
+                    removed.add(dir);
                 }
             } catch (RuntimeException e) { // another JVM deleting it at this moment
                 log.debug("gradient sharing: left {} ({})", dir, e.toString());
             }
         }
         return removed;
+    }
+
+    /**
+     * The directories under {@code parent} named {@code prefix...} whose media driver is gone: its process is not
+     * running here and its heartbeat is older than {@code driverTimeoutMs}. Both, since a /dev/shm shared with
+     * another pid namespace (a container with the host's IPC) holds live drivers whose pids are unknown here.
+     */
+    static List<File> orphans(File parent, String prefix, long driverTimeoutMs) {
+        List<File> orphans = new ArrayList<>();
+        for (File dir : directories(parent, prefix)) {
+            try {
+                if (orphan(dir, driverTimeoutMs)) {
+                    orphans.add(dir);
+                }
+            } catch (RuntimeException e) { // another JVM deleting it at this moment
+                log.debug("gradient sharing: left {} ({})", dir, e.toString());
+            }
+        }
+        return orphans;
     }
 
     private static boolean orphan(File dir, long driverTimeoutMs) {

@@ -50,6 +50,20 @@ class FairTimingTest {
     }
 
     @Test
+    void runsThatWarmUpThemselvesGetNoWarmUpRun() {
+        List<String> calls = new ArrayList<>();
+        double[] next = {0};
+        List<Spread> spreads = FairTiming.rounds(List.of("A", "B"), 3, c -> {
+            calls.add(c);
+            return next[0]++;
+        });
+        assertEquals(List.of("A", "B", "B", "A", "A", "B"), calls);
+        assertEquals(List.of(0.0, 3.0, 4.0), spreads.get(0).values());
+        assertEquals(List.of(1.0, 2.0, 5.0), spreads.get(1).values());
+        assertThrows(IllegalArgumentException.class, () -> FairTiming.rounds(List.of("A"), 2, c -> 1.0));
+    }
+
+    @Test
     void fewerThanThreeRoundsIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FairTiming.compare(List.of("A"), 2, c -> 1.0));
