@@ -158,6 +158,11 @@ public final class SparkContexts {
         return sc;
     }
 
+    /** Whether {@code master} runs everything in this JVM: local or local[N] (local-cluster starts executor JVMs). */
+    public static boolean localMode(String master) {
+        return master.equals("local") || master.startsWith("local[");
+    }
+
     /** The master spark-submit gave this JVM (its spark.master system property), else {@code otherwise}. */
     public static String submittedMaster(String otherwise) {
         return new SparkConf().get(MASTER, otherwise);

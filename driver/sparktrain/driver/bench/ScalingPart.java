@@ -15,6 +15,7 @@ import org.knowm.xchart.style.Styler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sparktrain.driver.SparkContexts;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.data.FashionMnist;
@@ -149,7 +150,7 @@ public final class ScalingPart {
      */
     static String[] executors(String master, int n, String... more) {
         List<String> sets = new ArrayList<>(List.of("training.threads-per-worker=1", "training.workers=" + n));
-        if (!master.startsWith("local")) {
+        if (!SparkContexts.localMode(master)) {
             sets.add("spark.conf.\"spark.cores.max\"=" + n);
             sets.add("spark.conf.\"spark.scheduler.minRegisteredResourcesRatio\"=1.0");
         }
@@ -168,7 +169,7 @@ public final class ScalingPart {
         SparkTrainingStats[] collected = new SparkTrainingStats[1];
         JobConfig job = c.mode() == Mode.SHARING
                 ? c.job().with("training.sharing.controller-port = " + BenchContext.freeUdpPort()) : c.job();
-        Measurement m = OverheadBenchmark.spark(job, images, master, master.startsWith("local") ? 0 : c.executors(),
+        Measurement m = OverheadBenchmark.spark(job, images, master, SparkContexts.localMode(master) ? 0 : c.executors(),
                 strategy -> strategy.collectStats(stats -> collected[0] = stats));
         if (c.mode() == Mode.AVERAGING) {
             SparkTrainingStats stats = collected[0];
@@ -231,7 +232,7 @@ public final class ScalingPart {
     }
 
     static String render(BenchContext ctx, String master, List<Row> rows, Path plot) {
-        boolean cluster = !master.startsWith("local");
+        boolean cluster = !SparkContexts.localMode(master);
         List<List<String>> check = new ArrayList<>();
         for (Row r : rows) {
             Calibration c = r.calibration();

@@ -166,8 +166,7 @@ public final class Doctor {
     }
 
     static boolean local(SparkConf conf) {
-        String master = conf.get("spark.master");
-        return master.equals("local") || master.startsWith("local[");
+        return SparkContexts.localMode(conf.get("spark.master"));
     }
 
     static Finding flags(String where, ProbeReport r, String fix) {
