@@ -43,7 +43,11 @@ public final class JobNames {
         if (jobProperties == null) {
             return null;
         }
-        String description = jobProperties.getProperty(DESCRIPTION_PROPERTY);
+        return of(jobProperties.getProperty(DESCRIPTION_PROPERTY));
+    }
+
+    /** The trial ("" for none) and epoch a job's description names, or null when it is not a training epoch's. */
+    public static Epoch of(String description) {
         if (description == null) {
             return null;
         }

@@ -466,20 +466,19 @@ class FaultsIT {
     }
 
     /**
-     * The ids of the executors running a task of the epoch's training right now, from the driver's REST API: the
-     * running jobs described "sparktrain: epoch N" that are not DL4J's count of the data (a job's name is its result
-     * stage's), and their stages' tasks in status RUNNING. Tasks, because Spark's status store writes a task when it
+     * The ids of the executors running a task of the epoch's training, or a later epoch's, right now (a retried kill
+     * may find the epoch already over), from the driver's REST API: the running jobs described "sparktrain: epoch N"
+     * that are not DL4J's count of the data (a job's name is its result stage's), and their stages' tasks in status RUNNING. Tasks, because Spark's status store writes a task when it
      * starts, while a job's or an executor's active-task count is written at most every 100 ms and a round's job
      * here lasts about half a second: the counts were still 0 through a whole epoch in one run. Waits until there is
      * one.
      */
     private static Set<String> awaitTrainingTasks(int epoch, Process job) throws InterruptedException {
-        String epochJob = "sparktrain: epoch " + epoch;
         String seen = "nothing (the driver's UI did not answer)";
         for (int i = 0; i < 1440; i++) {
             if (!job.isAlive()) {
-                fail("the job ended before a task of epoch " + epoch + " was seen running (exit " + job.exitValue()
-                        + "); the REST API's last running jobs: " + seen);
+                fail("the job ended before a task of epoch " + epoch + " or later was seen running (exit "
+                        + job.exitValue() + "); the REST API's last running jobs: " + seen);
             }
             try {
                 String app = "/" + driverApi("").path(0).path("id").asText();
@@ -487,7 +486,9 @@ class FaultsIT {
                 seen = jobs.toString();
                 Set<String> busy = new TreeSet<>();
                 for (JsonNode j : jobs) {
-                    if (j.path("description").asText().equals(epochJob) && !JobNames.countsOnly(j.path("name").asText())) {
+                    JobNames.Epoch described = JobNames.of(j.path("description").asText());
+                    if (described != null && described.epoch() >= epoch
+                            && !JobNames.countsOnly(j.path("name").asText())) {
                         for (JsonNode stage : j.path("stageIds")) {
                             busy.addAll(runningTasksOn(app, stage.asInt()));
                         }
@@ -501,7 +502,7 @@ class FaultsIT {
             }
             Thread.sleep(50);
         }
-        fail("no task of epoch " + epoch + " seen running in 2.5 minutes");
+        fail("no task of epoch " + epoch + " or later seen running in 2.5 minutes");
         return Set.of();
     }
 
