@@ -100,10 +100,10 @@ public final class PredictJob {
             LongAccumulator rows = sc.sc().longAccumulator("predictions");
             Dataset<Row> written = scored(input, job.data().path(), columns, task, network, model.classes(), passed, csv,
                     rows);
-            HadoopFiles.writeDirectoryAtomically(HadoopFiles.path(output), tmp -> {
+            HadoopFiles.writeDirectoryAtomically(HadoopFiles.path(output), SparkContexts.settled(sc, tmp -> {
                 var writer = written.write().mode("overwrite").format(format);
                 (csv ? writer.option("header", "true") : writer).save(tmp.toString());
-            });
+            }));
             return rows.value();
         } catch (IOException e) {
             throw HadoopFiles.cannotWrite(output, e);

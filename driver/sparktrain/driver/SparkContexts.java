@@ -1,6 +1,8 @@
 package sparktrain.driver;
 
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkJobInfo;
+import org.apache.spark.SparkStageInfo;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,7 +13,10 @@ import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.io.HadoopFiles;
 import sparktrain.driver.training.TrainingSession;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** Starts the SparkContext for a job: spark-submit's settings first, then the job file's. */
@@ -26,6 +31,9 @@ public final class SparkContexts {
     static final String APP_NAME = "spark.app.name";
     /** The CLI's main class (sparktrain.jobs.Main), the name spark-submit gives an application without --name. */
     static final String SUBMIT_DEFAULT_NAME = "sparktrain.jobs.Main";
+    /** Spark's local properties behind setJobGroup. */
+    private static final List<String> JOB_GROUP_PROPERTIES =
+            List.of("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel");
 
     private SparkContexts() {
     }
@@ -166,6 +174,57 @@ public final class SparkContexts {
     /** The master spark-submit gave this JVM (its spark.master system property), else {@code otherwise}. */
     public static String submittedMaster(String otherwise) {
         return new SparkConf().get(MASTER, otherwise);
+    }
+
+    /**
+     * {@code write} run as a Spark job group of its own which, when it fails, is cancelled and waited for (up to 30 s)
+     * until none of its tasks runs: a failed job's other tasks go on writing for a while, and Hadoop's committer
+     * makes their directories again under the directory the caller removes next (seen as a hidden .tmp- directory
+     * left beside a failed predict's output).
+     */
+    public static HadoopFiles.DirectoryWriter settled(JavaSparkContext sc, HadoopFiles.DirectoryWriter write) {
+        return directory -> {
+            String group = "sparktrain-write-" + UUID.randomUUID();
+            Map<String, String> before = new HashMap<>();
+            for (String key : JOB_GROUP_PROPERTIES) {
+                before.put(key, sc.getLocalProperty(key));
+            }
+            sc.setJobGroup(group, before.get("spark.job.description"), true);
+            try {
+                write.write(directory);
+            } catch (Exception e) {
+                sc.cancelJobGroup(group);
+                awaitTasksEnded(sc, group, 30);
+                throw e;
+            } finally {
+                before.forEach(sc::setLocalProperty);
+            }
+        };
+    }
+
+    private static void awaitTasksEnded(JavaSparkContext sc, String group, int seconds) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        var status = sc.statusTracker();
+        while (System.nanoTime() < deadline) {
+            boolean running = false;
+            for (int job : status.getJobIdsForGroup(group)) {
+                SparkJobInfo info = status.getJobInfo(job);
+                for (int stage : info == null ? new int[0] : info.stageIds()) {
+                    SparkStageInfo s = status.getStageInfo(stage);
+                    running |= s != null && s.numActiveTasks() > 0;
+                }
+            }
+            if (!running) {
+                return;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn("tasks of a failed write still ran after {} s; its temporary files may be left", seconds);
     }
 
     /** The ids of the executors registered with {@code sc}, sorted. */

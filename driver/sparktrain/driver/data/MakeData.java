@@ -78,10 +78,10 @@ public final class MakeData {
             long testRows = test.count();
             JavaRDD<Row> allCopies = copies == 1 ? train
                     : train.flatMap(new DataExport.Copies(FashionMnist.SHAPE, copies, job.seed()));
-            HadoopFiles.writeDirectoryAtomically(HadoopFiles.path(output), tmp -> {
+            HadoopFiles.writeDirectoryAtomically(HadoopFiles.path(output), SparkContexts.settled(sc, tmp -> {
                 write(sc, allCopies, format, new Path(tmp, "train"));
                 write(sc, test, format, new Path(tmp, "test"));
-            });
+            }));
             log.info("wrote {} training and {} test rows of fashion-mnist as {} into {}", trainRows, testRows, format, output);
             return new Written(output, trainRows, testRows);
         } catch (IOException e) {
