@@ -206,6 +206,11 @@ public final class SparkContexts {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         var status = sc.statusTracker();
         while (System.nanoTime() < deadline) {
+            try { // the status store learns of task starts and ends from Spark's listener bus, asynchronously
+                sc.sc().listenerBus().waitUntilEmpty(TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+            } catch (java.util.concurrent.TimeoutException e) {
+                break;
+            }
             boolean running = false;
             for (int job : status.getJobIdsForGroup(group)) {
                 SparkJobInfo info = status.getJobInfo(job);

@@ -1,10 +1,12 @@
 package sparktrain.jobs;
 
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import sparktrain.worker.config.JobConfig;
-import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobFiles;
 import sparktrain.worker.output.RunOutputs;
 
@@ -24,9 +26,14 @@ final class JobOptions {
     @Mixin
     VerboseOption verbose;
 
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     JobConfig load() {
         if (config == null) {
-            throw SparktrainException.usage("missing the job file: give CONFIG, e.g. conf/lenet-fashion-mnist.conf");
+            // a usage error as picocli's own: the line, then the command's usage
+            throw new ParameterException(command.commandLine(),
+                    "missing the job file: give CONFIG, e.g. conf/lenet-fashion-mnist.conf");
         }
         return JobFiles.load(config, overrides);
     }

@@ -1,5 +1,6 @@
 package sparktrain.jobs;
 
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -56,7 +57,8 @@ final class SweepCommand implements Callable<Integer> {
             outcome = SweepJob.resume(resume, master);
         } else {
             if (sweepFile == null) {
-                throw SparktrainException.usage("missing the sweep file: give SWEEP_FILE, e.g. conf/sweep-lenet-fashion-mnist.conf");
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "missing the sweep file: give SWEEP_FILE, e.g. conf/sweep-lenet-fashion-mnist.conf");
             }
             outcome = SweepJob.run(SweepConfig.load(sweepFile, overrides), master, output, !skipDoctor);
         }

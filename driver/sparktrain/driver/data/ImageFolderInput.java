@@ -169,9 +169,9 @@ final class ImageFolderInput {
     /** Every image of data.path's class directories, each class one of {@code classes} (a model's). */
     static JavaRDD<Row> everyRow(JobConfig job, JavaSparkContext sc, List<String> classes) {
         DataConfig d = job.data();
-        Folder folder = Folder.list(d.path(), "data.path");
+        Folder folder = Folder.list(d.path(), "--input");
         for (String c : folder.classes()) {
-            if (!classes.contains(c)) {
+            if (ImageRows.classIndex(classes, c) < 0) {
                 throw SparktrainException.badData(folder.directory(c) + ": class " + c
                         + " is not one of the model's classes " + String.join(", ", classes) + " (labels.json)");
             }
@@ -217,7 +217,7 @@ final class ImageFolderInput {
                                           LongAccumulator skipped) {
         Map<Integer, Long> counts = rows.map(new Row.Label()).countByValue();
         for (String c : folder.classes()) {
-            if (counts.getOrDefault(Collections.binarySearch(classes, c), 0L) == 0) {
+            if (counts.getOrDefault(ImageRows.classIndex(classes, c), 0L) == 0) {
                 throw SparktrainException.badData(folder.directory(c) + ": an empty class directory: no images ("
                         + folder.key() + "; names starting with . or _ are skipped"
                         + (skipped.value() > 0 ? ", and " + skipped.value() + " undecodable file(s) were" : "") + ")");

@@ -120,9 +120,9 @@ final class TableInput {
         return read(job, table.sparkSession(), columns, List.of(table), NONE, NONE, classes, index, false);
     }
 
-    /** Every row of data.path, as its Spark SQL source reads it. */
+    /** Every row of data.path (predict's and evaluate's --input), as its Spark SQL source reads it. */
     static Dataset<org.apache.spark.sql.Row> table(JobConfig job, SparkSession spark) {
-        return load(spark, job.data(), job.data().path(), "data.path");
+        return load(spark, job.data(), job.data().path(), "--input");
     }
 
     /** Every row of data.path as our rows, the label as an index of {@code classes} (none for a regression). */
@@ -186,7 +186,9 @@ final class TableInput {
             String problem = !(e instanceof AnalysisException) ? "cannot read as " + d.format() + " (data.format): "
                     + firstLine(e)
                     : message.contains("PATH_NOT_FOUND") || message.contains("Path does not exist") ? "not found (" + key + ")"
-                    : message.contains("UNABLE_TO_INFER_SCHEMA") ? "no " + d.format() + " files (" + key + ")"
+                    : message.contains("UNABLE_TO_INFER_SCHEMA") ? "no " + d.format() + " files (" + key
+                            + (key.equals("--input") ? "; --format names what it holds: parquet, orc, csv, json or images"
+                            : "") + ")"
                     : "cannot read as " + d.format() + " (data.format): " + firstLine(e);
             throw SparktrainException.badData(location + ": " + problem, e);
         }

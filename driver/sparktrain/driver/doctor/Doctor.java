@@ -112,7 +112,8 @@ public final class Doctor {
         // a missing or unreadable data set is the readers' to report, with exit 3 and the file and record
         enforce(new Report(driver(job, SparkContexts.conf(job, masterOverride), output).stream()
                 .filter(f -> !f.check().equals("data path")).toList()));
-        log.info("doctor: driver checks passed in {} ms", (System.nanoTime() - start) / 1_000_000);
+        log.info("doctor: driver checks passed in {} ms (the data path is left to the readers)",
+                (System.nanoTime() - start) / 1_000_000);
     }
 
     /** For {@code train}: a light probe of the executors already registered; errors throw, warnings are logged. */
@@ -451,13 +452,14 @@ public final class Doctor {
 
     /** Null when a file can be created in {@code location}, or in its nearest existing ancestor if it is new. */
     static String outputProblem(String location) {
+        Path existing = null;
         try {
             Path dir = HadoopFiles.path(location);
             FileSystem fs = HadoopFiles.fileSystem(dir);
             if (!dir.isAbsolute()) {
                 dir = fs.makeQualified(dir);
             }
-            Path existing = dir;
+            existing = dir;
             while (!fs.exists(existing)) {
                 existing = existing.getParent();
                 if (existing == null) {
@@ -475,7 +477,7 @@ public final class Doctor {
             }
             return null;
         } catch (IOException | RuntimeException e) {
-            return "cannot write there: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            return "cannot write " + (existing == null ? "there" : "in " + existing) + ": " + HadoopFiles.reason(e);
         }
     }
 

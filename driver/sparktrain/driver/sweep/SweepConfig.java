@@ -14,6 +14,7 @@ import com.typesafe.config.ConfigSyntax;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueFactory;
 import com.typesafe.config.ConfigValueType;
+import sparktrain.worker.DidYouMean;
 import sparktrain.worker.ExitCode;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.io.HadoopFiles;
@@ -115,6 +116,20 @@ public record SweepConfig(
             String first = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
             (SWEEP_KEYS.contains(first) ? sweepSets : jobSets).add(set);
         }
+        List<String> problems = new ArrayList<>();
+        Config jobOverrides = JobFiles.parseOverrides(jobSets);
+        for (String key : new ArrayList<>(jobOverrides.root().keySet())) {
+            String sweepKey = JobFiles.defaults().hasPath(key) ? null : DidYouMean.closest(key, SWEEP_KEYS);
+            if (sweepKey != null) {
+                problems.add("--set: " + key + ": unknown key (did you mean " + sweepKey + ", a sweep key?)");
+                jobOverrides = jobOverrides.withoutPath(key);
+            }
+        }
+        // once here, not once for every trial
+        problems.addAll(JobFiles.unknownKeys(jobOverrides, JobFiles.defaults(), "--set"));
+        if (!problems.isEmpty()) {
+            throw new SparktrainException(ExitCode.USAGE, problems);
+        }
         Config overrides = JobFiles.parseOverrides(sweepSets);
         String base = file.hasPath("base") && file.getValue("base").valueType() == ConfigValueType.STRING
                 ? resolveRelative(location, file.getString("base")) : "";
@@ -144,7 +159,11 @@ public record SweepConfig(
                 Config part = resolved.getConfig(section).withoutPath("space");
                 for (Map.Entry<String, ConfigValue> e : part.entrySet()) {
                     if (!defaults.getConfig(section).hasPath(e.getKey())) {
-                        problems.add(origin + ": " + section + "." + e.getKey() + ": unknown sweep key");
+                        String key = section + "." + e.getKey();
+                        String at = new Settings(resolved).where(key);
+                        problems.add((at.isEmpty() ? origin + ": " : at) + key + ": unknown sweep key" + DidYouMean.hint(
+                                key, defaults.getConfig(section).root().keySet().stream().map(k -> section + "." + k)
+                                        .toList()));
                     }
                 }
             }
@@ -211,7 +230,9 @@ public record SweepConfig(
         if (problems.isEmpty() && s.problems().isEmpty() && grid.isEmpty() && trials == 0) {
             s.problem("grid", "{}", "the sweep has no trials: give a grid of values and/or random.trials with a random.space");
         }
-        s.problems().forEach(p -> problems.add(origin + ": " + p));
+        // a problem names the file or --set where its value was set; a default's, the sweep file
+        s.problems().forEach(p -> problems.add(p.startsWith(origin + ":") || p.startsWith("--set: ") ? p
+                : origin + ": " + p));
         if (!problems.isEmpty()) {
             throw new SparktrainException(ExitCode.USAGE, problems);
         }

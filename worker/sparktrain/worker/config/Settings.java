@@ -102,7 +102,7 @@ public final class Settings {
      * Where the value of {@code key} was set, as a message prefix: "job.conf: line 7: " for a job file,
      * "--set: " for an override, nothing for a default.
      */
-    String where(String key) {
+    public String where(String key) {
         ConfigOrigin origin;
         try {
             origin = config.hasPath(key) ? config.getValue(key).origin() : null;

@@ -34,7 +34,8 @@ import java.util.List;
  * {@code skipped} and left out.
  *
  * @param folder  the folder, as the file system qualifies it ({@code file:/data/photos})
- * @param classes the class names (the subdirectories' names), sorted
+ * @param classes the class names in label order (a model's, or the training folder's sorted subdirectories); a
+ *                class's directory is named after it, or as make-data writes it ({@link #classIndex})
  */
 public record ImageRows(String folder, List<String> classes, int height, int width, int channels, boolean skipBad,
                         LongAccumulator skipped) implements FlatMapFunction<org.apache.spark.sql.Row, Row> {
@@ -49,9 +50,26 @@ public record ImageRows(String folder, List<String> classes, int height, int wid
     public Iterator<Row> call(org.apache.spark.sql.Row file) {
         String path = file.getString(0);
         String relative = relative(folder, path);
-        int label = Collections.binarySearch(classes, relative.substring(0, relative.indexOf('/')));
+        int label = classIndex(classes, relative.substring(0, relative.indexOf('/')));
         float[] x = pixelsOrSkip(file.getAs(1), path, channels, height, width, skipBad, skipped);
         return x == null ? Collections.emptyIterator() : List.of(Row.labelled(id(relative), x, label)).iterator();
+    }
+
+    /**
+     * The index of the class a directory holds: the class of its name, else the one make-data names it after
+     * ({@link DataExport#directoryName}: Fashion-MNIST's "T-shirt/top" in "T-shirt_top"); -1 for none.
+     */
+    public static int classIndex(List<String> classes, String directory) {
+        int named = classes.indexOf(directory);
+        if (named >= 0) {
+            return named;
+        }
+        for (int i = 0; i < classes.size(); i++) {
+            if (DataExport.directoryName(classes.get(i)).equals(directory)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -215,16 +215,22 @@ public final class HadoopFiles {
      * naming the path and the file system's reason.
      */
     public static SparktrainException cannotWrite(Object path, Throwable e) {
-        Throwable root = e instanceof FSError && e.getCause() != null ? e.getCause() : e;
-        String reason = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().lines().findFirst().orElse("");
-        // the local file system says "/dir/.name.tmp-UUID (Read-only file system)": keep the reason
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(".* \\(([^()]+)\\)$").matcher(reason);
-        if (m.matches()) {
-            reason = m.group(1);
-        }
+        String reason = reason(e);
         String fix = reason.contains("No space") ? "make room on that file system" : "make it writable";
         return new SparktrainException(ExitCode.FAILURE, "cannot write " + path + ": " + reason
                 + ": " + fix + " or choose another --output (files written before are unchanged)", e);
+    }
+
+    /**
+     * Why a write failed, without the name of the file it tried: the local file system says "/dir/.name.tmp-UUID
+     * (Read-only file system)", of which the part in brackets; else the message's first line.
+     */
+    public static String reason(Throwable e) {
+        Throwable root = e instanceof FSError && e.getCause() != null ? e.getCause() : e;
+        String reason = root.getMessage() == null ? root.getClass().getSimpleName()
+                : root.getMessage().lines().findFirst().orElse("");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(".* \\(([^()]+)\\)$").matcher(reason);
+        return m.matches() ? m.group(1) : reason;
     }
 
     /**

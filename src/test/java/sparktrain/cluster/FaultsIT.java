@@ -198,36 +198,25 @@ class FaultsIT {
         Process job = start("faults-executor-killed", concat(new String[]{"scripts/submit", "train",
                 RUNS.resolve("mlp.conf").toString(), "--output", out.toString(), "--master", MASTER}, DRIVER_UI));
         awaitEpochs(out, 1, job);
-        // an averaging round's task lasts about 0.6 s here: a kill can still land between two rounds, when the task
-        // seen running has just ended; then the executor goes without a task, and the next running one is killed
-        StageTasks stage = null;
-        long victim = 0;
-        double killedAfter = 0;
-        for (int attempt = 1; stage == null; attempt++) {
-            Map<String, Long> executors = executors();
-            victim = executorRunning(executors, awaitTrainingTasks(Math.max(2, historyRows(out) + 1), job));
-            long logSize = Files.size(LOGS.resolve("faults-executor-killed.log"));
-            assertTrue(ProcessHandle.of(victim).orElseThrow().destroyForcibly(), "could not kill executor " + victim);
-            killedAfter = (System.nanoTime() - t0) / 1e9;
-            stage = awaitLostTaskRecomputed("faults-executor-killed", logSize, job, attempt < 3);
-            if (stage == null) {
-                System.out.printf("executor %d kill -9'd at %.0f s between two tasks: killing again%n", victim,
-                        killedAfter);
-            }
-        }
+        long victim = stopWhileTraining(executors(), out, job);
+        long logSize = Files.size(LOGS.resolve("faults-executor-killed.log"));
+        assertTrue(ProcessHandle.of(victim).orElseThrow().destroyForcibly(), "could not kill executor " + victim);
+        double killedAfter = (System.nanoTime() - t0) / 1e9;
+        StageTasks stage = awaitLostTaskRecomputed("faults-executor-killed", logSize, job);
         Result result = finish("faults-executor-killed", job, 12);
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, result.exit(), result.output());
         assertTrue(result.output().contains("exited with code 137"), "the driver should have seen the executor die: "
                 + result.output());
         double accuracy = testAccuracy(out);
-        System.out.printf("executor %d kill -9'd at %.0f s while it trained epoch 2: stage %d lost %d task(s) and"
+        System.out.printf("executor %d kill -9'd at %.0f s while it trained: stage %d lost %d task(s) and"
                         + " completed all %d; finished, test accuracy %.4f (clean %.4f) in %.0f s (clean %.0f s)%n", victim,
                 killedAfter, stage.id(), stage.failed(), stage.tasks(), accuracy, cleanAccuracy, seconds, cleanSeconds);
         assertEquals(3, historyRows(out), "all epochs in history.csv");
         // all 10,000 test images. After the kill one executor trains both partitions, its lost tasks rerun: a different
         // training path, seen 0.0, 0.47 and 1.04 points below the clean run, which itself moved 0.26 points between runs
-        assertEquals(cleanAccuracy, accuracy, 0.015 + 1e-9, "test accuracy within 1.5 points of the clean run");
+        assertTrue(accuracy >= cleanAccuracy - 0.015 - 1e-9, "test accuracy " + accuracy + " at most 1.5 points below"
+                + " the clean run's " + cleanAccuracy);
     }
 
     @Test
@@ -241,7 +230,9 @@ class FaultsIT {
         String error = errorLine(result.output());
         System.out.printf("executor OOM: exit %d after %.0f s: %s%n", result.exit(), (System.nanoTime() - t0) / 1e9, error);
         assertEquals(1, result.exit(), result.output());
-        assertTrue(result.output().contains("java.lang.OutOfMemoryError: Java heap space"),
+        // the executor exits with Spark's OOM code 52 right after it reports the error, which can then go unsent
+        assertTrue(result.output().contains("java.lang.OutOfMemoryError: Java heap space")
+                        || result.output().contains("exited with code 52"),
                 "the executor should really have run out of heap: " + result.output());
         assertTrue(error.startsWith("sparktrain: error: an executor ran out of heap memory")
                 && error.contains("raise spark.executor.memory"), error);
@@ -409,7 +400,8 @@ class FaultsIT {
         assertEquals(3, historyRows(out), "all epochs in history.csv");
         // all 10,000 test images. After the kill one executor trains both partitions, its lost tasks rerun: a different
         // training path, seen 0.0, 0.47 and 1.04 points below the clean run, which itself moved 0.26 points between runs
-        assertEquals(cleanAccuracy, accuracy, 0.015 + 1e-9, "test accuracy within 1.5 points of the clean run");
+        assertTrue(accuracy >= cleanAccuracy - 0.015 - 1e-9, "test accuracy " + accuracy + " at most 1.5 points below"
+                + " the clean run's " + cleanAccuracy);
     }
 
     // ---- helpers ----
@@ -484,16 +476,7 @@ class FaultsIT {
                 String app = "/" + driverApi("").path(0).path("id").asText();
                 JsonNode jobs = driverApi(app + "/jobs?status=running");
                 seen = jobs.toString();
-                Set<String> busy = new TreeSet<>();
-                for (JsonNode j : jobs) {
-                    JobNames.Epoch described = JobNames.of(j.path("description").asText());
-                    if (described != null && described.epoch() >= epoch
-                            && !JobNames.countsOnly(j.path("name").asText())) {
-                        for (JsonNode stage : j.path("stageIds")) {
-                            busy.addAll(runningTasksOn(app, stage.asInt()));
-                        }
-                    }
-                }
+                Set<String> busy = trainingTasks(app, jobs, epoch);
                 if (!busy.isEmpty()) {
                     return busy;
                 }
@@ -504,6 +487,43 @@ class FaultsIT {
         }
         fail("no task of epoch " + epoch + " or later seen running in 2.5 minutes");
         return Set.of();
+    }
+
+    /** The executors running a task of the running {@code jobs} of epoch {@code epoch} or later. */
+    private static Set<String> trainingTasks(String app, JsonNode jobs, int epoch) throws InterruptedException {
+        Set<String> busy = new TreeSet<>();
+        for (JsonNode j : jobs) {
+            JobNames.Epoch described = JobNames.of(j.path("description").asText());
+            if (described != null && described.epoch() >= epoch && !JobNames.countsOnly(j.path("name").asText())) {
+                for (JsonNode stage : j.path("stageIds")) {
+                    busy.addAll(runningTasksOn(app, stage.asInt()));
+                }
+            }
+        }
+        return busy;
+    }
+
+    /**
+     * Stops (kill -STOP) an executor running a training task of epoch 2 or later and returns its pid once the
+     * driver, a second later, still shows that executor's task running: a stopped executor cannot end its task, so
+     * a kill then loses it. Killed as soon as a task was seen running, the executor had ended it in about half the
+     * runs: an averaging round's task lasts about half a second here and the driver's status lags.
+     */
+    private static long stopWhileTraining(Map<String, Long> executors, Path out, Process job) throws Exception {
+        for (int attempt = 1; attempt <= 20; attempt++) {
+            int epoch = Math.max(2, historyRows(out) + 1);
+            long pid = executorRunning(executors, awaitTrainingTasks(epoch, job));
+            signal("STOP", pid);
+            Thread.sleep(1000);
+            String app = "/" + driverApi("").path(0).path("id").asText();
+            if (trainingTasks(app, driverApi(app + "/jobs?status=running"), epoch).contains(executorId(pid))) {
+                return pid;
+            }
+            signal("CONT", pid);
+            System.out.printf("executor %d had ended its task when it stopped: again%n", pid);
+        }
+        fail("no executor was still training a second after it was stopped, in 20 tries");
+        return 0;
     }
 
     /** The executors running a task of the stage (any attempt); none when the driver does not know it yet. */
@@ -528,19 +548,15 @@ class FaultsIT {
     }
 
     private static final Pattern LOST_TASK = Pattern.compile("Lost task \\d+\\.\\d+ in stage (\\d+)\\.\\d+ .*ExecutorLostFailure");
-    private static final Pattern LOST_EXECUTOR = Pattern.compile("Lost executor \\d+ on ");
 
     /**
      * The stage that lost a task with its executor (the driver's log from byte {@code from} on) once the driver's
-     * REST API reports it complete: every task done, the lost one run again elsewhere. Null when {@code mayMiss}
-     * and the executor was lost without a task (no lost task 3 s after the lost executor).
+     * REST API reports it complete: every task done, the lost one run again elsewhere.
      */
-    private static StageTasks awaitLostTaskRecomputed(String name, long from, Process job, boolean mayMiss)
-            throws Exception {
+    private static StageTasks awaitLostTaskRecomputed(String name, long from, Process job) throws Exception {
         Integer stage = null;
         StringBuilder unread = new StringBuilder();
         long read = from;
-        long executorLostAt = 0;
         for (int i = 0; i < 1200; i++) {
             if (stage == null) { // the log's new lines only
                 try (SeekableByteChannel log = Files.newByteChannel(LOGS.resolve(name + ".log"))) {
@@ -551,14 +567,7 @@ class FaultsIT {
                 }
                 Matcher m = LOST_TASK.matcher(unread);
                 stage = m.find() ? Integer.valueOf(m.group(1)) : null;
-                if (executorLostAt == 0 && LOST_EXECUTOR.matcher(unread).find()) {
-                    executorLostAt = System.nanoTime();
-                }
                 unread.delete(0, unread.lastIndexOf("\n") + 1);
-                if (stage == null && mayMiss && executorLostAt != 0
-                        && System.nanoTime() - executorLostAt > TimeUnit.SECONDS.toNanos(3)) {
-                    return null;
-                }
             }
             if (stage != null) {
                 try {

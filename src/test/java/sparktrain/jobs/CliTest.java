@@ -66,6 +66,16 @@ class CliTest {
     }
 
     @Test
+    void aMissingFileArgumentIsAnErrorLineAndTheCommandsUsage() {
+        for (String command : List.of("train", "doctor", "sweep")) {
+            Run run = sparktrain(command);
+            assertOneLineError(run, 2, "missing the " + (command.equals("sweep") ? "sweep" : "job") + " file");
+            assertTrue(run.err().lines().skip(1).findFirst().orElse("").startsWith("Usage: sparktrain " + command),
+                    run.err());
+        }
+    }
+
+    @Test
     void missingJobFile() {
         assertOneLineError(sparktrain("train", tmp.resolve("nope.conf").toString()), 2, "nope.conf: not found");
     }

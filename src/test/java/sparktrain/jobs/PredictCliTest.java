@@ -142,7 +142,11 @@ class PredictCliTest {
         assertOneError(Cli.sparktrain("predict", "--model", run.toString(), "--input", dir.resolve("nan").toString(),
                 "--output", out.toString()), 3, "column x2: NaN is not a finite number");
         assertOneError(Cli.sparktrain("predict", "--model", run.toString(), "--input", dir.resolve("nowhere").toString(),
-                "--output", out.toString()), 3, "not found");
+                "--output", out.toString()), 3, "not found (--input)");
+        Files.createDirectories(tmp.resolve("pictures"));
+        assertOneError(Cli.sparktrain("predict", "--model", run.toString(), "--input", tmp.resolve("pictures").toString(),
+                "--output", out.toString()), 3, "no parquet files (--input; --format names what it holds");
+        Files.delete(tmp.resolve("pictures"));
         assertOneError(Cli.sparktrain("predict", "--model", run.toString(), "--input", dir.resolve("blobs").toString(),
                 "--output", out.toString(), "--set", "data.features=[x1, x2, x3]"), 2,
                 "takes 10 inputs but the data at " + dir.resolve("blobs") + " has 3 values per example");

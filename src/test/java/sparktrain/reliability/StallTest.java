@@ -107,10 +107,11 @@ class StallTest {
         Files.write(tmp.resolve("base.conf"), List.of(
                 "name = stall-sweep",
                 "data.path = \"" + TestData.fashionMnist() + "\"",
-                // healthy trials of about 20 s here, longer than the timeout
+                // healthy trials of 17 and 21 s here with 24 epochs, longer than the timeout only on a loaded machine:
+                // 40 keep them well over it on a faster one
                 "data { train-limit = 4000, test-limit = 500 }",
                 "model { type = mlp, hidden-layers = [128] }",
-                "training { epochs = 24, batch-size = 32, loss-sample = 500, stall-timeout = " + timeout + "s }",
+                "training { epochs = 40, batch-size = 32, loss-sample = 500, stall-timeout = " + timeout + "s }",
                 // the trials report their steps with the executor's heartbeats: every second instead of 10
                 "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false, \"spark.executor.heartbeatInterval\" = 1s } }"));
         Path file = tmp.resolve("sweep.conf");

@@ -156,6 +156,28 @@ class ImageFolderInputTest extends SparkTestBase {
                 "test/zebra: class zebra (data.test-path) has no directory in data.path");
     }
 
+    /**
+     * A model's classes in its own label order, one with a '/' that make-data's folders write as '_' (Fashion-MNIST's
+     * "T-shirt/top"): each image gets its class's index, and a class the model lacks is bad data naming it.
+     */
+    @Test
+    void aModelsClassesLabelItsOwnFoldersAndMakeDatasDirectoryNames() throws IOException {
+        Path folder = ImageFolders.shapes(tmp.resolve("scored"), 3, 1);
+        Files.move(folder.resolve("disk"), folder.resolve("T-shirt_top"));
+        List<String> modelClasses = List.of("stripes down", "T-shirt/top", "stripes across");
+        Map<Integer, Long> counts = Inputs.everyRow(job(folder), sc, modelClasses).map(new Row.Label()).countByValue();
+        assertEquals(Map.of(0, 3L, 1, 3L, 2, 3L), counts);
+        try (var disk = Files.list(folder.resolve("T-shirt_top"))) {
+            String first = disk.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".png") || n.endsWith(".jpg")).sorted()
+                    .findFirst().orElseThrow();
+            long id = ImageRows.id("T-shirt_top/" + first);
+            assertEquals(List.of(1), Inputs.everyRow(job(folder), sc, modelClasses)
+                    .filter(r -> r.id == id).map(new Row.Label()).collect());
+        }
+        assertBadData(() -> Inputs.everyRow(job(folder), sc, List.of("stripes down", "T-shirt/top")),
+                "stripes across: class stripes across is not one of the model's classes stripes down, T-shirt/top");
+    }
+
     @Test
     void noImagesLeftForASplit() throws IOException {
         Path folder = ImageFolders.shapes(tmp.resolve("shapes"), 1, 1);

@@ -137,6 +137,13 @@ class DoctorTest {
     }
 
     @Test
+    void anOutputTheFileSystemRefusesNamesTheDirectoryAndTheReasonNotTheProbe() {
+        String problem = Doctor.outputProblem("/proc/sparktrain-run"); // even root cannot create a file in /proc
+        assertTrue(problem.startsWith("cannot write in /proc: ") && !problem.contains(".sparktrain-doctor"),
+                problem);
+    }
+
+    @Test
     void aGpuDiscoveryScriptThatFindsNothingIsAnError() throws IOException {
         Path script = tmp.resolve("no-gpus.sh");
         Files.writeString(script, "#!/bin/sh\necho '{\"name\": \"gpu\", \"addresses\": []}'\n");

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -146,6 +147,26 @@ class SweepConfigTest {
         assertTrue(m.contains("stratgy: unknown sweep key"), m);
         m = error("base = base.conf", "strategy = parallel", "grid { \"training.epochs\" = [1] }");
         assertTrue(m.contains("strategy = parallel: must be one of trial-parallel, distributed"), m);
+    }
+
+    @Test
+    void misspeltSetKeysAreOneLineEachNamingSetWithASuggestion() throws IOException {
+        Path file = sweep("base = base.conf", "grid { \"training.epochs\" = [1, 2, 3] }");
+        for (var c : Map.of("paralelism=1", "--set: paralelism: unknown key (did you mean parallelism, a sweep key?)",
+                "random.trial=3", "--set: random.trial: unknown sweep key (did you mean random.trials?)",
+                "training.learning-rat=0.1", "--set: training.learning-rat: unknown key (did you mean"
+                        + " training.learning-rate?)").entrySet()) {
+            SparktrainException e = assertThrows(SparktrainException.class,
+                    () -> SweepConfig.load(file.toString(), List.of(c.getKey())));
+            assertEquals(List.of(c.getValue()), e.problems());
+        }
+    }
+
+    @Test
+    void aBadValueInTheFileNamesTheFileOnce() throws IOException {
+        String m = error("base = base.conf", "grid { \"training.epochs\" = [1] }", "early-termination.type = ashaa");
+        Path file = tmp.resolve("sweep.conf");
+        assertTrue(m.startsWith(file + ": line 3: early-termination.type = ashaa: must be one of"), m);
     }
 
     @Test

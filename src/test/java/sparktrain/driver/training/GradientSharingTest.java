@@ -27,6 +27,7 @@ import sparktrain.worker.training.Scoring;
 import sparktrain.worker.training.TrainingStrategy;
 import sparktrain.testing.SparkTestBase;
 import sparktrain.testing.TestData;
+import sparktrain.testing.UdpPorts;
 
 import java.net.DatagramSocket;
 import java.util.List;
@@ -39,6 +40,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Both training modes learn, for both network kinds; gradient sharing's traps become clear messages. */
 class GradientSharingTest extends SparkTestBase {
+    /** Not the default port, which anything else on the machine may hold: DL4J keeps it for the JVM's life. */
+    private static final int CONTROLLER_PORT = UdpPorts.freeRange(1);
 
     private static JobConfig job(String... sets) {
         return TestData.job(sets);
@@ -70,6 +73,7 @@ class GradientSharingTest extends SparkTestBase {
                 "model.conv-channels=[8, 16]", "training.batch-size=32", "training.averaging-frequency=5",
                 "training.updater=" + (sharing ? "sgd" : "adam"), "training.learning-rate=" + (sharing ? "0.1" : "0.003"),
                 "training.sharing.unicast-port=" + (sharing ? 40200 + model.length() : 40123), "training.epochs=2",
+                "training.sharing.controller-port=" + CONTROLLER_PORT,
                 "training.workers=2", "training.threads-per-worker=1", "data.train-limit=3000", "data.test-limit=1000",
                 "seed=11");
         Model network = NetworkFactory.build(job.model(), job.training(), job.seed(), FashionMnist.SHAPE);
