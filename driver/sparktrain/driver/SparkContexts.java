@@ -11,6 +11,8 @@ import sparktrain.worker.OneDnn;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.config.JobConfig;
 import sparktrain.worker.io.HadoopFiles;
+import sparktrain.driver.progress.JobNames;
+import sparktrain.driver.stall.StallWatchdog;
 import sparktrain.driver.training.TrainingSession;
 
 import java.util.HashMap;
@@ -32,8 +34,8 @@ public final class SparkContexts {
     /** The CLI's main class (sparktrain.jobs.Main), the name spark-submit gives an application without --name. */
     static final String SUBMIT_DEFAULT_NAME = "sparktrain.jobs.Main";
     /** Spark's local properties behind setJobGroup. */
-    private static final List<String> JOB_GROUP_PROPERTIES =
-            List.of("spark.jobGroup.id", "spark.job.description", "spark.job.interruptOnCancel");
+    private static final List<String> JOB_GROUP_PROPERTIES = List.of(StallWatchdog.JOB_GROUP_PROPERTY,
+            JobNames.DESCRIPTION_PROPERTY, "spark.job.interruptOnCancel");
 
     private SparkContexts() {
     }
@@ -180,7 +182,8 @@ public final class SparkContexts {
      * {@code write} run as a Spark job group of its own which, when it fails, is cancelled and waited for (up to 30 s)
      * until none of its tasks runs: a failed job's other tasks go on writing for a while, and Hadoop's committer
      * makes their directories again under the directory the caller removes next (seen as a hidden .tmp- directory
-     * left beside a failed predict's output).
+     * left beside a failed predict's output). The caller's job group, if any, does not cover the write's jobs, whose
+     * tasks a cancel interrupts.
      */
     public static HadoopFiles.DirectoryWriter settled(JavaSparkContext sc, HadoopFiles.DirectoryWriter write) {
         return directory -> {
@@ -189,12 +192,18 @@ public final class SparkContexts {
             for (String key : JOB_GROUP_PROPERTIES) {
                 before.put(key, sc.getLocalProperty(key));
             }
-            sc.setJobGroup(group, before.get("spark.job.description"), true);
+            sc.setJobGroup(group, before.get(JobNames.DESCRIPTION_PROPERTY), true);
             try {
                 write.write(directory);
             } catch (Exception e) {
-                sc.cancelJobGroup(group);
-                awaitTasksEnded(sc, group, 30);
+                try {
+                    if (!sc.sc().isStopped()) {
+                        sc.cancelJobGroup(group);
+                        awaitTasksEnded(sc, group, 30);
+                    }
+                } catch (RuntimeException cleanup) { // the context stopping meanwhile: the write's error is the one
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
             } finally {
                 before.forEach(sc::setLocalProperty);

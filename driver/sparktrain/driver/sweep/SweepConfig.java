@@ -119,7 +119,9 @@ public record SweepConfig(
         List<String> problems = new ArrayList<>();
         Config jobOverrides = JobFiles.parseOverrides(jobSets);
         for (String key : new ArrayList<>(jobOverrides.root().keySet())) {
-            String sweepKey = JobFiles.defaults().hasPath(key) ? null : DidYouMean.closest(key, SWEEP_KEYS);
+            String sweepKey = JobFiles.defaults().hasPath(key)
+                    || DidYouMean.closest(key, JobFiles.defaults().root().keySet()) != null
+                    ? null : DidYouMean.closest(key, SWEEP_KEYS);
             if (sweepKey != null) {
                 problems.add("--set: " + key + ": unknown key (did you mean " + sweepKey + ", a sweep key?)");
                 jobOverrides = jobOverrides.withoutPath(key);

@@ -70,7 +70,8 @@ class SettledWriteTest {
     @Test
     void aFailedWriteWhoseOtherTaskStillWritesLeavesNothing() throws Exception {
         try (JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2]").setAppName("settled")
-                .set("spark.ui.enabled", "false").set("spark.plugins", SlowStart.class.getName()))) {
+                .set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+                .set("spark.plugins", SlowStart.class.getName()))) {
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             // partition 1 fails at once; partition 0's task starts 2 s later, after the job has failed
             Dataset<Long> rows = spark.range(0, 2, 1, 2).map((MapFunction<Long, Long>) i -> {

@@ -164,9 +164,13 @@ class ImageFolderInputTest extends SparkTestBase {
     void aModelsClassesLabelItsOwnFoldersAndMakeDatasDirectoryNames() throws IOException {
         Path folder = ImageFolders.shapes(tmp.resolve("scored"), 3, 1);
         Files.move(folder.resolve("disk"), folder.resolve("T-shirt_top"));
+        try (var across = Files.list(folder.resolve("stripes across"))) { // 2 images there, 3 in the others
+            Files.delete(across.filter(f -> f.toString().endsWith(".png") || f.toString().endsWith(".jpg")).findFirst()
+                    .orElseThrow());
+        }
         List<String> modelClasses = List.of("stripes down", "T-shirt/top", "stripes across");
         Map<Integer, Long> counts = Inputs.everyRow(job(folder), sc, modelClasses).map(new Row.Label()).countByValue();
-        assertEquals(Map.of(0, 3L, 1, 3L, 2, 3L), counts);
+        assertEquals(Map.of(0, 3L, 1, 3L, 2, 2L), counts);
         try (var disk = Files.list(folder.resolve("T-shirt_top"))) {
             String first = disk.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".png") || n.endsWith(".jpg")).sorted()
                     .findFirst().orElseThrow();

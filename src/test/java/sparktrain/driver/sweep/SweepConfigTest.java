@@ -155,7 +155,8 @@ class SweepConfigTest {
         for (var c : Map.of("paralelism=1", "--set: paralelism: unknown key (did you mean parallelism, a sweep key?)",
                 "random.trial=3", "--set: random.trial: unknown sweep key (did you mean random.trials?)",
                 "training.learning-rat=0.1", "--set: training.learning-rat: unknown key (did you mean"
-                        + " training.learning-rate?)").entrySet()) {
+                        + " training.learning-rate?)",
+                "modl.type=mlp", "--set: modl.type: unknown key (did you mean model.type?)").entrySet()) {
             SparktrainException e = assertThrows(SparktrainException.class,
                     () -> SweepConfig.load(file.toString(), List.of(c.getKey())));
             assertEquals(List.of(c.getValue()), e.problems());
