@@ -172,12 +172,12 @@ public final class SweepJob {
 
     /**
      * Every trial's job file, validated before anything trains: a bad value in any trial is a usage error
-     * naming the trial and the key.
+     * naming the trial and the key; one every trial shares (the base job or a --set) is named once.
      */
     static List<Planned> plan(SweepConfig sweep) {
         List<Trial> trials = SearchSpace.trials(sweep);
         List<Planned> plan = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
+        Map<String, List<Trial>> trialsByProblem = new LinkedHashMap<>();
         for (Trial trial : trials) {
             List<String> sets = new ArrayList<>(sweep.jobSets());
             sets.addAll(trial.overrides());
@@ -189,11 +189,19 @@ public final class SweepJob {
                 if (e.exitCode() != ExitCode.USAGE) {
                     throw e;
                 }
-                // the trial's values reach the job file as --set overrides: name the trial instead
-                e.problems().forEach(p -> problems.add(sweep.origin() + ": trial " + trial.id() + " (" + trial.describe()
-                        + "): " + (p.startsWith("--set: ") ? p.substring("--set: ".length()) : p)));
+                e.problems().forEach(p -> trialsByProblem.computeIfAbsent(p, k -> new ArrayList<>()).add(trial));
             }
         }
+        List<String> problems = new ArrayList<>();
+        trialsByProblem.forEach((problem, failed) -> {
+            if (trials.size() > 1 && failed.size() == trials.size()) {
+                problems.add(problem);
+                return;
+            }
+            // the trial's values reach the job file as --set overrides: name the trial instead
+            String message = problem.startsWith("--set: ") ? problem.substring("--set: ".length()) : problem;
+            failed.forEach(t -> problems.add(sweep.origin() + ": trial " + t.id() + " (" + t.describe() + "): " + message));
+        });
         if (!problems.isEmpty()) {
             List<String> shown = new ArrayList<>(problems.subList(0, Math.min(5, problems.size())));
             if (problems.size() > 5) {

@@ -178,6 +178,14 @@ class SweepConfigTest {
     }
 
     @Test
+    void aBadSetValueEveryTrialSharesIsOneLineNamingSet() throws IOException {
+        Path file = sweep("base = base.conf", "grid { \"training.learning-rate\" = [0.01, 0.02, 0.03] }");
+        SweepConfig sweep = SweepConfig.load(file.toString(), List.of("training.epochs=-1"));
+        SparktrainException e = assertThrows(SparktrainException.class, () -> SweepJob.plan(sweep));
+        assertEquals(List.of("--set: training.epochs = -1: must be >= 1"), e.problems());
+    }
+
+    @Test
     void javaOptionsOutsideTheAllowlistInASweepAreRefusedBeforeAnyTraining() throws IOException {
         String m = error("base = base.conf",
                 "grid { \"spark.conf.\\\"spark.executor.extraJavaOptions\\\"\" = [\"-Xss4m\", \"-XX:VMOptionsFile=/tmp/opts\"] }");
