@@ -40,6 +40,7 @@ final class JobOptions {
 
     /** The job file given, or else the one a run directory saved (job.conf). */
     JobConfig loadOr(String runDirectory) {
+        RunOutputs.openToResume(runDirectory, RunOutputs.JOB, "train");
         return JobFiles.load(config != null ? config : runDirectory + "/" + RunOutputs.JOB, overrides);
     }
 }

@@ -118,9 +118,9 @@ public record SweepConfig(
         }
         List<String> problems = new ArrayList<>();
         Config jobOverrides = JobFiles.parseOverrides(jobSets);
+        Config jobDefaults = JobFiles.defaults();
         for (String key : new ArrayList<>(jobOverrides.root().keySet())) {
-            String sweepKey = JobFiles.defaults().hasPath(key)
-                    || DidYouMean.closest(key, JobFiles.defaults().root().keySet()) != null
+            String sweepKey = jobDefaults.hasPath(key) || DidYouMean.closest(key, jobDefaults.root().keySet()) != null
                     ? null : DidYouMean.closest(key, SWEEP_KEYS);
             if (sweepKey != null) {
                 problems.add("--set: " + key + ": unknown key (did you mean " + sweepKey + ", a sweep key?)");
@@ -128,7 +128,7 @@ public record SweepConfig(
             }
         }
         // once here, not once for every trial
-        problems.addAll(JobFiles.unknownKeys(jobOverrides, JobFiles.defaults(), "--set"));
+        problems.addAll(JobFiles.unknownKeys(jobOverrides, jobDefaults, "--set"));
         if (!problems.isEmpty()) {
             throw new SparktrainException(ExitCode.USAGE, problems);
         }
@@ -156,21 +156,21 @@ public record SweepConfig(
         } catch (ConfigException e) {
             throw SparktrainException.usage(origin + ": " + e.getMessage());
         }
+        // a problem names the file or --set where its value was set; a default's, the sweep file
+        Settings s = new Settings(resolved, origin);
         for (String section : List.of("random", "early-termination")) {
             if (resolved.getValue(section).valueType() == ConfigValueType.OBJECT) {
                 Config part = resolved.getConfig(section).withoutPath("space");
                 for (Map.Entry<String, ConfigValue> e : part.entrySet()) {
                     if (!defaults.getConfig(section).hasPath(e.getKey())) {
                         String key = section + "." + e.getKey();
-                        String at = new Settings(resolved).where(key);
-                        problems.add((at.isEmpty() ? origin + ": " : at) + key + ": unknown sweep key" + DidYouMean.hint(
+                        problems.add(s.where(key) + key + ": unknown sweep key" + DidYouMean.hint(
                                 key, defaults.getConfig(section).root().keySet().stream().map(k -> section + "." + k)
                                         .toList()));
                     }
                 }
             }
         }
-        Settings s = new Settings(resolved);
         String base = s.string("base");
         if (base.isBlank()) {
             s.problem("base", "\"\"", "name the job file the trials start from, e.g. base = lenet-fashion-mnist.conf");
@@ -232,9 +232,7 @@ public record SweepConfig(
         if (problems.isEmpty() && s.problems().isEmpty() && grid.isEmpty() && trials == 0) {
             s.problem("grid", "{}", "the sweep has no trials: give a grid of values and/or random.trials with a random.space");
         }
-        // a problem names the file or --set where its value was set; a default's, the sweep file
-        s.problems().forEach(p -> problems.add(p.startsWith(origin + ":") || p.startsWith("--set: ") ? p
-                : origin + ": " + p));
+        problems.addAll(s.problems());
         if (!problems.isEmpty()) {
             throw new SparktrainException(ExitCode.USAGE, problems);
         }

@@ -150,7 +150,7 @@ public final class SweepJob {
 
     /** Runs the trials of the sweep in {@code directory} that did not finish; finished ones stay as they are. */
     public static Outcome resume(String directory, String master) {
-        RunOutputs dir = RunOutputs.open(directory);
+        RunOutputs dir = RunOutputs.openToResume(directory, SWEEP_CONF, "sweep");
         String conf = HadoopFiles.readText(dir.file(SWEEP_CONF).toString(), "sweep.conf of --resume " + directory);
         SweepConfig sweep = SweepConfig.from(ConfigFactory.parseString(conf, ConfigParseOptions.defaults()
                 .setSyntax(ConfigSyntax.CONF)), directory + "/" + SWEEP_CONF, List.of());

@@ -27,11 +27,19 @@ public final class Settings {
     static final String DEFAULTS_ORIGIN = "sparktrain defaults";
 
     private final Config config;
+    /** The message prefix of a problem with a default value: "" for a job file, the sweep file for a sweep's. */
+    private final String defaultsAt;
     private final List<String> problems = new ArrayList<>();
     private final Map<String, Object> values = new HashMap<>();
 
     public Settings(Config config) {
+        this(config, "");
+    }
+
+    /** Settings whose problems with a default value are named as {@code defaultsAt}'s. */
+    public Settings(Config config, String defaultsAt) {
         this.config = config;
+        this.defaultsAt = defaultsAt.isEmpty() ? "" : defaultsAt + ": ";
     }
 
     public Config config() {
@@ -100,7 +108,7 @@ public final class Settings {
 
     /**
      * Where the value of {@code key} was set, as a message prefix: "job.conf: line 7: " for a job file,
-     * "--set: " for an override, nothing for a default.
+     * "--set: " for an override, the defaults' place (nothing unless given) for a default.
      */
     public String where(String key) {
         ConfigOrigin origin;
@@ -110,7 +118,7 @@ public final class Settings {
             origin = null;
         }
         if (origin == null || origin.resource() != null || origin.description().equals(DEFAULTS_ORIGIN)) {
-            return "";
+            return defaultsAt;
         }
         String line = origin.lineNumber() > 0 ? ": line " + origin.lineNumber() : "";
         if (origin.filename() != null) {

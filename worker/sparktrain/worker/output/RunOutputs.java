@@ -83,6 +83,19 @@ public final class RunOutputs {
         }
     }
 
+    /**
+     * An existing directory that {@code train} or {@code sweep} wrote, to resume: it must hold {@code file}
+     * (job.conf for a run, sweep.conf for a sweep).
+     */
+    public static RunOutputs openToResume(String location, String file, String command) {
+        RunOutputs outputs = open(location);
+        if (!HadoopFiles.exists(outputs.file(file).toString())) {
+            throw SparktrainException.usage("--resume " + location + ": no " + file + " in it: not a directory "
+                    + command + " wrote");
+        }
+        return outputs;
+    }
+
     /** An existing run directory, to resume into. */
     public static RunOutputs open(String location) {
         Path dir = HadoopFiles.path(location);

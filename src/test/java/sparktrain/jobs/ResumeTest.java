@@ -80,4 +80,19 @@ class ResumeTest {
         assertEquals(2, run.code(), run.err());
         assertTrue(run.err().contains("no complete checkpoint"), run.err());
     }
+
+    @Test
+    void resumingWhatIsNotThereOrNotARunIsOneLineNamingIt() throws IOException {
+        Path missing = tmp.resolve("missing");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        for (String command : List.of("train", "sweep")) {
+            Cli.Run notThere = Cli.sparktrain(command, "--resume", missing.toString());
+            assertEquals(2, notThere.code(), notThere.err());
+            assertEquals("sparktrain: error: --resume " + missing + ": not found", notThere.err().strip());
+            Cli.Run notARun = Cli.sparktrain(command, "--resume", empty.toString());
+            assertEquals(2, notARun.code(), notARun.err());
+            assertEquals("sparktrain: error: --resume " + empty + ": no " + (command.equals("train") ? "job" : "sweep")
+                    + ".conf in it: not a directory " + command + " wrote", notARun.err().strip());
+        }
+    }
 }
