@@ -40,7 +40,11 @@ final class JobOptions {
 
     /** The job file given, or else the one a run directory saved (job.conf). */
     JobConfig loadOr(String runDirectory) {
+        if (config != null) {
+            RunOutputs.open(runDirectory);
+            return JobFiles.load(config, overrides);
+        }
         RunOutputs.openToResume(runDirectory, RunOutputs.JOB, "train");
-        return JobFiles.load(config != null ? config : runDirectory + "/" + RunOutputs.JOB, overrides);
+        return JobFiles.load(runDirectory + "/" + RunOutputs.JOB, overrides);
     }
 }

@@ -153,7 +153,8 @@ public final class SweepJob {
         RunOutputs dir = RunOutputs.openToResume(directory, SWEEP_CONF, "sweep");
         String conf = HadoopFiles.readText(dir.file(SWEEP_CONF).toString(), "sweep.conf of --resume " + directory);
         SweepConfig sweep = SweepConfig.from(ConfigFactory.parseString(conf, ConfigParseOptions.defaults()
-                .setSyntax(ConfigSyntax.CONF)), directory + "/" + SWEEP_CONF, List.of());
+                .setSyntax(ConfigSyntax.CONF).setOriginDescription(directory + "/" + SWEEP_CONF)),
+                directory + "/" + SWEEP_CONF, List.of());
         List<Planned> plan = new ArrayList<>();
         try {
             PlanEntry[] entries = TrialRunner.JSON.readValue(HadoopFiles.readText(dir.file(PLAN).toString(),
@@ -193,8 +194,9 @@ public final class SweepJob {
             }
         }
         List<String> problems = new ArrayList<>();
+        Set<String> ofTheBase = trialsByProblem.isEmpty() ? Set.of() : problemsWithoutTrialValues(sweep);
         trialsByProblem.forEach((problem, failed) -> {
-            if (trials.size() > 1 && failed.size() == trials.size()) {
+            if (ofTheBase.contains(problem) && failed.size() == trials.size()) {
                 problems.add(problem);
                 return;
             }
@@ -212,12 +214,22 @@ public final class SweepJob {
         return plan;
     }
 
+    /** The problems of the base job with the --set values alone: every trial has them, named once. */
+    private static Set<String> problemsWithoutTrialValues(SweepConfig sweep) {
+        try {
+            ranking(sweep, JobFiles.load(sweep.base(), sweep.jobSets()));
+            return Set.of();
+        } catch (SparktrainException e) {
+            return e.exitCode() == ExitCode.USAGE ? Set.copyOf(e.problems()) : Set.of();
+        }
+    }
+
     static Ranking ranking(SweepConfig sweep, JobConfig job) {
         Tasks.Metric task = Tasks.metric(job);
         String name = sweep.metric().isEmpty() ? "validation." + task.name() : sweep.metric();
         boolean loss = name.equals("validation.loss");
         if (!loss && !name.equals("validation." + task.name())) {
-            throw SparktrainException.usage("metric = " + name + ": data.type " + job.data().type()
+            throw SparktrainException.usage(sweep.origin() + ": metric = " + name + ": data.type " + job.data().type()
                     + " reports validation." + task.name() + " and validation.loss");
         }
         boolean higher = sweep.goal().isEmpty() ? !loss && task.higherIsBetter() : sweep.goal().equals("max");

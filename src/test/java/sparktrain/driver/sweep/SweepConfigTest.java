@@ -183,6 +183,21 @@ class SweepConfigTest {
         SweepConfig sweep = SweepConfig.load(file.toString(), List.of("training.epochs=-1"));
         SparktrainException e = assertThrows(SparktrainException.class, () -> SweepJob.plan(sweep));
         assertEquals(List.of("--set: training.epochs = -1: must be >= 1"), e.problems());
+        SweepConfig oneTrial = SweepConfig.load(sweep("base = base.conf", "grid { \"training.learning-rate\" = [0.01] }")
+                .toString(), List.of("training.epochs=-1"));
+        e = assertThrows(SparktrainException.class, () -> SweepJob.plan(oneTrial));
+        assertEquals(List.of("--set: training.epochs = -1: must be >= 1"), e.problems());
+    }
+
+    @Test
+    void aBadGridValueEveryTrialSharesNamesEachTrialNotSet() throws IOException {
+        Path file = sweep("base = base.conf", "grid { \"training.epochs\" = [-1], \"training.learning-rate\" = [0.01, 0.02] }");
+        SparktrainException e = assertThrows(SparktrainException.class,
+                () -> SweepJob.plan(SweepConfig.load(file.toString(), List.of())));
+        assertEquals(List.of(
+                file + ": trial t001 (training.epochs=-1, training.learning-rate=0.01): training.epochs = -1: must be >= 1",
+                file + ": trial t002 (training.epochs=-1, training.learning-rate=0.02): training.epochs = -1: must be >= 1"),
+                e.problems());
     }
 
     @Test
@@ -204,8 +219,9 @@ class SweepConfigTest {
 
     @Test
     void aMetricTheTaskDoesNotReportIsAnError() throws IOException {
-        String m = error("base = base.conf", "metric = validation.rmse", "grid { \"training.epochs\" = [1] }");
-        assertTrue(m.contains("metric = validation.rmse") && m.contains("reports validation.accuracy"), m);
+        String m = error("base = base.conf", "metric = validation.rmse", "grid { \"training.epochs\" = [1, 2] }");
+        assertTrue(m.startsWith(tmp.resolve("sweep.conf") + ": metric = validation.rmse: ")
+                && m.contains("reports validation.accuracy") && !m.contains("; "), "once, naming the file: " + m);
     }
 
     @Test
