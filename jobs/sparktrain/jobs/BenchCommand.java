@@ -85,7 +85,7 @@ final class BenchCommand implements Callable<Integer> {
             case "frequency" -> FrequencyPart.run(ctx, outputs.resolve("frequency"), sizes == null ? "" : sizes);
             case "scale" -> ScalePart.run(ctx, outputs.resolve("scale"), sizes == null ? "" : sizes);
             case "inference" -> InferencePart.run(ctx, outputs.resolve("inference"));
-            case "headline" -> HeadlinePart.run(ctx, outputs.resolve("headline"));
+            case "headline" -> HeadlinePart.run(ctx, outputs.resolve("headline"), BenchmarksFile.block(file, "headline"));
             default -> SweepsPart.run(ctx, outputs);
         };
         BenchmarksFile.update(file, part, body, ctx.machine(), cmd);

@@ -64,6 +64,18 @@ public final class BenchmarksFile {
         return head.stripTrailing() + "\n\n" + block + "\n";
     }
 
+    /** Block {@code id}'s content in the file at {@code file}: "" when the file or the block is not there. */
+    public static String block(Path file, String id) {
+        try {
+            String document = Files.exists(file) ? Files.readString(file) : "";
+            int from = document.indexOf(begin(id));
+            int to = from < 0 ? -1 : document.indexOf(end(id), from);
+            return to < 0 ? "" : document.substring(from + begin(id).length(), to);
+        } catch (IOException e) {
+            throw SparktrainException.usage(file + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
     /** The machine block: where and when the last run was, and how to repeat it. */
     public static String machineBlock(Machine m, String command) {
         return "Last run: " + m.date() + ", commit `" + m.shortCommit() + "` (" + m.tree() + " tree), `" + command + "`.\n\n"

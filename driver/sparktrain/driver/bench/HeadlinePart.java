@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.IntSummaryStatistics;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -28,17 +29,28 @@ public final class HeadlinePart {
     private static final Pattern SEED_DIR = Pattern.compile("s(\\d+)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A headline job: its directory name under RUNS, the test metric in metrics.json and its baseline there. */
-    record Job(String name, String metric, String label, String baseline, String baselineLabel, String format) {
+    /**
+     * A headline job: its directory name under RUNS, its job file in conf/, the test metric in metrics.json and its
+     * baseline there.
+     */
+    record Job(String name, String file, String metric, String label, String baseline, String baselineLabel,
+               String format) {
     }
 
     /** The jobs in the order the block shows them (scripts/bench's HEADLINE_JOBS names the same). */
     static final List<Job> JOBS = List.of(
-            new Job("lenet-averaging", "accuracy", "test accuracy", null, null, "%.4f"),
-            new Job("lenet-sharing", "accuracy", "test accuracy", null, null, "%.4f"),
-            new Job("resnet", "accuracy", "test accuracy", null, null, "%.4f"),
-            new Job("char-lstm", "bitsPerChar", "bits per character", "unigramBitsPerChar", "a unigram model", "%.3f"),
-            new Job("timeseries", "rmse", "RMSE", "naiveRmse", "the naive forecast", "%.4f"));
+            new Job("lenet-averaging", "lenet-fashion-mnist.conf", "accuracy", "test accuracy", null, null, "%.4f"),
+            new Job("lenet-sharing", "lenet-fashion-mnist-sharing.conf", "accuracy", "test accuracy", null, null, "%.4f"),
+            new Job("resnet", "resnet-fashion-mnist.conf", "accuracy", "test accuracy", null, null, "%.4f"),
+            new Job("char-lstm", "char-lstm-fortunes.conf", "bitsPerChar", "bits per character", "unigramBitsPerChar",
+                    "a unigram model", "%.3f"),
+            new Job("timeseries", "timeseries-lstm-sine.conf", "rmse", "RMSE", "naiveRmse", "the naive forecast", "%.4f"));
+
+    /** A row of the table: measured by this run, or kept from the block before for a job this run did not train. */
+    record Row(Job job, List<String> cells, double median, double wallMedian, String commit) {
+    }
+
+    private static final Pattern FIRST_NUMBER = Pattern.compile("(\\d+(?:\\.\\d+)?)");
 
     /**
      * One seed's run: its test metric, the baseline's (NaN when the job has none), wall seconds, the epochs, and the
@@ -67,19 +79,55 @@ public final class HeadlinePart {
     private HeadlinePart() {
     }
 
-    public static String run(BenchContext ctx, Path runs) {
-        List<Result> results = new ArrayList<>();
+    /**
+     * The block for the jobs trained under {@code runs}; the other jobs keep their rows of {@code previousBlock} (the
+     * block as BENCHMARKS.md holds it, "" when none), so that naming some jobs never drops the others' figures.
+     */
+    public static String run(BenchContext ctx, Path runs, String previousBlock) {
+        List<Row> rows = new ArrayList<>();
+        boolean measured = false;
         for (Job job : JOBS) {
             Path dir = runs.resolve(job.name());
             if (Files.isDirectory(dir)) {
-                results.add(read(job, dir));
+                rows.add(row(read(job, dir)));
+                measured = true;
+            } else {
+                kept(previousBlock, job).ifPresent(rows::add);
             }
         }
-        if (results.isEmpty()) {
+        if (!measured) {
             throw SparktrainException.usage("bench headline: " + runs + " holds none of the jobs "
                     + JOBS.stream().map(Job::name).toList());
         }
-        return render(ctx, results);
+        return render(ctx, rows);
+    }
+
+    /** The job's row of an earlier block: its command names the job file. */
+    static Optional<Row> kept(String previousBlock, Job job) {
+        return previousBlock.lines()
+                .filter(line -> line.startsWith("| `") && line.contains(" conf/" + job.file() + " "))
+                .findFirst()
+                .map(line -> {
+                    List<String> cells = List.of(line.substring(2, line.length() - 2).split(" \\| ", -1));
+                    return new Row(job, cells, firstNumber(cells.get(2)), firstNumber(cells.get(4)), cells.get(1));
+                });
+    }
+
+    private static double firstNumber(String cell) {
+        Matcher m = FIRST_NUMBER.matcher(cell);
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+    }
+
+    private static Row row(Result r) {
+        Job job = r.job();
+        String baseline = job.baseline() == null ? "-"
+                : new Spread(r.runs().stream().map(Run::baseline).toList()).format(job.format())
+                + " (" + job.baselineLabel() + ")";
+        List<String> cells = List.of("`" + r.command() + "`", r.commit(), job.label() + " " + r.metric().format(job.format()),
+                baseline, r.wall().format("%.0f") + " s", r.epochs(),
+                String.join(", ", r.runs().stream().map(run -> "seed " + run.seed() + ": "
+                        + Markdown.f(job.format(), run.metric())).toList()));
+        return new Row(job, cells, r.metric().median(), r.wall().median(), r.commit());
     }
 
     static Result read(Job job, Path dir) {
@@ -130,7 +178,7 @@ public final class HeadlinePart {
                 commit);
     }
 
-    static String render(BenchContext ctx, List<Result> results) {
+    static String render(BenchContext ctx, List<Row> rows) {
         StringBuilder s = new StringBuilder(ctx.header("Headline figures: seeds 1, 2, 3",
                 "each job file as committed, trained from start to end once per seed"));
         s.append("\nEach committed job file trained three times, with `--set seed=1`, `2` and `3` (the seed draws the")
@@ -141,34 +189,23 @@ public final class HeadlinePart {
                 .append(" the min-max over the three seeds. `cluster`: `scripts/submit` on `scripts/cluster start")
                 .append(" --workers 2`, two executor JVMs of one core each on this machine. A job's three seeds ran")
                 .append(" at one commit, its row's, as their run.json records it (`scripts/bench --jobs=...` re-runs")
-                .append(" only the jobs it names; the header gives the last such run).\n\n");
-        List<List<String>> rows = new ArrayList<>();
-        for (Result r : results) {
-            Job job = r.job();
-            String baseline = job.baseline() == null ? "-"
-                    : new Spread(r.runs().stream().map(Run::baseline).toList()).format(job.format())
-                    + " (" + job.baselineLabel() + ")";
-            rows.add(List.of("`" + r.command() + "`", r.commit(), job.label() + " " + r.metric().format(job.format()), baseline,
-                    r.wall().format("%.0f") + " s", r.epochs(),
-                    String.join(", ", r.runs().stream().map(run -> "seed " + run.seed() + ": "
-                            + Markdown.f(job.format(), run.metric())).toList())));
-        }
+                .append(" only the jobs it names and keeps the others' rows; the header gives the last such run).\n\n");
         s.append(Markdown.table(List.of("command (SEED = 1, 2, 3)", "commit", "test metric, median (min-max)", "baseline",
-                "wall time", "epochs", "each seed"), rows));
-        Result averaging = find(results, "lenet-averaging");
-        Result sharing = find(results, "lenet-sharing");
+                "wall time", "epochs", "each seed"), rows.stream().map(Row::cells).toList()));
+        Row averaging = find(rows, "lenet-averaging");
+        Row sharing = find(rows, "lenet-sharing");
         if (averaging != null && sharing != null) {
-            double gap = 100 * (sharing.metric().median() - averaging.metric().median());
+            double gap = 100 * (sharing.median() - averaging.median());
             s.append(Markdown.f("%nLeNet on the cluster: gradient sharing's median test accuracy is **%+.2f points**"
                             + " from parameter averaging's (goal: within 0.5), in %.2fx averaging's median wall time%s.%n",
-                    gap, sharing.wall().median() / averaging.wall().median(),
+                    gap, sharing.wallMedian() / averaging.wallMedian(),
                     sharing.commit().equals(averaging.commit()) ? ""
                             : " (run at different commits: " + sharing.commit() + ", " + averaging.commit() + ")"));
         }
         return s.toString();
     }
 
-    private static Result find(List<Result> results, String name) {
-        return results.stream().filter(r -> r.job().name().equals(name)).findFirst().orElse(null);
+    private static Row find(List<Row> rows, String name) {
+        return rows.stream().filter(r -> r.job().name().equals(name)).findFirst().orElse(null);
     }
 }

@@ -50,7 +50,7 @@ class HeadlinePartTest {
         seed(series, 2, "{\"rmse\": 0.12, \"naiveRmse\": 0.31}", 70, 5);
         seed(series, 3, "{\"rmse\": 0.11, \"naiveRmse\": 0.29}", 65, 5);
 
-        String block = HeadlinePart.run(CTX, runs);
+        String block = HeadlinePart.run(CTX, runs, "");
         assertTrue(block.contains("| 0123456789 (clean tree) | test accuracy 0.9150 (0.9120-0.9170) | - | 500 (480-520) s"
                 + " | 2 | seed 1"), block);
         assertTrue(block.contains("| 0123456789 (dirty tree) | RMSE 0.1100"), "each row its own commit: " + block);
@@ -63,12 +63,37 @@ class HeadlinePartTest {
     }
 
     @Test
+    void jobsNotTrainedKeepTheirRowsOfTheBlockBefore(@TempDir Path runs) throws Exception {
+        String before = """
+                | command (SEED = 1, 2, 3) | commit | test metric, median (min-max) | baseline | wall time | epochs | each seed |
+                | --- | --- | --- | --- | --- | --- | --- |
+                | `scripts/submit train conf/lenet-fashion-mnist.conf --set seed=SEED --master M` | aaaa | test accuracy 0.9125 (0.9122-0.9186) | - | 426 (381-515) s | 6 | seed 1: 0.9125 |
+                | `scripts/submit train conf/lenet-fashion-mnist-sharing.conf --set seed=SEED --master M` | bbbb | test accuracy 0.9091 (0.9088-0.9104) | - | 479 (470-534) s | 6 | seed 1: 0.9091 |
+                | `scripts/sparktrain train conf/resnet-fashion-mnist.conf --set seed=SEED` | cccc | test accuracy 0.9000 (0.8900-0.9100) | - | 2000 (1900-2100) s | 22 | seed 1: 0.9000 |
+                | `scripts/sparktrain train conf/timeseries-lstm-sine.conf --set seed=SEED` | dddd | RMSE 0.1024 (0.1018-0.1116) | 0.3769 (0.3698-0.3780) (the naive forecast) | 121 (108-127) s | 10 | seed 1: 0.1116 |
+                """;
+        Path resnet = runs.resolve("resnet");
+        for (int seed = 1; seed <= 3; seed++) {
+            seed(resnet, seed, "{\"accuracy\": 0.907" + seed + "}", 940 + seed, 5);
+        }
+        String block = HeadlinePart.run(CTX, runs, before);
+        List<String> rows = block.lines().filter(l -> l.startsWith("| `")).toList();
+        List<String> kept = before.lines().filter(l -> l.startsWith("| `")).toList();
+        assertEquals(List.of(kept.get(0), kept.get(1)), rows.subList(0, 2), "the LeNet rows as they were: " + block);
+        assertTrue(rows.get(2).contains("| test accuracy 0.9072 (0.9071-0.9073) | - | 942 (941-943) s | 1 |"), block);
+        assertEquals(kept.get(3), rows.get(3), block);
+        assertEquals(4, rows.size(), "no row for char-lstm, which neither run had: " + block);
+        assertTrue(block.contains("gradient sharing's median test accuracy is **-0.34 points** from parameter averaging's"
+                + " (goal: within 0.5), in 1.12x averaging's median wall time (run at different commits: bbbb, aaaa)."), block);
+    }
+
+    @Test
     void fewerThanThreeFinishedSeedsNameTheDirectory(@TempDir Path runs) throws Exception {
         Path job = runs.resolve("char-lstm");
         seed(job, 1, "{\"bitsPerChar\": 2.4, \"unigramBitsPerChar\": 4.77}", 1000, 3);
         seed(job, 2, "{\"bitsPerChar\": 2.5, \"unigramBitsPerChar\": 4.77}", 1000, 3);
         Files.createDirectories(job.resolve("s3"));
-        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
+        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs, ""));
         assertTrue(e.getMessage().contains(job.resolve("s3").resolve("metrics.json") + ": missing"), e.getMessage());
     }
 
@@ -77,7 +102,7 @@ class HeadlinePartTest {
         Path job = runs.resolve("timeseries");
         seed(job, 1, "{\"rmse\": 0.10, \"naiveRmse\": 0.30}", 60, 5);
         seed(job, 2, "{\"rmse\": 0.12, \"naiveRmse\": 0.31}", 70, 5);
-        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
+        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs, ""));
         assertTrue(e.getMessage().contains(job + " holds 2 finished runs (s<seed>/ with metrics.json); need 3"),
                 e.getMessage());
     }
@@ -89,14 +114,14 @@ class HeadlinePartTest {
             seed(job, seed, "{\"bitsPerChar\": 2.5, \"unigramBitsPerChar\": 4.8}", 900, 5);
         }
         Files.writeString(job.resolve("s3/run.json"), "{\"versions\": {\"gitCommit\": \"fedcba9876543210\"}}");
-        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
+        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs, ""));
         assertTrue(e.getMessage().contains(job + ": its seeds ran at different commits [0123456789 (clean tree),"
                 + " fedcba9876]"), e.getMessage());
     }
 
     @Test
     void noJobAtAllIsAnError(@TempDir Path runs) {
-        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs));
+        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs, ""));
         assertTrue(e.getMessage().contains("holds none of the jobs"), e.getMessage());
         assertEquals(List.of("lenet-averaging", "lenet-sharing", "resnet", "char-lstm", "timeseries"),
                 HeadlinePart.JOBS.stream().map(HeadlinePart.Job::name).toList());
