@@ -85,6 +85,9 @@ class HeadlinePartTest {
         assertEquals(4, rows.size(), "no row for char-lstm, which neither run had: " + block);
         assertTrue(block.contains("gradient sharing's median test accuracy is **-0.34 points** from parameter averaging's"
                 + " (goal: within 0.5), in 1.12x averaging's median wall time (run at different commits: bbbb, aaaa)."), block);
+        String gap = "LeNet on the cluster: as computed from the exact medians before.";
+        assertTrue(HeadlinePart.run(CTX, runs, before + "\n" + gap + "\n").contains("\n" + gap + "\n"),
+                "neither LeNet job re-run: its line as it was");
     }
 
     @Test
