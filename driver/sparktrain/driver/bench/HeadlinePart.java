@@ -2,6 +2,8 @@ package sparktrain.driver.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sparktrain.worker.SparktrainException;
 import sparktrain.worker.output.RunOutputs;
 import sparktrain.worker.training.EpochStats;
@@ -51,6 +53,8 @@ public final class HeadlinePart {
     }
 
     private static final String SHARING_GAP = "LeNet on the cluster:";
+    private static final String QUICK = "(quick run at small sizes";
+    private static final Logger log = LoggerFactory.getLogger(HeadlinePart.class);
     private static final Pattern FIRST_NUMBER = Pattern.compile("(\\d+(?:\\.\\d+)?)");
 
     /**
@@ -85,6 +89,8 @@ public final class HeadlinePart {
      * block as BENCHMARKS.md holds it, "" when none), so that naming some jobs never drops the others' figures.
      */
     public static String run(BenchContext ctx, Path runs, String previousBlock) {
+        // quick rows and full ones never share a block
+        String earlier = ctx.quick() || previousBlock.contains(QUICK) ? "" : previousBlock;
         List<Row> rows = new ArrayList<>();
         boolean measured = false;
         for (Job job : JOBS) {
@@ -93,25 +99,42 @@ public final class HeadlinePart {
                 rows.add(row(read(job, dir)));
                 measured = true;
             } else {
-                kept(previousBlock, job).ifPresent(rows::add);
+                kept(earlier, job).ifPresent(rows::add);
             }
         }
+        earlier.lines().filter(line -> line.startsWith("| `")
+                        && JOBS.stream().noneMatch(job -> namesJobFile(line, job)))
+                .forEach(line -> log.warn("bench headline: BENCHMARKS.md's row names none of the job files {}; dropped: {}",
+                        JOBS.stream().map(Job::file).toList(), line));
         if (!measured) {
             throw SparktrainException.usage("bench headline: " + runs + " holds none of the jobs "
                     + JOBS.stream().map(Job::name).toList());
         }
-        return render(ctx, rows, previousBlock);
+        return render(ctx, rows, earlier);
     }
 
     /** The job's row of an earlier block: its command names the job file. */
     static Optional<Row> kept(String previousBlock, Job job) {
         return previousBlock.lines()
-                .filter(line -> line.startsWith("| `") && line.contains(" conf/" + job.file() + " "))
+                .filter(line -> line.startsWith("| `") && namesJobFile(line, job))
                 .findFirst()
                 .map(line -> {
-                    List<String> cells = List.of(line.substring(2, line.length() - 2).split(" \\| ", -1));
-                    return new Row(job, cells, firstNumber(cells.get(2)), firstNumber(cells.get(4)), cells.get(1), false);
+                    String inner = line.strip().substring(1);
+                    inner = inner.endsWith("|") ? inner.substring(0, inner.length() - 1) : inner;
+                    List<String> cells = List.of(inner.strip().split("\\s+\\|\\s+", -1));
+                    double median = cells.size() == 7 ? firstNumber(cells.get(2)) : Double.NaN;
+                    double wall = cells.size() == 7 ? firstNumber(cells.get(4)) : Double.NaN;
+                    if (Double.isNaN(median) || Double.isNaN(wall)) {
+                        throw SparktrainException.badData("BENCHMARKS.md: the headline block's row of " + job.file()
+                                + " is not 7 cells with the median and the wall time in the 3rd and 5th: " + line
+                                + "; mend it or delete it (its job then has no row until it is run again)");
+                    }
+                    return new Row(job, cells, median, wall, cells.get(1), false);
                 });
+    }
+
+    private static boolean namesJobFile(String line, Job job) {
+        return line.contains(" conf/" + job.file() + " ");
     }
 
     private static double firstNumber(String cell) {
@@ -204,10 +227,15 @@ public final class HeadlinePart {
             s.append(Markdown.f("%n" + SHARING_GAP + " gradient sharing's median test accuracy is **%+.2f points**"
                             + " from parameter averaging's (goal: within 0.5), in %.2fx averaging's median wall time%s.%n",
                     gap, sharing.wallMedian() / averaging.wallMedian(),
-                    sharing.commit().equals(averaging.commit()) ? ""
+                    shortCommit(sharing.commit()).equals(shortCommit(averaging.commit())) ? ""
                             : " (run at different commits: " + sharing.commit() + ", " + averaging.commit() + ")"));
         }
         return s.toString();
+    }
+
+    /** The commit without its tree's state: a kept row may not record it. */
+    private static String shortCommit(String commit) {
+        return commit.substring(0, Math.min(10, commit.length()));
     }
 
     private static Row find(List<Row> rows, String name) {

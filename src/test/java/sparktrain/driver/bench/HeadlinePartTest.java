@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,6 +89,25 @@ class HeadlinePartTest {
         String gap = "LeNet on the cluster: as computed from the exact medians before.";
         assertTrue(HeadlinePart.run(CTX, runs, before + "\n" + gap + "\n").contains("\n" + gap + "\n"),
                 "neither LeNet job re-run: its line as it was");
+
+        Path sharing = runs.resolve("lenet-sharing");
+        for (int seed = 1; seed <= 3; seed++) {
+            seed(sharing, seed, "{\"accuracy\": 0.910" + seed + "}", 470 + seed, 5);
+        }
+        String oneReRun = HeadlinePart.run(CTX, runs, before + "\n" + gap + "\n");
+        assertFalse(oneReRun.contains(gap), "a LeNet job re-run: the line computed again: " + oneReRun);
+        assertTrue(oneReRun.contains("**-0.23 points**") && oneReRun.contains("in 1.11x"), oneReRun);
+
+        BenchContext quick = new BenchContext(Path.of("conf"), true, Path.of("docs"), MACHINE, "scripts/bench --quick headline");
+        assertEquals(2, HeadlinePart.run(quick, runs, before).lines().filter(l -> l.startsWith("| `")).count(),
+                "a quick run keeps no full run's rows");
+
+        String noOuterPipe = before.replace("| 10 | seed 1: 0.1116 |", "| 10 | seed 1: 0.1116");
+        assertTrue(HeadlinePart.run(CTX, runs, noOuterPipe).contains("| 10 | seed 1: 0.1116 |\n"), "the last cell whole");
+        String broken = before.replace("| dddd | RMSE 0.1024 (0.1018-0.1116) |", "| dddd |");
+        SparktrainException e = assertThrows(SparktrainException.class, () -> HeadlinePart.run(CTX, runs, broken));
+        assertTrue(e.getMessage().startsWith("BENCHMARKS.md: the headline block's row of timeseries-lstm-sine.conf is not"
+                + " 7 cells"), e.getMessage());
     }
 
     @Test
