@@ -18,8 +18,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,20 +196,21 @@ class FaultsIT {
         Process job = start("faults-executor-killed", concat(new String[]{"scripts/submit", "train",
                 RUNS.resolve("mlp.conf").toString(), "--output", out.toString(), "--master", MASTER}, DRIVER_UI));
         awaitEpochs(out, 1, job);
-        long victim = stopWhileTraining(executors(), out, job);
-        long logSize = Files.size(LOGS.resolve("faults-executor-killed.log"));
+        StoppedTask stopped = stopWhileTraining(executors(), out, job);
+        long victim = stopped.pid();
         assertTrue(ProcessHandle.of(victim).orElseThrow().destroyForcibly(), "could not kill executor " + victim);
         double killedAfter = (System.nanoTime() - t0) / 1e9;
-        StageTasks stage = awaitLostTaskRecomputed("faults-executor-killed", logSize, job);
+        StageTasks stage = awaitLostTaskRecomputed(stopped, job);
         Result result = finish("faults-executor-killed", job, 12);
         double seconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, result.exit(), result.output());
         assertTrue(result.output().contains("exited with code 137"), "the driver should have seen the executor die: "
                 + result.output());
         double accuracy = testAccuracy(out);
-        System.out.printf("executor %d kill -9'd at %.0f s while it trained: stage %d lost %d task(s) and"
+        System.out.printf("executor %d kill -9'd at %.0f s while it ran task %d: stage %d lost %d task(s) and"
                         + " completed all %d; finished, test accuracy %.4f (clean %.4f) in %.0f s (clean %.0f s)%n", victim,
-                killedAfter, stage.id(), stage.failed(), stage.tasks(), accuracy, cleanAccuracy, seconds, cleanSeconds);
+                killedAfter, stopped.taskId(), stage.id(), stage.failed(), stage.tasks(), accuracy, cleanAccuracy,
+                seconds, cleanSeconds);
         assertEquals(3, historyRows(out), "all epochs in history.csv");
         // all 10,000 test images. After the kill one executor trains both partitions, its lost tasks rerun: a different
         // training path, seen 0.0, 0.47 and 1.04 points below the clean run, which itself moved 0.26 points between runs
@@ -495,45 +494,81 @@ class FaultsIT {
     /** The executors running a task of the running {@code jobs} of epoch {@code epoch} or later. */
     private static Set<String> trainingTasks(String app, JsonNode jobs, int epoch) throws InterruptedException {
         Set<String> busy = new TreeSet<>();
-        for (JsonNode j : jobs) {
-            JobNames.Epoch described = JobNames.of(j.path("description").asText());
-            if (described != null && described.epoch() >= epoch && !JobNames.countsOnly(j.path("name").asText())) {
-                for (JsonNode stage : j.path("stageIds")) {
-                    busy.addAll(runningTasksOn(app, stage.asInt()));
-                }
-            }
+        for (int stage : trainingStages(jobs, epoch)) {
+            busy.addAll(runningTasksOn(app, stage));
         }
         return busy;
     }
 
+    /** A task an executor's own log says it started and had not ended when the executor was stopped. */
+    record StoppedTask(long pid, int stage, long taskId) {
+    }
+
     /**
-     * Stops (kill -STOP) an executor running a training task of epoch 2 or later and returns its pid once the
-     * driver, a second later, still shows that executor's task running: a stopped executor cannot end its task, so
-     * a kill then loses it. Killed as soon as a task was seen running, the executor had ended it in about half the
-     * runs: an averaging round's task lasts about half a second here and the driver's status lags.
+     * Stops (kill -STOP) an executor running a training task of epoch 2 or later and returns it once the executor's
+     * own log (its stderr in its worker's work directory, at Spark's INFO level) shows the task started and not
+     * ended: a stopped executor cannot end it, so a kill then loses it. Neither the driver's REST API nor its log can
+     * tell: an averaging round's task lasts about half a second here, the status store lags, and a task the driver
+     * had just sent to the stopped executor shows as running there, although the executor never started it (lost
+     * on the kill too, but not the fault this test is after, and the driver logs that loss only at INFO).
      */
-    private static long stopWhileTraining(Map<String, Long> executors, Path out, Process job) throws Exception {
+    private static StoppedTask stopWhileTraining(Map<String, Long> executors, Path out, Process job) throws Exception {
         for (int attempt = 1; attempt <= 20; attempt++) {
             int epoch = Math.max(2, historyRows(out) + 1);
             long pid = executorRunning(executors, awaitTrainingTasks(epoch, job));
+            Path stderr = Path.of(cwd(ProcessHandle.of(pid).orElseThrow()), "stderr");
             signal("STOP", pid);
-            boolean running = false;
+            StoppedTask stopped = null;
             try {
-                Thread.sleep(1000);
-                String app = "/" + driverApi("").path(0).path("id").asText();
-                running = trainingTasks(app, driverApi(app + "/jobs?status=running"), epoch).contains(executorId(pid));
+                Thread.sleep(500); // its worker copies the executor's stderr to the file
+                stopped = taskUnfinishedIn(stderr, pid);
+                if (stopped != null) {
+                    String app = "/" + driverApi("").path(0).path("id").asText();
+                    if (!trainingStages(driverApi(app + "/jobs?status=running"), epoch).contains(stopped.stage())) {
+                        stopped = null;
+                    }
+                }
             } finally {
-                if (!running) {
+                if (stopped == null) {
                     signal("CONT", pid);
                 }
             }
-            if (running) {
-                return pid;
+            if (stopped != null) {
+                return stopped;
             }
-            System.out.printf("executor %d had ended its task when it stopped: again%n", pid);
+            System.out.printf("executor %d was not running a training task when it stopped: again%n", pid);
         }
-        fail("no executor was still training a second after it was stopped, in 20 tries");
-        return 0;
+        fail("no executor was running a training task when it was stopped, in 20 tries");
+        return null;
+    }
+
+    private static final Pattern TASK_STARTED = Pattern.compile("Running task \\S+ in stage (\\d+)\\.\\d+ \\(TID (\\d+)\\)");
+
+    /** The last task the executor's log says it started, unless the log also says it ended. */
+    private static StoppedTask taskUnfinishedIn(Path stderr, long pid) throws IOException {
+        String log = Files.readString(stderr, StandardCharsets.ISO_8859_1);
+        Matcher started = TASK_STARTED.matcher(log);
+        StoppedTask last = null;
+        int at = 0;
+        while (started.find()) {
+            last = new StoppedTask(pid, Integer.parseInt(started.group(1)), Long.parseLong(started.group(2)));
+            at = started.end();
+        }
+        boolean ended = last != null && Pattern.compile("(Finished|Exception in|killed) task .*\\(TID " + last.taskId()
+                + "\\)").matcher(log).region(at, log.length()).find();
+        return ended ? null : last;
+    }
+
+    /** The stages of the running {@code jobs} of epoch {@code epoch} or later that train (not DL4J's counts). */
+    private static Set<Integer> trainingStages(JsonNode jobs, int epoch) {
+        Set<Integer> stages = new TreeSet<>();
+        for (JsonNode j : jobs) {
+            JobNames.Epoch described = JobNames.of(j.path("description").asText());
+            if (described != null && described.epoch() >= epoch && !JobNames.countsOnly(j.path("name").asText())) {
+                j.path("stageIds").forEach(stage -> stages.add(stage.asInt()));
+            }
+        }
+        return stages;
     }
 
     /** The executors running a task of the stage (any attempt); none when the driver does not know it yet. */
@@ -557,52 +592,48 @@ class FaultsIT {
     record StageTasks(int id, int tasks, int failed) {
     }
 
-    // a task whose result (over 1 MiB: parameters and Adam state) waited in the stopped executor is TaskResultLost
-    private static final Pattern LOST_TASK = Pattern.compile(
-            "Lost task \\d+\\.\\d+ in stage (\\d+)\\.\\d+ .*(ExecutorLostFailure|TaskResultLost)");
-
     /**
-     * The stage that lost a task with its executor (the driver's log from byte {@code from} on) once the driver's
-     * REST API reports it complete: every task done, the lost one run again elsewhere.
+     * The stopped task's stage once the driver's REST API reports it complete (every task done) with that task
+     * failed as lost with its executor: run again elsewhere.
      */
-    private static StageTasks awaitLostTaskRecomputed(String name, long from, Process job) throws Exception {
-        Integer stage = null;
-        StringBuilder unread = new StringBuilder();
-        long read = from;
+    private static StageTasks awaitLostTaskRecomputed(StoppedTask lost, Process job) throws Exception {
+        String seen = "nothing (the driver's UI did not answer)";
         for (int i = 0; i < 1200; i++) {
-            if (stage == null) { // the log's new lines only
-                try (SeekableByteChannel log = Files.newByteChannel(LOGS.resolve(name + ".log"))) {
-                    ByteBuffer bytes = ByteBuffer.allocate((int) (log.size() - read));
-                    log.position(read).read(bytes);
-                    read += bytes.position();
-                    unread.append(new String(bytes.array(), 0, bytes.position(), StandardCharsets.ISO_8859_1));
-                }
-                Matcher m = LOST_TASK.matcher(unread);
-                stage = m.find() ? Integer.valueOf(m.group(1)) : null;
-                unread.delete(0, unread.lastIndexOf("\n") + 1);
-            }
-            if (stage != null) {
-                try {
-                    String app = driverApi("").path(0).path("id").asText();
-                    for (JsonNode attempt : driverApi("/" + app + "/stages/" + stage)) {
-                        // indices, not attempts: a task run twice counts once
-                        if (attempt.path("status").asText().equals("COMPLETE")
-                                && attempt.path("numCompletedIndices").asInt() == attempt.path("numTasks").asInt()) {
-                            return new StageTasks(stage, attempt.path("numTasks").asInt(),
-                                    attempt.path("numFailedTasks").asInt());
-                        }
+            try {
+                String stage = "/" + driverApi("").path(0).path("id").asText() + "/stages/" + lost.stage();
+                for (JsonNode attempt : driverApi(stage)) {
+                    JsonNode task = taskOf(driverApi(stage + "/" + attempt.path("attemptId").asInt()
+                            + "/taskList?length=1000"), lost.taskId());
+                    seen = "stage " + lost.stage() + " " + attempt.path("status").asText() + ", task " + lost.taskId()
+                            + ": " + task;
+                    // indices, not attempts: a task run twice counts once
+                    if (task != null && attempt.path("status").asText().equals("COMPLETE")
+                            && attempt.path("numCompletedIndices").asInt() == attempt.path("numTasks").asInt()) {
+                        assertEquals("FAILED", task.path("status").asText(), seen);
+                        assertTrue(task.path("errorMessage").asText().contains("ExecutorLostFailure"), seen);
+                        return new StageTasks(lost.stage(), attempt.path("numTasks").asInt(),
+                                attempt.path("numFailedTasks").asInt());
                     }
-                } catch (IOException e) {
-                    // the driver's UI went with the end of the run
                 }
+            } catch (IOException e) {
+                // the driver's UI went with the end of the run
             }
             if (!job.isAlive()) {
-                fail(stage == null ? "no task was lost with its executor (no ExecutorLostFailure in the driver's log)"
-                        : "stage " + stage + " lost a task and was not seen complete before the run ended");
+                fail("the run ended before the stopped executor's task " + lost.taskId() + " was seen lost and its"
+                        + " stage complete; the REST API last showed " + seen);
             }
             Thread.sleep(100);
         }
-        fail("stage " + stage + " lost a task and did not complete in 2 minutes");
+        fail("task " + lost.taskId() + " was not seen lost and its stage complete in 2 minutes; last: " + seen);
+        return null;
+    }
+
+    private static JsonNode taskOf(JsonNode tasks, long taskId) {
+        for (JsonNode task : tasks) {
+            if (task.path("taskId").asLong() == taskId) {
+                return task;
+            }
+        }
         return null;
     }
 
