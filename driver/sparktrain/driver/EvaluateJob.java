@@ -17,8 +17,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code sparktrain evaluate}: test metrics of a saved model on the job's test set, measured by the executors. */
+/**
+ * {@code sparktrain evaluate}: test metrics of a saved model on the job's test set or validation rows, measured by
+ * the executors.
+ */
 public final class EvaluateJob {
+    public static final String TEST = "test";
+    public static final String VALIDATION = "validation";
+
     private EvaluateJob() {
     }
 
@@ -46,7 +52,14 @@ public final class EvaluateJob {
         }
     }
 
-    public static Map<String, Object> run(JobConfig job, String modelLocation) {
+    /**
+     * The metrics of the model at {@code modelLocation} on the job's {@code split}: {@link #TEST} or
+     * {@link #VALIDATION}, the rows train held out under the job's seed; metrics.json's form, keyed by the split.
+     */
+    public static Map<String, Object> run(JobConfig job, String modelLocation, String split) {
+        if (!split.equals(TEST) && !split.equals(VALIDATION)) {
+            throw SparktrainException.usage("--split " + split + ": must be " + TEST + " or " + VALIDATION);
+        }
         Model network = RunOutputs.readModel(modelLocation);
         try (JavaSparkContext sc = SparkContexts.start(job, null);
              Data data = Inputs.read(job, sc)) {
@@ -54,9 +67,14 @@ public final class EvaluateJob {
             if (!job.data().sequences()) {
                 SavedModel.requireInputs(network, task, modelLocation, job.data().path());
             }
+            if (split.equals(VALIDATION) && data.validationRows() == 0) {
+                throw SparktrainException.usage("--split validation: the job holds out no validation rows"
+                        + " (data.validation-fraction = " + job.data().validationFraction() + ")");
+            }
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("model", modelLocation);
-            metrics.put("test", task.testMetrics(ExecutorScoring.score(sc, task, network, data.test())));
+            metrics.put(split, task.testMetrics(ExecutorScoring.score(sc, task, network,
+                    split.equals(TEST) ? data.test() : data.validation())));
             return metrics;
         }
     }

@@ -28,7 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code predict} and {@code evaluate} with {@code --input}: a table scored by the executors with a model train
- * wrote, in Parquet and CSV, against evaluate's metrics on the same rows; and what they refuse.
+ * wrote, in Parquet and CSV, against evaluate's metrics on the same rows; {@code evaluate --split} on the job's own
+ * held-out rows against what train measured on them; and what they refuse.
  */
 class PredictCliTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -128,6 +129,39 @@ class PredictCliTest {
         assertTrue(predict.out().contains("50 predictions"), predict.out());
         Cli.Run evaluate = Cli.sparktrain("evaluate", "--model", run.toString(), "--input", input);
         assertOneError(evaluate, 3, "data.label: no column label");
+    }
+
+    @Test
+    void evaluateOnTheJobsValidationRowsGivesWhatTrainMeasuredThereAfterTheLastEpoch(@TempDir Path tmp) throws IOException {
+        String job = dir.resolve("job.conf").toString();
+        String model = run.resolve("model.zip").toString();
+        Cli.Run validation = Cli.sparktrain("evaluate", job, "--model", model, "--split", "validation",
+                "--output", tmp.resolve("validation.json").toString());
+        assertEquals(0, validation.code(), validation.err());
+        JsonNode measured = JSON.readTree(tmp.resolve("validation.json").toFile()).get("validation");
+        List<String> history = Files.readAllLines(run.resolve("history.csv"));
+        int column = List.of(history.get(0).split(",")).indexOf("validation_accuracy");
+        double trained = Double.parseDouble(history.get(history.size() - 1).split(",")[column]);
+        // history.csv rounds to 6 decimals; a few hundred rows of 3,000 (the default 10%), none of the test rows
+        assertEquals(trained, measured.get("accuracy").asDouble(), 1e-6, measured.toString());
+        int rows = measured.get("examples").asInt();
+        assertTrue(rows > 200 && rows < 400, "about 300 validation rows: " + rows);
+
+        Cli.Run test = Cli.sparktrain("evaluate", job, "--model", model, "--output", tmp.resolve("test.json").toString());
+        assertEquals(0, test.code(), test.err());
+        JsonNode tested = JSON.readTree(tmp.resolve("test.json").toFile()).get("test");
+        assertEquals(JSON.readTree(run.resolve("metrics.json").toFile()).at("/test/accuracy").asDouble(),
+                tested.get("accuracy").asDouble(), 1e-9);
+        int trainingRows = Integer.parseInt(history.get(1).split(",")[List.of(history.get(0).split(",")).indexOf("samples")]);
+        assertEquals(3000, trainingRows + rows + tested.get("examples").asInt(), "three disjoint splits of the 3,000 rows");
+
+        assertOneError(Cli.sparktrain("evaluate", job, "--model", model, "--split", "train"), 2,
+                "--split train: must be test or validation");
+        assertOneError(Cli.sparktrain("evaluate", job, "--model", model, "--split", "validation",
+                "--set", "data.validation-fraction=0"), 2, "--split validation: the job holds out no validation rows");
+        assertOneError(Cli.sparktrain("evaluate", "--model", run.toString(), "--input", dir.resolve("blobs").toString(),
+                "--split", "validation"), 2, "--split validation: not with --input");
+        assertFalse(Files.exists(run.resolve("evaluation-validation.json")), "the refused runs wrote nothing");
     }
 
     @Test
