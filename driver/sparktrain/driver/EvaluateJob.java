@@ -22,9 +22,6 @@ import java.util.Map;
  * the executors.
  */
 public final class EvaluateJob {
-    public static final String TEST = "test";
-    public static final String VALIDATION = "validation";
-
     private EvaluateJob() {
     }
 
@@ -53,13 +50,10 @@ public final class EvaluateJob {
     }
 
     /**
-     * The metrics of the model at {@code modelLocation} on the job's {@code split}: {@link #TEST} or
-     * {@link #VALIDATION}, the rows train held out under the job's seed; metrics.json's form, keyed by the split.
+     * The metrics of the model at {@code modelLocation} on the job's test set or, with {@code onValidation}, its
+     * validation rows: the rows train held out under the job's seed; metrics.json's form, keyed "test" or "validation".
      */
-    public static Map<String, Object> run(JobConfig job, String modelLocation, String split) {
-        if (!split.equals(TEST) && !split.equals(VALIDATION)) {
-            throw SparktrainException.usage("--split " + split + ": must be " + TEST + " or " + VALIDATION);
-        }
+    public static Map<String, Object> run(JobConfig job, String modelLocation, boolean onValidation) {
         Model network = RunOutputs.readModel(modelLocation);
         try (JavaSparkContext sc = SparkContexts.start(job, null);
              Data data = Inputs.read(job, sc)) {
@@ -67,14 +61,16 @@ public final class EvaluateJob {
             if (!job.data().sequences()) {
                 SavedModel.requireInputs(network, task, modelLocation, job.data().path());
             }
-            if (split.equals(VALIDATION) && data.validationRows() == 0) {
-                throw SparktrainException.usage("--split validation: the job holds out no validation rows"
-                        + " (data.validation-fraction = " + job.data().validationFraction() + ")");
+            if (onValidation && data.validationRows() == 0) {
+                throw SparktrainException.usage("--split validation: the job holds out no validation rows ("
+                        + (job.data().validationPath().isEmpty() ? "data.validation-fraction = "
+                        + job.data().validationFraction() : "data.validation-path = " + job.data().validationPath())
+                        + ")");
             }
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("model", modelLocation);
-            metrics.put(split, task.testMetrics(ExecutorScoring.score(sc, task, network,
-                    split.equals(TEST) ? data.test() : data.validation())));
+            metrics.put(onValidation ? "validation" : "test", task.testMetrics(ExecutorScoring.score(sc, task, network,
+                    onValidation ? data.validation() : data.test())));
             return metrics;
         }
     }

@@ -38,21 +38,24 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--split", paramLabel = "SPLIT",
             description = "test (the default) or validation: which of the job's held-out rows to measure on, as train"
-                    + " split them (the seed decides). Compare settings on validation; read the test set once per"
-                    + " reported result.")
+                    + " split them: give the job file and --set seed=N that train ran with (the seed decides the split)."
+                    + " Compare settings on validation; read the test set once per reported result.")
     String split;
 
     @Override
     public Integer call() throws Exception {
+        if (split != null && !split.equals("test") && !split.equals("validation")) {
+            throw SparktrainException.usage("--split " + split + ": must be test or validation");
+        }
         if (split != null && in.input != null) {
             throw SparktrainException.usage("--split " + split + ": not with --input, which measures every row of it");
         }
+        boolean validation = "validation".equals(split);
         SavedModel saved = in.input == null ? null : in.read(job);
-        Map<String, Object> metrics = saved == null
-                ? EvaluateJob.run(job.load(), in.model, split == null ? EvaluateJob.TEST : split)
+        Map<String, Object> metrics = saved == null ? EvaluateJob.run(job.load(), in.model, validation)
                 : EvaluateJob.everyRow(saved);
         String json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(metrics);
-        String file = EvaluateJob.VALIDATION.equals(split) ? "evaluation-validation.json" : "evaluation.json";
+        String file = validation ? "evaluation-validation.json" : "evaluation.json";
         Path target = output != null ? HadoopFiles.path(output)
                 : new Path(HadoopFiles.path(saved == null ? in.model : saved.file()).getParent(), file);
         try {

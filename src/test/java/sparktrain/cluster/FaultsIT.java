@@ -516,18 +516,23 @@ class FaultsIT {
         for (int attempt = 1; attempt <= 20; attempt++) {
             int epoch = Math.max(2, historyRows(out) + 1);
             long pid = executorRunning(executors, awaitTrainingTasks(epoch, job));
-            Path stderr = Path.of(cwd(ProcessHandle.of(pid).orElseThrow()), "stderr");
+            String workDir = cwd(ProcessHandle.of(pid).orElseThrow());
+            assertFalse(workDir.isEmpty(), "no working directory (its worker's work dir) for executor " + pid);
             signal("STOP", pid);
             StoppedTask stopped = null;
             try {
-                Thread.sleep(500); // its worker copies the executor's stderr to the file
-                stopped = taskUnfinishedIn(stderr, pid);
+                stopped = taskUnfinishedIn(settled(Path.of(workDir, "stderr")), pid);
                 if (stopped != null) {
                     String app = "/" + driverApi("").path(0).path("id").asText();
-                    if (!trainingStages(driverApi(app + "/jobs?status=running"), epoch).contains(stopped.stage())) {
+                    JsonNode task = taskOf(app, stopped);
+                    // the driver agrees: the task is its stage's in a training job, not yet ended
+                    if (!trainingStages(driverApi(app + "/jobs?status=running"), epoch).contains(stopped.stage())
+                            || task == null || !task.path("status").asText().equals("RUNNING")) {
                         stopped = null;
                     }
                 }
+            } catch (IOException e) {
+                stopped = null; // the driver's UI did not answer: another try
             } finally {
                 if (stopped == null) {
                     signal("CONT", pid);
@@ -542,11 +547,23 @@ class FaultsIT {
         return null;
     }
 
+    /**
+     * The log of a stopped executor once its worker, which copies the executor's output into it, has copied all:
+     * its size unchanged for 300 ms.
+     */
+    private static String settled(Path stderr) throws IOException, InterruptedException {
+        long size = -1;
+        for (int i = 0; i < 100 && Files.size(stderr) != size; i++) {
+            size = Files.size(stderr);
+            Thread.sleep(300);
+        }
+        return Files.readString(stderr, StandardCharsets.ISO_8859_1);
+    }
+
     private static final Pattern TASK_STARTED = Pattern.compile("Running task \\S+ in stage (\\d+)\\.\\d+ \\(TID (\\d+)\\)");
 
     /** The last task the executor's log says it started, unless the log also says it ended. */
-    private static StoppedTask taskUnfinishedIn(Path stderr, long pid) throws IOException {
-        String log = Files.readString(stderr, StandardCharsets.ISO_8859_1);
+    private static StoppedTask taskUnfinishedIn(String log, long pid) {
         Matcher started = TASK_STARTED.matcher(log);
         StoppedTask last = null;
         int at = 0;
@@ -593,19 +610,19 @@ class FaultsIT {
     }
 
     /**
-     * The stopped task's stage once the driver's REST API reports it complete (every task done) with that task
-     * failed as lost with its executor: run again elsewhere.
+     * The stopped task's stage once the driver's REST API reports it complete (an attempt with every task done)
+     * with that task failed as lost with its executor: run again elsewhere, in that attempt or a later one.
      */
     private static StageTasks awaitLostTaskRecomputed(StoppedTask lost, Process job) throws Exception {
         String seen = "nothing (the driver's UI did not answer)";
         for (int i = 0; i < 1200; i++) {
             try {
-                String stage = "/" + driverApi("").path(0).path("id").asText() + "/stages/" + lost.stage();
-                for (JsonNode attempt : driverApi(stage)) {
-                    JsonNode task = taskOf(driverApi(stage + "/" + attempt.path("attemptId").asInt()
-                            + "/taskList?length=1000"), lost.taskId());
-                    seen = "stage " + lost.stage() + " " + attempt.path("status").asText() + ", task " + lost.taskId()
-                            + ": " + task;
+                String app = "/" + driverApi("").path(0).path("id").asText();
+                JsonNode task = taskOf(app, lost);
+                seen = "task " + lost.taskId() + ": " + task;
+                for (JsonNode attempt : driverApi(app + "/stages/" + lost.stage())) {
+                    seen += "; stage " + lost.stage() + "." + attempt.path("attemptId").asInt() + " "
+                            + attempt.path("status").asText();
                     // indices, not attempts: a task run twice counts once
                     if (task != null && attempt.path("status").asText().equals("COMPLETE")
                             && attempt.path("numCompletedIndices").asInt() == attempt.path("numTasks").asInt()) {
@@ -628,10 +645,14 @@ class FaultsIT {
         return null;
     }
 
-    private static JsonNode taskOf(JsonNode tasks, long taskId) {
-        for (JsonNode task : tasks) {
-            if (task.path("taskId").asLong() == taskId) {
-                return task;
+    /** The stopped task as the driver's REST API shows it, in whichever attempt of its stage ran it; null if none. */
+    private static JsonNode taskOf(String app, StoppedTask stopped) throws IOException, InterruptedException {
+        String stage = app + "/stages/" + stopped.stage();
+        for (JsonNode attempt : driverApi(stage)) {
+            for (JsonNode task : driverApi(stage + "/" + attempt.path("attemptId").asInt() + "/taskList?length=1000")) {
+                if (task.path("taskId").asLong() == stopped.taskId()) {
+                    return task;
+                }
             }
         }
         return null;
@@ -697,10 +718,7 @@ class FaultsIT {
         }
     }
 
-    /**
-     * The cluster's executor JVMs (CoarseGrainedExecutorBackend) by the id Spark gave them, looked up before a fault
-     * so that the kill follows the REST API's answer at once, while the task it saw still runs.
-     */
+    /** The cluster's executor JVMs (CoarseGrainedExecutorBackend) by the id Spark gave them, looked up before a fault. */
     private static Map<String, Long> executors() {
         Map<String, Long> byId = new java.util.TreeMap<>();
         ProcessHandle.allProcesses()

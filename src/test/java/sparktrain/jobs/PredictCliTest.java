@@ -162,6 +162,14 @@ class PredictCliTest {
         assertOneError(Cli.sparktrain("evaluate", "--model", run.toString(), "--input", dir.resolve("blobs").toString(),
                 "--split", "validation"), 2, "--split validation: not with --input");
         assertFalse(Files.exists(run.resolve("evaluation-validation.json")), "the refused runs wrote nothing");
+        // without --output: beside the model, not over evaluation.json
+        byte[] testFile = Files.exists(run.resolve("evaluation.json")) ? Files.readAllBytes(run.resolve("evaluation.json")) : null;
+        assertEquals(0, Cli.sparktrain("evaluate", job, "--model", model, "--split", "validation").code());
+        assertEquals(measured, JSON.readTree(run.resolve("evaluation-validation.json").toFile()).get("validation"));
+        assertEquals(testFile == null, !Files.exists(run.resolve("evaluation.json")), "evaluation.json untouched");
+        if (testFile != null) {
+            assertEquals(new String(testFile), Files.readString(run.resolve("evaluation.json")), "evaluation.json untouched");
+        }
     }
 
     @Test
