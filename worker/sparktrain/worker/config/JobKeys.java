@@ -175,7 +175,8 @@ public final class JobKeys {
             "images: classify each validation and test image and its mirror image and average the "
                 + "two outputs (test-time augmentation), in `train` and `evaluate`; for networks trained with "
                 + "`horizontal-flip` (a network that never saw mirror images gets worse: 0.9202 to 0.8570 test "
-                + "accuracy on resnet-small)")
+                + "accuracy on resnet-small); to compare on a trained model without reading the test set: "
+                + "`evaluate --split validation` with and without `--set data.augment.test-flip=true`")
             .and((s, path, testFlip) -> {
                 String type = s.get(DATA_TYPE);
                 boolean augments = DataConfig.augments(s.get(HORIZONTAL_FLIP), s.get(MAX_SHIFT), s.get(CUTOUT));
