@@ -15,6 +15,7 @@ import sparktrain.driver.progress.JobNames;
 import sparktrain.driver.stall.StallWatchdog;
 import sparktrain.driver.training.TrainingSession;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class SparkContexts {
     private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
     static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
     static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+    static final String KRYO_BUFFER_MAX = "spark.kryoserializer.buffer.max";
+    static final String KRYO_CLASSES = sparktrain.worker.io.KryoClasses.class.getName();
     static final String KILL_ON_FATAL_DEPTH = "spark.executor.killOnFatalError.depth";
     static final String CLEANER_BLOCKING = "spark.cleaner.referenceTracking.blocking";
     static final String MASTER = "spark.master";
@@ -71,12 +74,17 @@ public final class SparkContexts {
             conf.set("spark.serializer", KRYO);
         }
         if (KRYO.equals(conf.get("spark.serializer", ""))) {
-            // without ND4J's registrator Kryo silently corrupts INDArrays (DL4J's Spark docs)
-            String registrators = conf.get("spark.kryo.registrator", "");
-            if (!registrators.contains(ND4J_REGISTRATOR)) {
-                conf.set("spark.kryo.registrator",
-                        registrators.isBlank() ? ND4J_REGISTRATOR : registrators + "," + ND4J_REGISTRATOR);
+            // without ND4J's registrator Kryo silently corrupts INDArrays (DL4J's Spark docs); ours, after it,
+            // copies their values in blocks where ND4J's writes them one by one, and writes records
+            List<String> registrators = new ArrayList<>(List.of(conf.get("spark.kryo.registrator", "").split(",")));
+            registrators.removeIf(String::isBlank);
+            for (String registrator : List.of(ND4J_REGISTRATOR, KRYO_CLASSES)) {
+                registrators.remove(registrator);
+                registrators.add(registrator);
             }
+            conf.set("spark.kryo.registrator", String.join(",", registrators));
+            // Spark's 64 MB cap would fail a worker's result (parameters and updater state) above it; 2047m is its most
+            conf.setIfMissing(KRYO_BUFFER_MAX, "2047m");
         }
         if (!conf.get(EXECUTOR_OPTIONS, "").contains(OneDnn.HELPERS_DISABLE)) {
             appendJavaOption(conf, EXECUTOR_OPTIONS, OneDnn.JAVA_OPTION);

@@ -453,7 +453,9 @@ public final class JobKeys {
             .and(master -> !master.isBlank(), "must name a master, e.g. local[*] or spark://host:7077"));
     public static final Key<Boolean> KRYO = ALL.add(bool("spark.kryo", false,
             "use Kryo serialization; ND4J's Kryo registrator (`org.nd4j.kryo.Nd4jRegistrator`) is registered "
-                + "automatically, as DL4J requires"));
+                + "automatically, as DL4J requires, and after it sparktrain's (`sparktrain.worker.io.KryoClasses`), "
+                + "which copies INDArrays' values in blocks (parameter averaging's rounds cost less) and writes "
+                + "records with Java serialization"));
     public static final Key<Map<String, String>> SPARK_CONF = ALL.add(custom("spark.conf", Map.of(),
             SparkSettings::readConf,
             "any Spark setting, passed as it is, e.g. `spark.conf { \"spark.executor.memory\" = 4g }`"));

@@ -11,6 +11,7 @@ import sparktrain.worker.config.JobFiles;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,25 @@ class SparkContextsTest {
         } finally {
             System.clearProperty(key);
         }
+    }
+
+    @Test
+    void kryoGetsNd4jsRegistratorThenOursAfterSparkSubmitsAndRoomForABigModel() {
+        String key = "spark.kryo.registrator";
+        System.setProperty(key, "org.nd4j.kryo.Nd4jRegistrator,my.Registrator"); // as spark-submit --conf sets it
+        try {
+            SparkConf conf = SparkContexts.conf(JobFiles.parse("spark.kryo = true", "test", List.of()), null);
+            assertEquals("org.apache.spark.serializer.KryoSerializer", conf.get("spark.serializer"));
+            assertEquals("my.Registrator,org.nd4j.kryo.Nd4jRegistrator,sparktrain.worker.io.KryoClasses", conf.get(key));
+            assertEquals("2047m", conf.get("spark.kryoserializer.buffer.max"));
+        } finally {
+            System.clearProperty(key);
+        }
+        SparkConf capped = SparkContexts.conf(JobFiles.parse("spark.kryo = true\nspark.conf {"
+                + " \"spark.kryoserializer.buffer.max\" = 128m }", "test", List.of()), null);
+        assertEquals("128m", capped.get("spark.kryoserializer.buffer.max"));
+        assertEquals("org.nd4j.kryo.Nd4jRegistrator,sparktrain.worker.io.KryoClasses", capped.get(key));
+        assertFalse(SparkContexts.conf(JobFiles.parse("", "test", List.of()), null).contains(key));
     }
 
     @Test

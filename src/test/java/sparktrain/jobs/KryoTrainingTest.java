@@ -1,0 +1,78 @@
+package sparktrain.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sparktrain.testing.Cli;
+import sparktrain.testing.JobFile;
+import sparktrain.testing.TestData;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code spark.kryo = true} end to end, the doctor included: parameter averaging trains the same network as with
+ * Java serialization (the same losses and accuracies, epoch by epoch), and gradient sharing, whose counters come
+ * back as records, trains.
+ */
+class KryoTrainingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    Path tmp;
+
+    private Path job(String... more) throws IOException {
+        List<String> lines = new java.util.ArrayList<>(List.of("name = kryo",
+                "data { path = \"" + TestData.fashionMnist() + "\", train-limit = 2000, test-limit = 500 }",
+                "model { type = mlp, hidden-layers = [32] }",
+                "training { epochs = 2, batch-size = 32, averaging-frequency = 5, workers = 2, threads-per-worker = 1 }",
+                "training.checkpoint.every = 0",
+                "spark { master = \"local[2]\", conf { \"spark.ui.enabled\" = false } }"));
+        lines.addAll(List.of(more));
+        return JobFile.write(tmp.resolve("job-" + Math.abs(lines.hashCode()) + ".conf"), lines);
+    }
+
+    private Path train(Path job, String name, String... sets) {
+        Path out = tmp.resolve(name);
+        List<String> args = new java.util.ArrayList<>(List.of("train", job.toString(), "--output", out.toString(), "--quiet"));
+        args.addAll(List.of(sets));
+        Cli.Run run = Cli.sparktrain(args.toArray(String[]::new));
+        assertEquals(0, run.code(), run.err());
+        return out;
+    }
+
+    /** history.csv without its times: epoch, samples, then from train_loss on. */
+    private static List<String> learning(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("history.csv")).stream().map(line -> {
+            String[] cells = line.split(",", -1);
+            return cells[0] + "," + cells[1] + "," + String.join(",", Arrays.copyOfRange(cells, 4, 7));
+        }).toList();
+    }
+
+    @Test
+    void averagingWithKryoLearnsExactlyWhatItLearnsWithJavaSerialization() throws IOException {
+        Path job = job();
+        Path java = train(job, "java");
+        Path kryo = train(job, "kryo", "--set", "spark.kryo=true");
+        List<String> expected = learning(java);
+        assertEquals(3, expected.size(), expected.toString());
+        assertEquals(expected, learning(kryo));
+        JsonNode javaMetrics = JSON.readTree(java.resolve("metrics.json").toFile());
+        JsonNode kryoMetrics = JSON.readTree(kryo.resolve("metrics.json").toFile());
+        assertEquals(javaMetrics.get("test"), kryoMetrics.get("test"));
+        assertEquals(javaMetrics.get("validation"), kryoMetrics.get("validation"));
+    }
+
+    @Test
+    void gradientSharingWithKryoTrains() throws IOException {
+        Path run = train(job("training { mode = sharing, epochs = 1 }"), "sharing", "--set", "spark.kryo=true");
+        String accuracy = learning(run).get(1).split(",")[4];
+        assertTrue(Double.parseDouble(accuracy) > 0.5, "validation accuracy " + accuracy + " after one epoch");
+    }
+}
