@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sparktrain.testing.Cli;
 import sparktrain.testing.JobFile;
+import sparktrain.testing.Processes;
 import sparktrain.testing.TestData;
 
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,9 +71,17 @@ class KryoTrainingTest {
         assertEquals(javaMetrics.get("validation"), kryoMetrics.get("validation"));
     }
 
+    /** In a JVM of its own: DL4J's parameter server, once started, keeps its port for the life of the JVM. */
     @Test
-    void gradientSharingWithKryoTrains() throws IOException {
-        Path run = train(job("training { mode = sharing, epochs = 1 }"), "sharing", "--set", "spark.kryo=true");
+    void gradientSharingWithKryoTrains() throws Exception {
+        Path run = tmp.resolve("sharing");
+        Path log = tmp.resolve("sharing.log");
+        Process p = Processes.sparktrain(log, "train", job("training { mode = sharing, epochs = 1 }").toString(),
+                "--output", run.toString(), "--quiet", "--set", "spark.kryo=true");
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly().waitFor();
+        }
+        assertEquals(0, p.exitValue(), Files.readString(log));
         String accuracy = learning(run).get(1).split(",")[4];
         assertTrue(Double.parseDouble(accuracy) > 0.5, "validation accuracy " + accuracy + " after one epoch");
     }
