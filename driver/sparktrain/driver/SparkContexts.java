@@ -16,6 +16,7 @@ import sparktrain.driver.stall.StallWatchdog;
 import sparktrain.driver.training.TrainingSession;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,12 +77,14 @@ public final class SparkContexts {
         if (KRYO.equals(conf.get("spark.serializer", ""))) {
             // without ND4J's registrator Kryo silently corrupts INDArrays (DL4J's Spark docs); ours, after it,
             // copies their values in blocks where ND4J's writes them one by one, and writes records
-            List<String> registrators = new ArrayList<>(List.of(conf.get("spark.kryo.registrator", "").split(",")));
-            registrators.removeIf(String::isBlank);
-            for (String registrator : List.of(ND4J_REGISTRATOR, KRYO_CLASSES)) {
-                registrators.remove(registrator);
-                registrators.add(registrator);
+            // (in the order given, ours right after ND4J's: a registrator listed later may still override both)
+            List<String> registrators = new ArrayList<>(Arrays.stream(conf.get("spark.kryo.registrator", "").split(","))
+                    .map(String::trim).filter(r -> !r.isEmpty()).distinct().toList());
+            registrators.remove(KRYO_CLASSES);
+            if (!registrators.contains(ND4J_REGISTRATOR)) {
+                registrators.add(ND4J_REGISTRATOR);
             }
+            registrators.add(registrators.indexOf(ND4J_REGISTRATOR) + 1, KRYO_CLASSES);
             conf.set("spark.kryo.registrator", String.join(",", registrators));
             // Spark's 64 MB cap would fail a worker's result (parameters and updater state) above it; 2047m is its most
             conf.setIfMissing(KRYO_BUFFER_MAX, "2047m");

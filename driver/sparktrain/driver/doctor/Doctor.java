@@ -272,7 +272,7 @@ public final class Doctor {
                     + registrators + "\"): INDArrays would be corrupted", "set spark.kryo = true in the job file"
                     + " (it adds " + ND4J_REGISTRATOR + ") or add it to spark.kryo.registrator");
         }
-        return Finding.ok("spark", "serializer", "Kryo with " + ND4J_REGISTRATOR);
+        return Finding.ok("spark", "serializer", "Kryo with " + registrators);
     }
 
     static List<Finding> space(String where, ProbeReport r, boolean sharing) {

@@ -58,7 +58,8 @@ public final class KryoClasses implements KryoRegistrator {
             for (int i = 0; i < shape.length; i++) {
                 shape[i] = input.readVarLong(true);
             }
-            INDArray array = Nd4j.createUninitialized(dataType, shape, 'c');
+            // outside any workspace the reading thread has open: a workspace would reuse this memory later
+            INDArray array = Nd4j.createUninitializedDetached(dataType, 'c', shape);
             ByteBuffer values = values(array);
             byte[] block = new byte[Math.min(BLOCK, values.remaining())];
             while (values.hasRemaining()) {
@@ -78,7 +79,10 @@ public final class KryoClasses implements KryoRegistrator {
             }
         }
 
-        /** The array's values in ND4J's memory, as many bytes as it holds. */
+        /**
+         * The array's values in ND4J's memory, as many bytes as it holds. Only for an array that is not a view:
+         * {@code asNio()} starts at the start of the buffer, whatever the array's offset into it.
+         */
         private static ByteBuffer values(INDArray array) {
             long bytes = array.isEmpty() ? 0 : array.length() * array.dataType().width();
             if (bytes == 0) {

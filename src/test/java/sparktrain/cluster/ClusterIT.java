@@ -46,6 +46,8 @@ class ClusterIT {
             data { path = "%s/data/fashion-mnist", train-limit = 3000, test-limit = 1000 }
             model { type = mlp, hidden-layers = [128] }
             training { epochs = 2, workers = 2, batch-size = 32, loss-sample = 500 }
+            # the executors read every round's broadcast through Kryo and sparktrain's registrator
+            spark.kryo = true
             """.formatted(HDFS);
 
     @Test

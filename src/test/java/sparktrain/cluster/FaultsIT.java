@@ -105,6 +105,8 @@ class FaultsIT {
               mode = sharing, epochs = 3, workers = 2, batch-size = 32, loss-sample = 500
               sharing { workers-per-node = 1, controller-port = 49941, unicast-port = 40941 }
             }
+            # the executors read DL4J's sharing broadcast (its configuration, the threshold algorithm) through Kryo
+            spark.kryo = true
             """;
 
     /** Six short trials, two at a time on the two one-core executors. */

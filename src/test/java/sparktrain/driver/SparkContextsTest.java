@@ -67,13 +67,14 @@ class SparkContextsTest {
     }
 
     @Test
-    void kryoGetsNd4jsRegistratorThenOursAfterSparkSubmitsAndRoomForABigModel() {
+    void kryoGetsOurRegistratorRightAfterNd4jsInTheOrderGivenAndRoomForABigModel() {
         String key = "spark.kryo.registrator";
-        System.setProperty(key, "org.nd4j.kryo.Nd4jRegistrator,my.Registrator"); // as spark-submit --conf sets it
+        System.setProperty(key, "org.nd4j.kryo.Nd4jRegistrator, my.Registrator"); // as spark-submit --conf sets it
         try {
             SparkConf conf = SparkContexts.conf(JobFiles.parse("spark.kryo = true", "test", List.of()), null);
             assertEquals("org.apache.spark.serializer.KryoSerializer", conf.get("spark.serializer"));
-            assertEquals("my.Registrator,org.nd4j.kryo.Nd4jRegistrator,sparktrain.worker.io.KryoClasses", conf.get(key));
+            // the user's order kept: theirs after ND4J's may still override it and ours
+            assertEquals("org.nd4j.kryo.Nd4jRegistrator,sparktrain.worker.io.KryoClasses,my.Registrator", conf.get(key));
             assertEquals("2047m", conf.get("spark.kryoserializer.buffer.max"));
         } finally {
             System.clearProperty(key);

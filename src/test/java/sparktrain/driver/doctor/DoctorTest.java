@@ -190,6 +190,7 @@ class DoctorTest {
         assertTrue(Doctor.kryo(conf).line().contains("Kryo without ND4J's registrator"), Doctor.kryo(conf).line());
         conf.set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator");
         assertEquals(Finding.Status.OK, Doctor.kryo(conf).status());
+        assertTrue(Doctor.kryo(conf).line().contains("Kryo with org.nd4j.kryo.Nd4jRegistrator"), Doctor.kryo(conf).line());
     }
 
     /** A free port outside the executors' default ports (40123-40222), where a controller port may not lie. */

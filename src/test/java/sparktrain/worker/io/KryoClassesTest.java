@@ -12,9 +12,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 import scala.reflect.ClassTag$;
 import sparktrain.worker.sharing.DrainSharingCounters;
 
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,10 +35,21 @@ class KryoClassesTest {
         return (T) copy;
     }
 
+    /** The same type, shape and values, bit for bit. */
     private static void assertSame(INDArray expected, INDArray actual) {
         assertEquals(expected.dataType(), actual.dataType());
         assertEquals(Arrays.toString(expected.shape()), Arrays.toString(actual.shape()));
-        assertTrue(expected.equals(actual), () -> "expected " + expected + " but was " + actual);
+        assertArrayEquals(bytes(expected), bytes(actual), () -> "expected " + expected + " but was " + actual);
+    }
+
+    private static byte[] bytes(INDArray array) {
+        if (array.isEmpty()) {
+            return new byte[0];
+        }
+        ByteBuffer values = array.dup('c').data().asNio();
+        byte[] bytes = new byte[(int) array.length() * array.dataType().width()];
+        values.get(bytes);
+        return bytes;
     }
 
     @Test
@@ -50,6 +63,11 @@ class KryoClassesTest {
                 matrix.transpose(),
                 Nd4j.rand(DataType.DOUBLE, 3, 4, 2),
                 Nd4j.arange(12).castTo(DataType.INT).reshape(3, 4),
+                Nd4j.rand(DataType.FLOAT, 2, 3).castTo(DataType.HALF),
+                Nd4j.rand(DataType.FLOAT, 2, 3).castTo(DataType.BFLOAT16),
+                Nd4j.arange(6).castTo(DataType.LONG).reshape(2, 3).mul(1L << 40),
+                Nd4j.arange(6).castTo(DataType.SHORT),
+                Nd4j.arange(6).castTo(DataType.UBYTE),
                 Nd4j.createFromArray(true, false, true),
                 Nd4j.scalar(2.5f),
                 Nd4j.create(DataType.FLOAT, 0, 3),
