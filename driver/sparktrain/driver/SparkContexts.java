@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class SparkContexts {
     private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
     private static final Logger log = LoggerFactory.getLogger(SparkContexts.class);
-    static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
-    static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
+    public static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
+    public static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
     static final String KRYO_BUFFER_MAX = "spark.kryoserializer.buffer.max";
     static final String KRYO_CLASSES = sparktrain.worker.io.KryoClasses.class.getName();
     static final String KILL_ON_FATAL_DEPTH = "spark.executor.killOnFatalError.depth";

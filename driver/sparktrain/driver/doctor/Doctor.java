@@ -54,8 +54,6 @@ import java.util.stream.Collectors;
  */
 public final class Doctor {
     private static final Logger log = LoggerFactory.getLogger(Doctor.class);
-    static final String KRYO = "org.apache.spark.serializer.KryoSerializer";
-    static final String ND4J_REGISTRATOR = "org.nd4j.kryo.Nd4jRegistrator";
     static final long MIB = 1L << 20;
     /** Executor JVMs start slowly on a busy machine (ND4J's natives, the application jar): a minute is not enough. */
     static final int REGISTRATION_SECONDS = 180;
@@ -262,15 +260,15 @@ public final class Doctor {
 
     static Finding kryo(SparkConf conf) {
         String serializer = conf.get("spark.serializer", "org.apache.spark.serializer.JavaSerializer");
-        if (!serializer.equals(KRYO)) {
+        if (!serializer.equals(SparkContexts.KRYO)) {
             return Finding.ok("spark", "serializer", serializer.substring(serializer.lastIndexOf('.') + 1)
                     + " (spark.kryo = false)");
         }
         String registrators = conf.get("spark.kryo.registrator", "");
-        if (!List.of(registrators.split(",")).contains(ND4J_REGISTRATOR)) {
+        if (!List.of(registrators.split(",")).contains(SparkContexts.ND4J_REGISTRATOR)) {
             return Finding.error("spark", "serializer", "Kryo without ND4J's registrator (spark.kryo.registrator = \""
                     + registrators + "\"): INDArrays would be corrupted", "set spark.kryo = true in the job file"
-                    + " (it adds " + ND4J_REGISTRATOR + ") or add it to spark.kryo.registrator");
+                    + " (it adds " + SparkContexts.ND4J_REGISTRATOR + ") or add it to spark.kryo.registrator");
         }
         return Finding.ok("spark", "serializer", "Kryo with " + registrators);
     }

@@ -150,6 +150,24 @@ class ClusterIT {
         assertTrue(STOP_ERRORS.isEmpty(), String.join("\n", STOP_ERRORS));
         List<String> left = ourProcesses();
         assertTrue(left.isEmpty(), "processes left behind:\n" + String.join("\n", left));
+        stopDeletedTheJarCopiesAndKeptTheExecutorLogs(ROOT.resolve("target/it-cluster"));
+    }
+
+    /** Each executor's copy of the application jar weighs about 170 MB: a few runs filled CI's disk. */
+    private static void stopDeletedTheJarCopiesAndKeptTheExecutorLogs(java.nio.file.Path state) throws IOException {
+        List<String> jars = new ArrayList<>();
+        int executorLogs = 0;
+        for (String worker : List.of("worker-1", "worker-2")) {
+            try (var files = Files.walk(state.resolve(worker))) {
+                for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+                    if (f.toString().endsWith(".jar")) jars.add(f.toString());
+                    boolean inApp = f.getParent().getParent().getFileName().toString().startsWith("app-");
+                    if (inApp && f.getFileName().toString().equals("stderr")) executorLogs++;
+                }
+            }
+        }
+        assertTrue(jars.isEmpty(), "scripts/cluster stop left the executors' jar copies: " + jars);
+        assertTrue(executorLogs >= 2, "scripts/cluster stop should keep the executors' logs; found " + executorLogs);
     }
 
     private static final List<String> STOP_ERRORS = new ArrayList<>();
