@@ -8,8 +8,9 @@ if [[ ${#JAVA17_OPENS[@]} -eq 0 ]]; then
 fi
 
 # Sets the array GIT_PROPERTIES for the driver's JVM: the git commit it runs at and whether tracked files differ
-# from it (run.json, benchmarks). Only the two launchers call it; the cluster and HDFS scripts need no git.
+# from it (run.json, benchmarks), BENCHMARKS.md aside: scripts/bench rewrites it after each part, which would mark
+# every later part of the same run dirty. Only the two launchers call it; the cluster and HDFS scripts need no git.
 git_properties() {
   GIT_PROPERTIES=(-Dsparktrain.git.commit="$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)"
-    -Dsparktrain.git.dirty="$(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo true || echo false)")
+    -Dsparktrain.git.dirty="$(git -C "$ROOT" status --porcelain --untracked-files=no -- . ':!BENCHMARKS.md' 2>/dev/null | grep -q . && echo true || echo false)")
 }
