@@ -153,7 +153,10 @@ class ClusterIT {
         stopDeletedTheJarCopiesAndKeptTheExecutorLogs(ROOT.resolve("target/it-cluster"));
     }
 
-    /** Each executor's copy of the application jar weighs about 170 MB: a few runs filled CI's disk. */
+    /**
+     * Each executor's (and cluster-mode driver's) copy of the application jar weighs about 170 MB: a few runs filled
+     * CI's disk.
+     */
     private static void stopDeletedTheJarCopiesAndKeptTheExecutorLogs(java.nio.file.Path state) throws IOException {
         List<String> jars = new ArrayList<>();
         int executorLogs = 0;
@@ -166,7 +169,7 @@ class ClusterIT {
                 }
             }
         }
-        assertTrue(jars.isEmpty(), "scripts/cluster stop left the executors' jar copies: " + jars);
+        assertTrue(jars.isEmpty(), "scripts/cluster stop left copies of the application jar: " + jars);
         assertTrue(executorLogs >= 2, "scripts/cluster stop should keep the executors' logs; found " + executorLogs);
     }
 
