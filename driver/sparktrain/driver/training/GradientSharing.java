@@ -32,6 +32,7 @@ import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.model.BatchNormStats;
 import sparktrain.worker.model.EpochSchedules;
 import sparktrain.worker.sharing.AeronDirectories;
+import sparktrain.worker.sharing.AeronPollThreads;
 import sparktrain.worker.sharing.DrainSharingCounters;
 import sparktrain.worker.sharing.LearningRateScaledThreshold;
 import sparktrain.worker.sharing.MeteredThreshold;
@@ -256,6 +257,7 @@ public final class GradientSharing extends SparkStrategy {
                 // executor lost here, before the epoch's training job, ends the run as one lost in it does
                 drain();
                 super.fitEpoch(epoch);
+                AeronPollThreads.endReplaced();
             } catch (Exception e) { // Spark's SparkException is a checked exception that Scala throws anyway
                 if (watch.failed()) {
                     throw watch.error(epoch, e);

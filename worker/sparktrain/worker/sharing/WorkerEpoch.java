@@ -31,6 +31,7 @@ public final class WorkerEpoch extends BaseTrainingListener implements Serializa
         @Override
         public Iterator<DataSet> call(Iterator<DataSet> batches) {
             current = epochCount;
+            AeronPollThreads.endReplaced();
             return batches;
         }
     }
