@@ -4,8 +4,12 @@ import sparktrain.driver.sweep.SweepConfig;
 import sparktrain.driver.sweep.SweepJob;
 
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,15 +32,16 @@ public final class SweepsPart {
         int images = ctx.size(4_000, 500);
         int warmUpImages = ctx.size(500, 100);
         int epochs = 1;
+        Path dir = outputs.resolve("sweeps-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         List<String> strategies = SweepConfig.STRATEGIES;
         List<List<SweepJob.Outcome>> outcomes = new ArrayList<>();
         strategies.forEach(s -> outcomes.add(new ArrayList<>()));
         AtomicInteger runs = new AtomicInteger();
         List<Spread> seconds = FairTiming.compare(strategies, REPEATS,
-                strategy -> sweep(ctx, outputs, strategy, warmUpImages, epochs, "warm-up-" + runs.incrementAndGet()),
+                strategy -> sweep(ctx, dir, strategy, warmUpImages, epochs, "warm-up-" + runs.incrementAndGet()),
                 strategy -> {
                     long start = System.nanoTime();
-                    SweepJob.Outcome o = sweep(ctx, outputs, strategy, images, epochs, "run-" + runs.incrementAndGet());
+                    SweepJob.Outcome o = sweep(ctx, dir, strategy, images, epochs, "run-" + runs.incrementAndGet());
                     outcomes.get(strategies.indexOf(strategy)).add(o);
                     return (System.nanoTime() - start) / 1e9;
                 });
@@ -77,15 +82,27 @@ public final class SweepsPart {
                 timings.get(1).seconds().format("%.0f") + " s");
     }
 
-    /** The best trial and its validation accuracy; every distinct one where the rounds disagree. */
+    /** The rounds' best trial and its validation accuracy, the range where rounds differ; each trial once. */
     static String best(List<SweepJob.Outcome> outcomes) {
-        List<String> found = new ArrayList<>();
+        Map<String, Spread> byTrial = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
         for (SweepJob.Outcome o : outcomes) {
-            String s = o.best() == null ? "-" : Markdown.f("%s (%s): %.4f", o.best(), o.bestValues(), o.bestMetric());
-            if (!found.contains(s)) {
-                found.add(s);
+            if (o.best() != null) {
+                values.put(o.best(), o.bestValues());
+                Spread seen = byTrial.get(o.best());
+                List<Double> metrics = new ArrayList<>(seen == null ? List.of() : seen.values());
+                metrics.add(o.bestMetric());
+                byTrial.put(o.best(), new Spread(metrics));
             }
         }
+        if (byTrial.isEmpty()) {
+            return "-";
+        }
+        List<String> found = new ArrayList<>();
+        byTrial.forEach((trial, metric) -> found.add(Markdown.f("%s (%s): %s", trial, values.get(trial),
+                metric.min() == metric.max() ? Markdown.f("%.4f", metric.min())
+                        : Markdown.f("%.4f-%.4f", metric.min(), metric.max()))
+                + (outcomes.size() > 1 ? Markdown.f(" (%d of %d rounds)", metric.values().size(), outcomes.size()) : "")));
         return String.join("; ", found);
     }
 }

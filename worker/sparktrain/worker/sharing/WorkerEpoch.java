@@ -31,7 +31,6 @@ public final class WorkerEpoch extends BaseTrainingListener implements Serializa
         @Override
         public Iterator<DataSet> call(Iterator<DataSet> batches) {
             current = epochCount;
-            AeronPollThreads.endReplaced();
             return batches;
         }
     }

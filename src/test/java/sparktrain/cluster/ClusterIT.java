@@ -144,6 +144,11 @@ class ClusterIT {
             System.out.printf("cluster mode (export) test accuracy %.4f%n", testAccuracy(fs, "/runs/cluster"));
             assertTrue(fs.listFiles(new Path("/export"), true).hasNext(), "the export approach wrote nothing to " + HDFS + "/export");
         } finally {
+            try {
+                jarCopiesBeforeStop = jarCopies(ROOT.resolve("target/it-cluster")).size();
+            } catch (IOException e) {
+                STOP_ERRORS.add("cannot count the jar copies before the stop: " + e);
+            }
             stop("cluster-stop", "scripts/cluster");
             stop("hdfs-stop", "scripts/hdfs");
         }
@@ -153,24 +158,40 @@ class ClusterIT {
         stopDeletedTheJarCopiesAndKeptTheExecutorLogs(ROOT.resolve("target/it-cluster"));
     }
 
+    private static int jarCopiesBeforeStop;
+
     /**
      * Each executor's (and cluster-mode driver's) copy of the application jar weighs about 170 MB: a few runs filled
      * CI's disk.
      */
     private static void stopDeletedTheJarCopiesAndKeptTheExecutorLogs(java.nio.file.Path state) throws IOException {
-        List<String> jars = new ArrayList<>();
+        assertTrue(jarCopiesBeforeStop >= 2, "the workers held " + jarCopiesBeforeStop + " jar copies before the stop");
+        assertEquals(List.of(), jarCopies(state), "scripts/cluster stop left copies of the application jar");
         int executorLogs = 0;
         for (String worker : List.of("worker-1", "worker-2")) {
             try (var files = Files.walk(state.resolve(worker))) {
                 for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
-                    if (f.toString().endsWith(".jar")) jars.add(f.toString());
                     boolean inApp = f.getParent().getParent().getFileName().toString().startsWith("app-");
-                    if (inApp && f.getFileName().toString().equals("stderr")) executorLogs++;
+                    if (inApp && f.getFileName().toString().equals("stderr")) {
+                        executorLogs++;
+                    }
                 }
             }
         }
-        assertTrue(jars.isEmpty(), "scripts/cluster stop left copies of the application jar: " + jars);
         assertTrue(executorLogs >= 2, "scripts/cluster stop should keep the executors' logs; found " + executorLogs);
+    }
+
+    private static List<String> jarCopies(java.nio.file.Path state) throws IOException {
+        List<String> jars = new ArrayList<>();
+        for (String worker : List.of("worker-1", "worker-2")) {
+            if (!Files.isDirectory(state.resolve(worker))) {
+                continue;
+            }
+            try (var files = Files.walk(state.resolve(worker))) {
+                files.filter(f -> f.toString().endsWith(".jar")).forEach(f -> jars.add(f.toString()));
+            }
+        }
+        return jars;
     }
 
     private static final List<String> STOP_ERRORS = new ArrayList<>();

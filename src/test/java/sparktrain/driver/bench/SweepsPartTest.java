@@ -26,10 +26,11 @@ class SweepsPartTest {
         String block = SweepsPart.render(ctx, 4_000, 500, 1, List.of(
                 new SweepsPart.Timing("trial-parallel", Spread.of(150, 140, 160), List.of(a, a, a)),
                 new SweepsPart.Timing("distributed", Spread.of(100, 140, 128), List.of(a, outcome("t005", 0.8125), a))));
-        assertTrue(block.contains("| trial-parallel | 8 | 150 (140-160) s | 18.8 (17.5-20.0) s | t001 (lr=0.001): 0.8475 |"),
+        assertTrue(block.contains("| trial-parallel | 8 | 150 (140-160) s | 18.8 (17.5-20.0) s | t001 (lr=0.001): 0.8475 (3 of 3 rounds) |"),
                 block);
         assertTrue(block.contains("| distributed | 8 | 128 (100-140) s |"), block);
-        assertTrue(block.contains("t001 (lr=0.001): 0.8475; t005 (lr=0.001): 0.8125 |"), block);
+        assertTrue(block.contains("t001 (lr=0.001): 0.8475 (2 of 3 rounds); t005 (lr=0.001): 0.8125 (1 of 3 rounds) |"),
+                block);
         assertTrue(block.contains("sweeps 500 images untimed (its warm-up), then both run 3 times"), block);
         // round by round 1.50, 1.00, 1.25
         assertTrue(block.contains("Trial-parallel took **1.25x** the time of distributed (round by round 1.25 (1.00-1.50);"),
@@ -37,8 +38,10 @@ class SweepsPartTest {
     }
 
     @Test
-    void theBestTrialIsNamedOnceWhenTheRoundsAgree() {
+    void eachBestTrialIsNamedOnceWithItsRange() {
         SweepJob.Outcome a = outcome("t001", 0.8475);
-        assertEquals("t001 (lr=0.001): 0.8475", SweepsPart.best(List.of(a, a, a)));
+        assertEquals("t001 (lr=0.001): 0.8475 (3 of 3 rounds)", SweepsPart.best(List.of(a, a, a)));
+        assertEquals("t002 (lr=0.001): 0.8131-0.8155 (2 of 3 rounds); t005 (lr=0.001): 0.8058 (1 of 3 rounds)",
+                SweepsPart.best(List.of(outcome("t002", 0.8131), outcome("t005", 0.8058), outcome("t002", 0.8155))));
     }
 }
