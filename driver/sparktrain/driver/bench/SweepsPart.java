@@ -84,25 +84,24 @@ public final class SweepsPart {
 
     /** The rounds' best trial and its validation accuracy, the range where rounds differ; each trial once. */
     static String best(List<SweepJob.Outcome> outcomes) {
-        Map<String, Spread> byTrial = new LinkedHashMap<>();
+        Map<String, List<Double>> metrics = new LinkedHashMap<>();
         Map<String, String> values = new LinkedHashMap<>();
         for (SweepJob.Outcome o : outcomes) {
             if (o.best() != null) {
                 values.put(o.best(), o.bestValues());
-                Spread seen = byTrial.get(o.best());
-                List<Double> metrics = new ArrayList<>(seen == null ? List.of() : seen.values());
-                metrics.add(o.bestMetric());
-                byTrial.put(o.best(), new Spread(metrics));
+                metrics.computeIfAbsent(o.best(), k -> new ArrayList<>()).add(o.bestMetric());
             }
         }
-        if (byTrial.isEmpty()) {
+        if (metrics.isEmpty()) {
             return "-";
         }
         List<String> found = new ArrayList<>();
-        byTrial.forEach((trial, metric) -> found.add(Markdown.f("%s (%s): %s", trial, values.get(trial),
-                metric.min() == metric.max() ? Markdown.f("%.4f", metric.min())
-                        : Markdown.f("%.4f-%.4f", metric.min(), metric.max()))
-                + (outcomes.size() > 1 ? Markdown.f(" (%d of %d rounds)", metric.values().size(), outcomes.size()) : "")));
+        metrics.forEach((trial, m) -> {
+            Spread metric = new Spread(m);
+            found.add(Markdown.f("%s (%s): %s", trial, values.get(trial), metric.min() == metric.max()
+                    ? Markdown.f("%.4f", metric.min()) : Markdown.f("%.4f-%.4f", metric.min(), metric.max()))
+                    + (outcomes.size() > 1 ? Markdown.f(" (%d of %d rounds)", m.size(), outcomes.size()) : ""));
+        });
         return String.join("; ", found);
     }
 }

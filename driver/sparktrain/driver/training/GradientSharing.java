@@ -32,7 +32,6 @@ import sparktrain.worker.config.TrainingConfig;
 import sparktrain.worker.model.BatchNormStats;
 import sparktrain.worker.model.EpochSchedules;
 import sparktrain.worker.sharing.AeronDirectories;
-import sparktrain.worker.sharing.AeronPollThreads;
 import sparktrain.worker.sharing.DrainSharingCounters;
 import sparktrain.worker.sharing.LearningRateScaledThreshold;
 import sparktrain.worker.sharing.MeteredThreshold;

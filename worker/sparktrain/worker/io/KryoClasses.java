@@ -16,9 +16,10 @@ import java.nio.ByteBuffer;
 /**
  * The Kryo registrator {@code spark.kryo = true} lists after ND4J's. INDArrays: their shape, and their values'
  * bytes copied in blocks; ND4J's own serializer writes and reads them one value at a time through a
- * DataOutputStream, the largest single part of Spark's Java time in a LeNet averaging profile (348 of 941 samples:
- * the parameters and updater state broadcast, and sent back by every worker). Records (what the doctor's probes, the sharing counters and the
- * sequence readers return): Java serialization, since Kryo 4 cannot set a record's fields.
+ * DataOutputStream, the largest single part of Spark's Java time in a LeNet averaging profile (348 of 941
+ * samples: the parameters and updater state broadcast, and sent back by every worker). Records (what the doctor's
+ * probes, the sharing counters and the sequence readers return): Java serialization, since Kryo 4 cannot set a
+ * record's fields.
  */
 public final class KryoClasses implements KryoRegistrator {
     private static final int BLOCK = 1 << 16;

@@ -167,31 +167,27 @@ class ClusterIT {
     private static void stopDeletedTheJarCopiesAndKeptTheExecutorLogs(java.nio.file.Path state) throws IOException {
         assertTrue(jarCopiesBeforeStop >= 2, "the workers held " + jarCopiesBeforeStop + " jar copies before the stop");
         assertEquals(List.of(), jarCopies(state), "scripts/cluster stop left copies of the application jar");
-        int executorLogs = 0;
-        for (String worker : List.of("worker-1", "worker-2")) {
-            try (var files = Files.walk(state.resolve(worker))) {
-                for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
-                    boolean inApp = f.getParent().getParent().getFileName().toString().startsWith("app-");
-                    if (inApp && f.getFileName().toString().equals("stderr")) {
-                        executorLogs++;
-                    }
-                }
-            }
-        }
+        long executorLogs = workerFiles(state).stream()
+                .filter(f -> f.getFileName().toString().equals("stderr"))
+                .filter(f -> f.getParent().getParent().getFileName().toString().startsWith("app-")).count();
         assertTrue(executorLogs >= 2, "scripts/cluster stop should keep the executors' logs; found " + executorLogs);
     }
 
     private static List<String> jarCopies(java.nio.file.Path state) throws IOException {
-        List<String> jars = new ArrayList<>();
+        return workerFiles(state).stream().map(java.nio.file.Path::toString).filter(f -> f.endsWith(".jar")).toList();
+    }
+
+    /** The files under the cluster's two worker directories. */
+    private static List<java.nio.file.Path> workerFiles(java.nio.file.Path state) throws IOException {
+        List<java.nio.file.Path> found = new ArrayList<>();
         for (String worker : List.of("worker-1", "worker-2")) {
-            if (!Files.isDirectory(state.resolve(worker))) {
-                continue;
-            }
-            try (var files = Files.walk(state.resolve(worker))) {
-                files.filter(f -> f.toString().endsWith(".jar")).forEach(f -> jars.add(f.toString()));
+            if (Files.isDirectory(state.resolve(worker))) {
+                try (var files = Files.walk(state.resolve(worker))) {
+                    files.filter(Files::isRegularFile).forEach(found::add);
+                }
             }
         }
-        return jars;
+        return found;
     }
 
     private static final List<String> STOP_ERRORS = new ArrayList<>();

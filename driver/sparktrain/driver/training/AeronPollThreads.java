@@ -1,4 +1,4 @@
-package sparktrain.worker.sharing;
+package sparktrain.driver.training;
 
 import org.nd4j.parameterserver.distributed.v2.ModelParameterServer;
 import org.nd4j.parameterserver.distributed.v2.transport.Transport;
@@ -22,7 +22,7 @@ import java.util.concurrent.ExecutorService;
  * transport's idle message threads are interrupted with it. Its pool was shut down with the transport, so no
  * thread replaces them.
  */
-public final class AeronPollThreads {
+final class AeronPollThreads {
     private static final Logger log = LoggerFactory.getLogger(AeronPollThreads.class);
     /** DL4J's poll loop: the second anonymous class of AeronUdpTransport. */
     static final String POLL_LOOP = AeronUdpTransport.class.getName() + "$2";
@@ -32,7 +32,7 @@ public final class AeronPollThreads {
     }
 
     /** After each sharing epoch on the driver: {@link #endReplaced(Transport)} with the parameter server's transport. */
-    public static void endReplaced() {
+    static void endReplaced() {
         endReplaced(ModelParameterServer.getInstance().getTransport());
     }
 

@@ -1,10 +1,11 @@
-package sparktrain.worker.sharing;
+package sparktrain.driver.training;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 import org.nd4j.parameterserver.distributed.v2.transport.impl.AeronUdpTransport;
-import sparktrain.driver.training.GradientSharing;
+import sparktrain.worker.sharing.AeronDirectories;
+import sparktrain.worker.sharing.SharingPorts;
 
 import java.io.IOException;
 import java.net.DatagramSocket;
