@@ -24,14 +24,16 @@ import sparktrain.worker.training.TrainingStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Part 2: Spark MLlib's MultilayerPerceptronClassifier at its best against our {@code mlp}
- * (conf/mlp-fashion-mnist.conf), same layer sizes, same images, same master. Both are selected on a validation
- * split of the training images only: each trains until its validation accuracy has not improved for
- * {@link #PATIENCE} steps (MLlib: a step of L-BFGS iterations, warm-started from the previous step's weights;
- * ours: an epoch), and each one's best-validation model reads the test set once, at the end. MLlib's block size
- * is tuned first. The comparison: the training seconds each needs to reach MLlib's best validation accuracy.
+ * (conf/mlp-fashion-mnist.conf: the same layer sizes) and our {@code lenet5} (conf/lenet-fashion-mnist.conf: a
+ * network MLlib cannot build), same images, same master. All are selected on a validation split of the training
+ * images only: each trains until its validation accuracy has not improved for {@link #PATIENCE} steps (MLlib: a
+ * step of L-BFGS iterations, warm-started from the previous step's weights; ours: an epoch) or reaches its cap,
+ * and each one's best-validation model reads the test set once, at the end. MLlib's block size is tuned first.
+ * The comparison: the training seconds each needs to reach MLlib's best validation accuracy.
  */
 public final class MllibPart {
     private static final Logger log = LoggerFactory.getLogger(MllibPart.class);
@@ -53,13 +55,33 @@ public final class MllibPart {
     }
 
     /**
+     * One of our models on the same images.
+     *
+     * @param model    the job's model type
+     * @param setup    how it trained: the strategy and the job's main settings
+     * @param epochCap its epochs at most
+     * @param curve    its validation curve, epoch by epoch
+     * @param test     the test accuracy of its best-validation network
+     */
+    record Ours(String model, String setup, int epochCap, List<Point> curve, double test) {
+        Point best() {
+            return MllibPart.best(curve);
+        }
+
+        Point last() {
+            return curve.get(curve.size() - 1);
+        }
+    }
+
+    /**
      * @param mllib     MLlib's validation curve, step by step
      * @param oneFit    one fit from scratch of the best step's iterations: the steps without their restarts
      * @param mllibTest the test accuracy of MLlib's best-validation model (the best step's, or the one fit's if better)
+     * @param ours      our models, the one with MLlib's layer sizes first
      */
     record Outcome(int[] layers, long trainImages, long validationImages, long testImages, List<Tuning> tuning,
                    int stepIterations, int iterationCap, List<Point> mllib, Point oneFit, double mllibTest,
-                   int epochCap, List<Point> ours, double oursTest, String strategy) {
+                   List<Ours> ours) {
         /** MLlib's best validation point, stepped or the one fit when that is better. */
         Point mllibBest() {
             return oneFit.validation() > best(mllib).validation() ? oneFit : best(mllib);
@@ -77,15 +99,20 @@ public final class MllibPart {
                     ? oneFit : stepped;
         }
 
-        /** Ours's first point at MLlib's best validation accuracy, or null when it never got there. */
-        Point oursAtTarget() {
-            return reaching(ours, target());
+        /** The first point of one of ours at MLlib's best validation accuracy, or null when it never got there. */
+        Point atTarget(Ours one) {
+            return reaching(one.curve(), target());
         }
 
-        /** How many times sooner ours reached MLlib's best validation accuracy; NaN when it did not. */
-        double ratio() {
-            Point at = oursAtTarget();
+        /** How many times sooner one of ours reached MLlib's best validation accuracy; NaN when it did not. */
+        double ratio(Ours one) {
+            Point at = atTarget(one);
             return at == null ? Double.NaN : mllibAtTarget().seconds() / at.seconds();
+        }
+
+        /** One of ours's test accuracy less MLlib's, in points. */
+        double points(Ours one) {
+            return 100 * (one.test() - mllibTest);
         }
 
         int blockSize() {
@@ -130,17 +157,20 @@ public final class MllibPart {
     public static String run(BenchContext ctx) {
         // the first N of Fashion-MNIST's training images, a seeded 37.5% of them held out: ~10,000 + ~6,000
         int images = ctx.size(16_000, 3_200);
-        JobConfig job = ctx.job("mlp-fashion-mnist.conf", "data.train-limit=" + images,
-                "data.validation-fraction=0.375");
-        return render(ctx, measure(job, ctx.size(20, 5), ctx.size(800, 15), ctx.size(40, 3)));
+        String[] split = {"data.train-limit=" + images, "data.validation-fraction=0.375"};
+        JobConfig mlp = ctx.job("mlp-fashion-mnist.conf", split);
+        JobConfig lenet = ctx.job("lenet-fashion-mnist.conf", split);
+        return render(ctx, measure(mlp, lenet, ctx.size(20, 5), ctx.size(800, 15), ctx.size(40, 3)));
     }
 
     /**
-     * @param step      L-BFGS iterations per MLlib step
-     * @param cap       MLlib's iterations at most
-     * @param epochCap  our epochs at most
+     * @param job      our mlp, whose layer sizes MLlib takes; its Spark settings start the context
+     * @param lenet    our LeNet, trained for its own job's epochs at most (its schedule spans them)
+     * @param step     L-BFGS iterations per MLlib step
+     * @param cap      MLlib's iterations at most
+     * @param epochCap our mlp's epochs at most
      */
-    static Outcome measure(JobConfig job, int step, int cap, int epochCap) {
+    static Outcome measure(JobConfig job, JobConfig lenet, int step, int cap, int epochCap) {
         int[] layers = layers(job);
         try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER);
              TrainingSession session = TrainingSession.open(job, sc)) {
@@ -191,30 +221,44 @@ public final class MllibPart {
             validation.unpersist();
             test.unpersist();
 
-            // ours: a warm-up epoch of a network thrown away, then epochs until validation stalls
-            Supplier<Model> network = () -> NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
-            try (TrainingStrategy warmUp = session.strategy(network.get(), 0)) {
-                warmUp.fitEpoch(1);
+            Ours mlp = ours(session, epochCap, "dropout " + job.model().dropout());
+            Ours cnn;
+            try (TrainingSession lenetSession = TrainingSession.open(lenet, sc)) {
+                cnn = ours(lenetSession, lenet.training().epochs(), lenet.model().convChannels() + " channels, "
+                        + (lenet.model().batchNorm() ? "batch norm, " : "") + "dropout " + lenet.model().dropout()
+                        + ", " + lenet.training().schedule().type() + " schedule over " + lenet.training().epochs()
+                        + " epochs");
             }
-            List<Point> ours = new ArrayList<>();
-            Model bestNetwork = null;
-            try (TrainingStrategy strategy = session.strategy(network.get(), 0)) {
-                double total = 0;
-                for (int epoch = 1; epoch <= epochCap && !stalled(ours, PATIENCE); epoch++) {
-                    long begin = System.nanoTime();
-                    strategy.fitEpoch(epoch);
-                    total += (System.nanoTime() - begin) / 1e9;
-                    ours.add(new Point(epoch, total, session.validate(strategy.network()).value()));
-                    log.info("ours: epoch {} after {} s: validation accuracy {}", epoch, total,
-                            ours.get(ours.size() - 1).validation());
-                    if (best(ours) == ours.get(ours.size() - 1)) {
-                        bestNetwork = Networks.copy(strategy.network());
-                    }
+            return new Outcome(layers, trainImages, validationImages, testImages, tuning, step, cap, mllib, oneFit,
+                    mllibTest, List.of(mlp, cnn));
+        }
+    }
+
+    /** A warm-up epoch of a network thrown away, then epochs until validation stalls or the cap. */
+    private static Ours ours(TrainingSession session, int epochCap, String settings) {
+        JobConfig job = session.job();
+        Supplier<Model> network = () -> NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
+        try (TrainingStrategy warmUp = session.strategy(network.get(), 0)) {
+            warmUp.fitEpoch(1);
+        }
+        List<Point> curve = new ArrayList<>();
+        Model bestNetwork = null;
+        try (TrainingStrategy strategy = session.strategy(network.get(), 0)) {
+            double total = 0;
+            for (int epoch = 1; epoch <= epochCap && !stalled(curve, PATIENCE); epoch++) {
+                long begin = System.nanoTime();
+                strategy.fitEpoch(epoch);
+                total += (System.nanoTime() - begin) / 1e9;
+                curve.add(new Point(epoch, total, session.validate(strategy.network()).value()));
+                log.info("{}: epoch {} after {} s: validation accuracy {}", job.model().type(), epoch, total,
+                        curve.get(curve.size() - 1).validation());
+                if (best(curve) == curve.get(curve.size() - 1)) {
+                    bestNetwork = Networks.copy(strategy.network());
                 }
-                double oursTest = (Double) session.test(bestNetwork).get("accuracy");
-                return new Outcome(layers, trainImages, validationImages, testImages, tuning, step, cap, mllib,
-                        oneFit, mllibTest, epochCap, ours, oursTest, strategy.describe());
             }
+            double test = (Double) session.test(bestNetwork).get("accuracy");
+            String setup = strategy.describe() + ", " + job.training().updater() + ", " + settings;
+            return new Ours(job.model().type(), setup, epochCap, curve, test);
         }
     }
 
@@ -270,9 +314,6 @@ public final class MllibPart {
         Point mllibBest = o.mllibBest();
         Point mllibAt = o.mllibAtTarget();
         Point mllibLast = o.mllib().get(o.mllib().size() - 1);
-        Point oursBest = best(o.ours());
-        Point oursLast = o.ours().get(o.ours().size() - 1);
-        Point at = o.oursAtTarget();
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("Spark MLlib MultilayerPerceptronClassifier",
                 Markdown.f("L-BFGS, block %d, sigmoid, %d iterations in steps of %d (%s)", o.blockSize(), mllibLast.done(),
@@ -283,33 +324,43 @@ public final class MllibPart {
                 Markdown.f("%s (%s)", Markdown.seconds(mllibAt.seconds()), mllibAt == o.oneFit()
                         ? "one fit of " + mllibAt.done() + " iterations" : "steps, " + mllibAt.done() + " iterations"),
                 Markdown.f("%.4f", o.mllibTest())));
-        rows.add(List.of("sparktrain mlp", o.strategy() + ", Adam, ReLU, dropout 0.2, " + oursLast.done() + " epochs ("
-                        + (stalled(o.ours(), PATIENCE) ? "validation stalled"
-                        : oursLast.done() >= o.epochCap() ? "the cap" : "neither stalled nor at the cap") + ")",
-                Markdown.f("%.4f after epoch %d", oursBest.validation(), oursBest.done()),
-                at == null ? "not reached in " + oursLast.done() + " epochs"
-                        : Markdown.f("%s (epoch %d)", Markdown.seconds(at.seconds()), at.done()),
-                Markdown.f("%.4f", o.oursTest())));
-        double points = 100 * (o.oursTest() - o.mllibTest());
-        String ratio = at == null
-                ? Markdown.f("Ours did not reach MLlib's best validation accuracy (%.4f) in %d epochs: the goal (at least %.0fx"
-                + " sooner) is not met.", o.target(), oursLast.done(), RATIO_GOAL)
-                : Markdown.f("Ours reached MLlib's best validation accuracy (%.4f) **%.2fx** sooner (goal: at least %.0fx): %s.",
-                o.target(), o.ratio(), RATIO_GOAL, o.ratio() >= RATIO_GOAL ? "met" : "not met");
-        String test = Markdown.f("Test accuracy, each one's best-validation model: ours %.4f, MLlib %.4f, **%+.2f points**"
-                + " (goal: at least %.0f above): %s.", o.oursTest(), o.mllibTest(), points, POINTS_GOAL,
-                points >= POINTS_GOAL ? "met" : "not met");
+        String caps = o.ours().stream().map(one -> "our " + one.model() + " up to " + one.epochCap() + " epochs")
+                .collect(Collectors.joining(", "));
+        StringBuilder curves = new StringBuilder();
+        StringBuilder goals = new StringBuilder();
+        for (Ours one : o.ours()) {
+            Point at = o.atTarget(one);
+            rows.add(List.of("sparktrain " + one.model(), one.setup() + ", " + one.last().done() + " epochs ("
+                            + (stalled(one.curve(), PATIENCE) ? "validation stalled"
+                            : one.last().done() >= one.epochCap() ? "the cap" : "neither stalled nor at the cap") + ")",
+                    Markdown.f("%.4f after epoch %d", one.best().validation(), one.best().done()),
+                    at == null ? "not reached in " + one.last().done() + " epochs"
+                            : Markdown.f("%s (epoch %d)", Markdown.seconds(at.seconds()), at.done()),
+                    Markdown.f("%.4f", one.test())));
+            curves.append("\n\nOur ").append(one.model()).append(" (epoch: accuracy at cumulative training time): ")
+                    .append(curve(one.curve())).append('.');
+            String ratio = at == null
+                    ? Markdown.f("did not reach MLlib's best validation accuracy (%.4f) in %d epochs: the goal (at least"
+                    + " %.0fx sooner) is not met", o.target(), one.last().done(), RATIO_GOAL)
+                    : Markdown.f("reached MLlib's best validation accuracy (%.4f) **%.2fx** sooner (goal: at least %.0fx):"
+                    + " %s", o.target(), o.ratio(one), RATIO_GOAL, o.ratio(one) >= RATIO_GOAL ? "met" : "not met");
+            goals.append(Markdown.f("- Our %s %s; test accuracy of the best-validation models: ours %.4f, MLlib %.4f,"
+                            + " **%+.2f points** (goal: at least %.0f above): %s.\n", one.model(), ratio, one.test(),
+                    o.mllibTest(), o.points(one), POINTS_GOAL, o.points(one) >= POINTS_GOAL ? "met" : "not met"));
+        }
         return ctx.header("A peer on Spark: MLlib's multilayer perceptron at its best against ours",
                 Markdown.f("%,d training and %,d validation images (the first %,d of Fashion-MNIST's training set, split by"
-                                + " seeded hash), the full %,d-image test set; MLlib up to %d iterations, ours up to %d epochs",
+                                + " seeded hash), the full %,d-image test set; MLlib up to %d iterations, %s",
                         o.trainImages(), o.validationImages(), o.trainImages() + o.validationImages(), o.testImages(),
-                        o.iterationCap(), o.epochCap()))
-                + "\nLayers " + layers + " for both, master " + BenchContext.MASTER + ", the same training and validation"
-                + " images. Both are selected on validation accuracy only: each trains until it has not improved for "
+                        o.iterationCap(), caps))
+                + "\nLayers " + layers + " for MLlib and our mlp (conf/mlp-fashion-mnist.conf), beside them our lenet5"
+                + " (conf/lenet-fashion-mnist.conf, a convolutional network, which MLlib cannot build; trained in the"
+                + " mlp's SparkContext), master " + BenchContext.MASTER + ", the same training and validation images."
+                + " All are selected on validation accuracy only: each trains until it has not improved for "
                 + PATIENCE + " steps (MLlib: a step of " + o.stepIterations() + " L-BFGS iterations, each warm-started from"
-                + " the previous step's weights; ours: an epoch), and each one's best-validation model reads the test set"
-                + " once, at the end. Times are training only (data cached; validation after each step or epoch not"
-                + " counted), after an untimed warm-up fit of each, one run each.\n\n"
+                + " the previous step's weights; ours: an epoch) or reaches its cap, and each one's best-validation model"
+                + " reads the test set once, at the end. Times are training only (data cached; validation after each step"
+                + " or epoch not counted), after an untimed warm-up fit of each, one run each.\n\n"
                 + "MLlib's block size, by seconds per iteration (mean of two fits of " + o.stepIterations()
                 + " iterations each, the order reversed the second time; L-BFGS computes full-batch gradients, so the"
                 + " block size changes the speed, not the result): " + tuning + "; chosen: " + o.blockSize() + ".\n\n"
@@ -319,8 +370,7 @@ public final class MllibPart {
                 + Markdown.f(". The best step's %d iterations again in one fit from scratch (no restarts, the data"
                         + " stacked once): %s, validation accuracy %.4f.", o.oneFit().done(),
                 Markdown.seconds(o.oneFit().seconds()), o.oneFit().validation())
-                + "\n\nOurs (epoch: accuracy at cumulative training time): " + curve(o.ours()) + ".\n\n"
-                + ratio + "\n\n" + test + "\n";
+                + curves + "\n\n" + goals;
     }
 
     private static String curve(List<Point> points) {

@@ -40,8 +40,20 @@ class MllibPartTest {
 
     private static MllibPart.Outcome outcome(MllibPart.Point oneFit, List<MllibPart.Point> ours, double oursTest,
                                              int epochCap) {
+        return outcome(oneFit, mlp(ours, oursTest, epochCap));
+    }
+
+    private static MllibPart.Outcome outcome(MllibPart.Point oneFit, MllibPart.Ours... ours) {
         return new MllibPart.Outcome(new int[]{784, 256, 128, 10}, 10_000, 6_000, 10_000, TUNING, 20, 600, MLLIB, oneFit,
-                0.8300, epochCap, ours, oursTest, "parameter averaging");
+                0.8300, List.of(ours));
+    }
+
+    private static MllibPart.Ours mlp(List<MllibPart.Point> curve, double test, int epochCap) {
+        return new MllibPart.Ours("mlp", "parameter averaging, adam, dropout 0.2", epochCap, curve, test);
+    }
+
+    private static double ratio(MllibPart.Outcome o) {
+        return o.ratio(o.ours().get(0));
     }
 
     @Test
@@ -71,9 +83,9 @@ class MllibPartTest {
         List<MllibPart.Point> ours = List.of(p(1, 4, 0.82), p(2, 8, 0.8399), p(3, 12, 0.84), p(4, 16, 0.86));
         assertEquals(p(3, 12, 0.84), MllibPart.reaching(ours, 0.84));
         assertNull(MllibPart.reaching(ours, 0.87));
-        assertEquals(2.5, outcome(ours, 0.86).ratio(), 1e-12);
-        assertEquals(2.0, outcome(p(60, 24, 0.84), ours, 0.86).ratio(), 1e-12);
-        assertTrue(Double.isNaN(outcome(ours.subList(0, 2), 0.86).ratio()));
+        assertEquals(2.5, ratio(outcome(ours, 0.86)), 1e-12);
+        assertEquals(2.0, ratio(outcome(p(60, 24, 0.84), ours, 0.86)), 1e-12);
+        assertTrue(Double.isNaN(ratio(outcome(ours.subList(0, 2), 0.86))));
     }
 
     @Test
@@ -89,23 +101,42 @@ class MllibPartTest {
         assertTrue(met.contains("| Spark MLlib MultilayerPerceptronClassifier | L-BFGS, block 512, sigmoid, 120 iterations"
                 + " in steps of 20 (validation stalled) | 0.8400 after 60 iterations | 30.0 s (steps, 60 iterations) | 0.8300 |"), met);
         assertTrue(met.contains("3 epochs (the cap) | 0.8700 after epoch 3 | 8.00 s (epoch 2) | 0.8650 |"), met);
-        assertTrue(met.contains("(0.8400) **3.75x** sooner (goal: at least 3x): met."), met);
+        assertTrue(met.contains("(0.8400) **3.75x** sooner (goal: at least 3x): met;"), met);
         assertTrue(met.contains("The best step's 60 iterations again in one fit from scratch (no restarts, the data stacked"
                 + " once): 24.0 s, validation accuracy 0.8380."), met);
         String oneFit = MllibPart.render(CTX, outcome(p(60, 24, 0.845), List.of(p(1, 4, 0.83), p(2, 8, 0.85)), 0.8650));
         assertTrue(oneFit.contains("| 0.8450 after 60 iterations in one fit | 24.0 s (one fit of 60 iterations) | 0.8300 |"),
                 oneFit);
-        assertTrue(oneFit.contains("(0.8450) **3.00x** sooner (goal: at least 3x): met."), oneFit);
+        assertTrue(oneFit.contains("(0.8450) **3.00x** sooner (goal: at least 3x): met;"), oneFit);
         assertTrue(met.contains("ours 0.8650, MLlib 0.8300, **+3.50 points** (goal: at least 3 above): met."), met);
 
         String slow = MllibPart.render(CTX, outcome(List.of(p(1, 4, 0.83), p(2, 8, 0.835), p(3, 12, 0.84)), 0.8550));
-        assertTrue(slow.contains("**2.50x** sooner (goal: at least 3x): not met."), slow);
+        assertTrue(slow.contains("**2.50x** sooner (goal: at least 3x): not met;"), slow);
         assertTrue(slow.contains("**+2.50 points** (goal: at least 3 above): not met."), slow);
 
         String never = MllibPart.render(CTX, outcome(List.of(p(1, 4, 0.83), p(2, 8, 0.835)), 0.8200));
         assertTrue(never.contains("| not reached in 2 epochs |"), never);
-        assertTrue(never.contains("Ours did not reach MLlib's best validation accuracy (0.8400) in 2 epochs: the goal"
-                + " (at least 3x sooner) is not met."), never);
+        assertTrue(never.contains("Our mlp did not reach MLlib's best validation accuracy (0.8400) in 2 epochs: the goal"
+                + " (at least 3x sooner) is not met;"), never);
         assertTrue(never.contains("**-1.00 points**"), never);
+    }
+
+    @Test
+    void eachOfOurModelsHasItsRowCurveAndGoals() {
+        MllibPart.Ours lenet = new MllibPart.Ours("lenet5", "parameter averaging, adam, cosine schedule over 6 epochs", 6,
+                List.of(p(1, 10, 0.85), p(2, 20, 0.87), p(3, 30, 0.88)), 0.8800);
+        MllibPart.Outcome both = outcome(ONE_FIT, mlp(List.of(p(1, 4, 0.83), p(2, 8, 0.835)), 0.8320, 40), lenet);
+        String block = MllibPart.render(CTX, both);
+        assertTrue(block.contains("MLlib up to 600 iterations, our mlp up to 40 epochs, our lenet5 up to 6 epochs"), block);
+        assertTrue(block.contains("| sparktrain mlp | parameter averaging, adam, dropout 0.2, 2 epochs (neither stalled"
+                + " nor at the cap) | 0.8350 after epoch 2 | not reached in 2 epochs | 0.8320 |"), block);
+        assertTrue(block.contains("| sparktrain lenet5 | parameter averaging, adam, cosine schedule over 6 epochs, 3 epochs"
+                + " (neither stalled nor at the cap) | 0.8800 after epoch 3 | 10.0 s (epoch 1) | 0.8800 |"), block);
+        assertTrue(block.contains("Our lenet5 (epoch: accuracy at cumulative training time): 1: 0.8500 at 10.0 s,"), block);
+        assertTrue(block.contains("- Our mlp did not reach"), block);
+        assertTrue(block.contains("**+0.20 points** (goal: at least 3 above): not met."), block);
+        assertTrue(block.contains("- Our lenet5 reached MLlib's best validation accuracy (0.8400) **3.00x** sooner (goal: at"
+                + " least 3x): met; test accuracy of the best-validation models: ours 0.8800, MLlib 0.8300, **+5.00 points**"
+                + " (goal: at least 3 above): met."), block);
     }
 }
