@@ -1,5 +1,7 @@
 package sparktrain.driver.bench;
 
+import dev.ludovic.netlib.blas.JavaBLAS;
+import dev.ludovic.netlib.blas.NativeBLAS;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.classification.MultilayerPerceptronClassificationModel;
@@ -22,8 +24,14 @@ import sparktrain.worker.model.Networks;
 import sparktrain.worker.training.TrainingStrategy;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.IntToDoubleFunction;
 import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.IntStream;
 import java.util.stream.Collectors;
 
 /**
@@ -32,8 +40,9 @@ import java.util.stream.Collectors;
  * network MLlib cannot build), same images, same master. All are selected on a validation split of the training
  * images only: each trains until its validation accuracy has not improved for {@link #PATIENCE} steps (MLlib: a
  * step of L-BFGS iterations, warm-started from the previous step's weights; ours: an epoch) or reaches its cap,
- * and each one's best-validation model reads the test set once, at the end. MLlib's block size is tuned first.
- * The comparison: the training seconds each needs to reach MLlib's best validation accuracy.
+ * and each one's best-validation model reads the test set once, at the end. MLlib's block size is tuned first;
+ * then, after a warm-up of each, {@link FairTiming}'s alternating rounds. The comparison, round by round: the
+ * training seconds each needs to reach that round's MLlib's best validation accuracy, and the test accuracies.
  */
 public final class MllibPart {
     private static final Logger log = LoggerFactory.getLogger(MllibPart.class);
@@ -55,68 +64,89 @@ public final class MllibPart {
     }
 
     /**
-     * One of our models on the same images.
+     * One training to its end in one round.
      *
-     * @param model    the job's model type
-     * @param setup    how it trained: the strategy and the job's main settings
-     * @param epochCap its epochs at most
-     * @param curve    its validation curve, epoch by epoch
-     * @param test     the test accuracy of its best-validation network
+     * @param curve  the validation curve, step by step (MLlib) or epoch by epoch (ours)
+     * @param oneFit MLlib only (else null): one fit from scratch of the best step's iterations, the steps without
+     *               their restarts
+     * @param test   the test accuracy of the best-validation model (MLlib: the best step's, or the one fit's if better)
      */
-    record Ours(String model, String setup, int epochCap, List<Point> curve, double test) {
+    record Fit(List<Point> curve, Point oneFit, double test) {
+        /** The first point with the best validation accuracy, the one fit's when that is better. */
         Point best() {
-            return MllibPart.best(curve);
+            Point stepped = MllibPart.best(curve);
+            return oneFit != null && oneFit.validation() > stepped.validation() ? oneFit : stepped;
         }
 
         Point last() {
             return curve.get(curve.size() - 1);
         }
+
+        /** The sooner point reaching {@code target}: on the curve, or the one fit; null when neither does. */
+        Point reaching(double target) {
+            Point stepped = MllibPart.reaching(curve, target);
+            return oneFit != null && oneFit.validation() >= target && (stepped == null || oneFit.seconds() < stepped.seconds())
+                    ? oneFit : stepped;
+        }
     }
 
     /**
-     * @param mllib     MLlib's validation curve, step by step
-     * @param oneFit    one fit from scratch of the best step's iterations: the steps without their restarts
-     * @param mllibTest the test accuracy of MLlib's best-validation model (the best step's, or the one fit's if better)
-     * @param ours      our models, the one with MLlib's layer sizes first
+     * One of our models on the same images.
+     *
+     * @param model    the job's model type
+     * @param setup    how it trained: the strategy and the job's main settings
+     * @param epochCap its epochs at most
+     * @param fits     its training in each round
      */
-    record Outcome(int[] layers, long trainImages, long validationImages, long testImages, List<Tuning> tuning,
-                   int stepIterations, int iterationCap, List<Point> mllib, Point oneFit, double mllibTest,
-                   List<Ours> ours) {
-        /** MLlib's best validation point, stepped or the one fit when that is better. */
-        Point mllibBest() {
-            return oneFit.validation() > best(mllib).validation() ? oneFit : best(mllib);
+    record Ours(String model, String setup, int epochCap, List<Fit> fits) {
+    }
+
+    /**
+     * @param blas  the BLAS MLlib's layers multiply with ({@link #mllibBlas()})
+     * @param mllib MLlib's training in each round
+     * @param ours  our models, the one with MLlib's layer sizes first
+     */
+    record Outcome(int[] layers, long trainImages, long validationImages, long testImages, String blas,
+                   List<Tuning> tuning, int stepIterations, int iterationCap, List<Fit> mllib, List<Ours> ours) {
+        int rounds() {
+            return mllib.size();
         }
 
-        /** MLlib's best validation accuracy: the accuracy ours has to reach. */
-        double target() {
-            return mllibBest().validation();
+        /** A round's MLlib's best validation accuracy: the accuracy ours have to reach in that round. */
+        double target(int round) {
+            return mllib.get(round).best().validation();
         }
 
-        /** MLlib's sooner way to its best validation accuracy: the first step reaching it, or the one fit. */
-        Point mllibAtTarget() {
-            Point stepped = reaching(mllib, target());
-            return stepped == null || oneFit.validation() >= target() && oneFit.seconds() < stepped.seconds()
-                    ? oneFit : stepped;
+        /** The seconds a training of a round took to reach the round's target; NaN when it did not. */
+        double secondsToTarget(Fit fit, int round) {
+            Point at = fit.reaching(target(round));
+            return at == null ? Double.NaN : at.seconds();
         }
 
-        /** The first point of one of ours at MLlib's best validation accuracy, or null when it never got there. */
-        Point atTarget(Ours one) {
-            return reaching(one.curve(), target());
+        Spread mllibSeconds() {
+            return spread(round -> secondsToTarget(mllib.get(round), round));
         }
 
-        /** How many times sooner one of ours reached MLlib's best validation accuracy; NaN when it did not. */
-        double ratio(Ours one) {
-            Point at = atTarget(one);
-            return at == null ? Double.NaN : mllibAtTarget().seconds() / at.seconds();
+        Spread seconds(Ours one) {
+            return spread(round -> secondsToTarget(one.fits().get(round), round));
         }
 
-        /** One of ours's test accuracy less MLlib's, in points. */
-        double points(Ours one) {
-            return 100 * (one.test() - mllibTest);
+        /** Round by round, how many times sooner one of ours reached MLlib's best validation accuracy (0: never). */
+        Spread ratio(Ours one) {
+            return mllibSeconds().over(seconds(one)).map(r -> Double.isNaN(r) ? 0 : r);
+        }
+
+        /** Round by round, one of ours's test accuracy less MLlib's, in points. */
+        Spread points(Ours one) {
+            return spread(round -> 100 * (one.fits().get(round).test() - mllib.get(round).test()));
         }
 
         int blockSize() {
             return fastest(tuning).blockSize();
+        }
+
+        private Spread spread(IntToDoubleFunction perRound) {
+            return new Spread(IntStream.range(0, rounds()).mapToObj(perRound::applyAsDouble).toList());
         }
     }
 
@@ -163,6 +193,14 @@ public final class MllibPart {
         return render(ctx, measure(mlp, lenet, ctx.size(20, 5), ctx.size(800, 15), ctx.size(40, 3)));
     }
 
+    /** A contender of one round: a warm-up, then trainings to their end, one per round. */
+    private record Contender(String name, Runnable warmUp, Supplier<Fit> fit) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
     /**
      * @param job      our mlp, whose layer sizes MLlib takes; its Spark settings start the context
      * @param lenet    our LeNet, trained for its own job's epochs at most (its schedule spans them)
@@ -173,7 +211,8 @@ public final class MllibPart {
     static Outcome measure(JobConfig job, JobConfig lenet, int step, int cap, int epochCap) {
         int[] layers = layers(job);
         try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER);
-             TrainingSession session = TrainingSession.open(job, sc)) {
+             TrainingSession session = TrainingSession.open(job, sc);
+             TrainingSession lenetSession = TrainingSession.open(lenet, sc)) {
             int workers = session.workers();
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             Dataset<Row> train = frame(spark, session.data().train(), workers).cache();
@@ -183,83 +222,119 @@ public final class MllibPart {
             long validationImages = validation.count();
             long testImages = test.count();
 
-            // MLlib: a warm-up, its block size by the time per iteration, then steps until validation stalls
+            // MLlib's block size by the time per iteration, after a warm-up fit
             mllib(layers, 128, step, job.seed(), null).fit(train);
             List<Tuning> tuning = tune(layers, train, step, job.seed());
             int block = fastest(tuning).blockSize();
-            List<Point> mllib = new ArrayList<>();
-            MultilayerPerceptronClassificationModel model = null;
-            MultilayerPerceptronClassificationModel bestModel = null;
-            int iterations = 0;
-            double seconds = 0;
-            while (iterations < cap && !stalled(mllib, PATIENCE)) {
-                int requested = Math.min(step, cap - iterations);
-                long start = System.nanoTime();
-                model = mllib(layers, block, requested, job.seed(),
-                        model == null ? null : model.weights()).fit(train);
-                seconds += (System.nanoTime() - start) / 1e9;
-                int done = model.summary().objectiveHistory().length - 1; // the history starts at the initial loss
-                iterations += done;
-                mllib.add(new Point(iterations, seconds, accuracy(model, validation)));
-                log.info("MLlib: {} iterations after {} s: validation accuracy {}", iterations, seconds,
-                        mllib.get(mllib.size() - 1).validation());
-                if (best(mllib) == mllib.get(mllib.size() - 1)) {
-                    bestModel = model;
-                }
-                if (done < requested) {
-                    break; // L-BFGS converged (its tolerance) before the step's iterations
-                }
-            }
-            // the same iterations in one fit: what the steps' restarts (and each fit's restacking) cost MLlib
-            long start = System.nanoTime();
-            MultilayerPerceptronClassificationModel one = mllib(layers, block, best(mllib).done(), job.seed(), null).fit(train);
-            Point oneFit = new Point(best(mllib).done(), (System.nanoTime() - start) / 1e9, accuracy(one, validation));
-            log.info("MLlib: one fit of {} iterations in {} s: validation accuracy {}", oneFit.done(), oneFit.seconds(),
-                    oneFit.validation());
-            double mllibTest = accuracy(oneFit.validation() > best(mllib).validation() ? one : bestModel, test);
+
+            Map<String, String> setups = new HashMap<>();
+            List<Contender> contenders = List.of(
+                    new Contender("MLlib", () -> mllib(layers, block, step, job.seed(), null).fit(train),
+                            () -> mllibFit(layers, block, step, cap, job.seed(), train, validation, test)),
+                    new Contender("mlp", () -> setups.put("mlp", warmUp(session)), () -> ours(session, epochCap)),
+                    new Contender("lenet5", () -> setups.put("lenet5", warmUp(lenetSession)),
+                            () -> ours(lenetSession, lenet.training().epochs())));
+            Map<String, List<Fit>> fits = new HashMap<>();
+            FairTiming.compare(contenders, FairTiming.MIN_REPEATS, c -> c.warmUp().run(), c -> {
+                Fit fit = c.fit().get();
+                fits.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(fit);
+                return fit.last().seconds();
+            });
             train.unpersist();
             validation.unpersist();
             test.unpersist();
-
-            Ours mlp = ours(session, epochCap, "dropout " + job.model().dropout());
-            Ours cnn;
-            try (TrainingSession lenetSession = TrainingSession.open(lenet, sc)) {
-                cnn = ours(lenetSession, lenet.training().epochs(), lenet.model().convChannels() + " channels, "
-                        + (lenet.model().batchNorm() ? "batch norm, " : "") + "dropout " + lenet.model().dropout()
-                        + ", " + lenet.training().schedule().type() + " schedule over " + lenet.training().epochs()
-                        + " epochs");
-            }
-            return new Outcome(layers, trainImages, validationImages, testImages, tuning, step, cap, mllib, oneFit,
-                    mllibTest, List.of(mlp, cnn));
+            Ours mlp = new Ours("mlp", setups.get("mlp") + ", " + job.training().updater() + ", dropout "
+                    + job.model().dropout(), epochCap, fits.get("mlp"));
+            Ours cnn = new Ours("lenet5", setups.get("lenet5") + ", " + lenet.training().updater() + ", "
+                    + lenet.model().convChannels() + " channels, " + (lenet.model().batchNorm() ? "batch norm, " : "")
+                    + "dropout " + lenet.model().dropout() + ", " + lenet.training().schedule().type() + " schedule over "
+                    + lenet.training().epochs() + " epochs", lenet.training().epochs(), fits.get("lenet5"));
+            return new Outcome(layers, trainImages, validationImages, testImages, mllibBlas(), tuning, step, cap,
+                    fits.get("MLlib"), List.of(mlp, cnn));
         }
     }
 
-    /** A warm-up epoch of a network thrown away, then epochs until validation stalls or the cap. */
-    private static Ours ours(TrainingSession session, int epochCap, String settings) {
-        JobConfig job = session.job();
-        Supplier<Model> network = () -> NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
-        try (TrainingStrategy warmUp = session.strategy(network.get(), 0)) {
-            warmUp.fitEpoch(1);
+    /**
+     * The BLAS of MLlib's matrix products, as Spark's {@code ml.linalg.BLAS.nativeBLAS} picks it: the native library
+     * (libblas.so.3, with its thread count) when it loads, else the fastest in Java (VectorBLAS with the incubating
+     * Vector API).
+     */
+    static String mllibBlas() {
+        try {
+            String threads = System.getenv("OPENBLAS_NUM_THREADS");
+            return NativeBLAS.getInstance().getClass().getSimpleName() + " (native libblas.so.3, "
+                    + (threads == null ? "its default threads" : "OPENBLAS_NUM_THREADS=" + threads) + ")";
+        } catch (RuntimeException | LinkageError notLoaded) {
+            return JavaBLAS.getInstance().getClass().getSimpleName() + " (Java; no native BLAS loaded)";
         }
+    }
+
+    /** MLlib in steps until its validation accuracy stalls, then the best step's iterations again in one fit. */
+    private static Fit mllibFit(int[] layers, int block, int step, int cap, long seed, Dataset<Row> train,
+                                Dataset<Row> validation, Dataset<Row> test) {
+        List<Point> curve = new ArrayList<>();
+        MultilayerPerceptronClassificationModel model = null;
+        MultilayerPerceptronClassificationModel bestModel = null;
+        int iterations = 0;
+        double seconds = 0;
+        while (iterations < cap && !stalled(curve, PATIENCE)) {
+            int requested = Math.min(step, cap - iterations);
+            long start = System.nanoTime();
+            model = mllib(layers, block, requested, seed, model == null ? null : model.weights()).fit(train);
+            seconds += (System.nanoTime() - start) / 1e9;
+            int done = model.summary().objectiveHistory().length - 1; // the history starts at the initial loss
+            iterations += done;
+            curve.add(new Point(iterations, seconds, accuracy(model, validation)));
+            log.info("MLlib: {} iterations after {} s: validation accuracy {}", iterations, seconds,
+                    curve.get(curve.size() - 1).validation());
+            if (best(curve) == curve.get(curve.size() - 1)) {
+                bestModel = model;
+            }
+            if (done < requested) {
+                break; // L-BFGS converged (its tolerance) before the step's iterations
+            }
+        }
+        // the same iterations in one fit: what the steps' restarts (and each fit's restacking) cost MLlib
+        long start = System.nanoTime();
+        MultilayerPerceptronClassificationModel one = mllib(layers, block, best(curve).done(), seed, null).fit(train);
+        Point oneFit = new Point(best(curve).done(), (System.nanoTime() - start) / 1e9, accuracy(one, validation));
+        log.info("MLlib: one fit of {} iterations in {} s: validation accuracy {}", oneFit.done(), oneFit.seconds(),
+                oneFit.validation());
+        return new Fit(curve, oneFit, accuracy(oneFit.validation() > best(curve).validation() ? one : bestModel, test));
+    }
+
+    private static Model network(TrainingSession session) {
+        JobConfig job = session.job();
+        return NetworkFactory.build(job.model(), job.training(), job.seed(), session.shape());
+    }
+
+    /** An epoch of a network thrown away; how the session trains. */
+    private static String warmUp(TrainingSession session) {
+        try (TrainingStrategy strategy = session.strategy(network(session), 0)) {
+            strategy.fitEpoch(1);
+            return strategy.describe();
+        }
+    }
+
+    /** Epochs of a new network until validation stalls or the cap; the best-validation network reads the test set. */
+    private static Fit ours(TrainingSession session, int epochCap) {
         List<Point> curve = new ArrayList<>();
         Model bestNetwork = null;
-        try (TrainingStrategy strategy = session.strategy(network.get(), 0)) {
+        try (TrainingStrategy strategy = session.strategy(network(session), 0)) {
             double total = 0;
             for (int epoch = 1; epoch <= epochCap && !stalled(curve, PATIENCE); epoch++) {
                 long begin = System.nanoTime();
                 strategy.fitEpoch(epoch);
                 total += (System.nanoTime() - begin) / 1e9;
                 curve.add(new Point(epoch, total, session.validate(strategy.network()).value()));
-                log.info("{}: epoch {} after {} s: validation accuracy {}", job.model().type(), epoch, total,
+                log.info("{}: epoch {} after {} s: validation accuracy {}", session.job().model().type(), epoch, total,
                         curve.get(curve.size() - 1).validation());
                 if (best(curve) == curve.get(curve.size() - 1)) {
                     bestNetwork = Networks.copy(strategy.network());
                 }
             }
-            double test = (Double) session.test(bestNetwork).get("accuracy");
-            String setup = strategy.describe() + ", " + job.training().updater() + ", " + settings;
-            return new Ours(job.model().type(), setup, epochCap, curve, test);
         }
+        return new Fit(curve, null, (Double) session.test(bestNetwork).get("accuracy"));
     }
 
     /** Each block size timed twice over {@code iterations} iterations, the order reversed the second time. */
@@ -311,66 +386,107 @@ public final class MllibPart {
         for (Tuning t : o.tuning()) {
             tuning.append(tuning.length() == 0 ? "" : ", ").append(Markdown.f("%d: %.3f s", t.blockSize(), t.secondsPerIteration()));
         }
-        Point mllibBest = o.mllibBest();
-        Point mllibAt = o.mllibAtTarget();
-        Point mllibLast = o.mllib().get(o.mllib().size() - 1);
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("Spark MLlib MultilayerPerceptronClassifier",
-                Markdown.f("L-BFGS, block %d, sigmoid, %d iterations in steps of %d (%s)", o.blockSize(), mllibLast.done(),
-                        o.stepIterations(), stalled(o.mllib(), PATIENCE) ? "validation stalled"
-                                : mllibLast.done() >= o.iterationCap() ? "the cap" : "L-BFGS converged"),
-                Markdown.f("%.4f after %d iterations%s", mllibBest.validation(), mllibBest.done(),
-                        mllibBest == o.oneFit() ? " in one fit" : ""),
-                Markdown.f("%s (%s)", Markdown.seconds(mllibAt.seconds()), mllibAt == o.oneFit()
-                        ? "one fit of " + mllibAt.done() + " iterations" : "steps, " + mllibAt.done() + " iterations"),
-                Markdown.f("%.4f", o.mllibTest())));
-        String caps = o.ours().stream().map(one -> "our " + one.model() + " up to " + one.epochCap() + " epochs")
-                .collect(Collectors.joining(", "));
-        StringBuilder curves = new StringBuilder();
+                Markdown.f("L-BFGS, block %d, sigmoid, steps of %d; iterations per round: ", o.blockSize(), o.stepIterations())
+                        + ended(o.mllib(), fit -> fit.last().done() >= o.iterationCap() ? "the cap" : "L-BFGS converged"),
+                spread(o.mllib(), fit -> fit.best().validation()).format("%.4f"),
+                seconds(o.mllibSeconds()),
+                spread(o.mllib(), Fit::test).format("%.4f")));
+        for (Ours one : o.ours()) {
+            rows.add(List.of("sparktrain " + one.model(), one.setup() + "; epochs per round: "
+                            + ended(one.fits(), fit -> fit.last().done() >= one.epochCap() ? "the cap" : "neither stalled nor at the cap"),
+                    spread(one.fits(), fit -> fit.best().validation()).format("%.4f"),
+                    seconds(o.seconds(one)),
+                    spread(one.fits(), Fit::test).format("%.4f")));
+        }
+        List<String> names = new ArrayList<>(List.of("MLlib"));
+        o.ours().forEach(one -> names.add(one.model()));
+        List<String> roundHeader = new ArrayList<>(List.of("round", "order", "MLlib's best validation accuracy (the target)"));
+        names.forEach(n -> roundHeader.add(n + ": seconds to it"));
+        roundHeader.add("test accuracy (" + String.join(", ", names) + ")");
+        List<List<String>> roundRows = new ArrayList<>();
+        for (int round = 0; round < o.rounds(); round++) {
+            List<String> row = new ArrayList<>(List.of(String.valueOf(round + 1),
+                    FairTiming.order(names.size(), round).stream().map(names::get).collect(Collectors.joining(", ")),
+                    Markdown.f("%.4f", o.target(round))));
+            List<Fit> fits = new ArrayList<>(List.of(o.mllib().get(round)));
+            for (Ours one : o.ours()) {
+                fits.add(one.fits().get(round));
+            }
+            for (Fit fit : fits) {
+                double seconds = o.secondsToTarget(fit, round);
+                row.add(Double.isNaN(seconds) ? "not reached" : Markdown.seconds(seconds));
+            }
+            row.add(fits.stream().map(fit -> Markdown.f("%.4f", fit.test())).collect(Collectors.joining(", ")));
+            roundRows.add(row);
+        }
+        Fit mllib = o.mllib().get(0);
+        StringBuilder curves = new StringBuilder("Round 1's validation curves (accuracy after so many iterations or epochs, at"
+                + " cumulative training time). MLlib: " + curve(mllib.curve())
+                + Markdown.f("; the best step's %d iterations again in one fit from scratch (no restarts, the data stacked"
+                        + " once): %s, validation accuracy %.4f.", mllib.oneFit().done(), Markdown.seconds(mllib.oneFit().seconds()),
+                mllib.oneFit().validation()));
         StringBuilder goals = new StringBuilder();
         for (Ours one : o.ours()) {
-            Point at = o.atTarget(one);
-            rows.add(List.of("sparktrain " + one.model(), one.setup() + ", " + one.last().done() + " epochs ("
-                            + (stalled(one.curve(), PATIENCE) ? "validation stalled"
-                            : one.last().done() >= one.epochCap() ? "the cap" : "neither stalled nor at the cap") + ")",
-                    Markdown.f("%.4f after epoch %d", one.best().validation(), one.best().done()),
-                    at == null ? "not reached in " + one.last().done() + " epochs"
-                            : Markdown.f("%s (epoch %d)", Markdown.seconds(at.seconds()), at.done()),
-                    Markdown.f("%.4f", one.test())));
-            curves.append("\n\nOur ").append(one.model()).append(" (epoch: accuracy at cumulative training time): ")
-                    .append(curve(one.curve())).append('.');
-            String ratio = at == null
-                    ? Markdown.f("did not reach MLlib's best validation accuracy (%.4f) in %d epochs: the goal (at least"
-                    + " %.0fx sooner) is not met", o.target(), one.last().done(), RATIO_GOAL)
-                    : Markdown.f("reached MLlib's best validation accuracy (%.4f) **%.2fx** sooner (goal: at least %.0fx):"
-                    + " %s", o.target(), o.ratio(one), RATIO_GOAL, o.ratio(one) >= RATIO_GOAL ? "met" : "not met");
-            goals.append(Markdown.f("- Our %s %s; test accuracy of the best-validation models: ours %.4f, MLlib %.4f,"
-                            + " **%+.2f points** (goal: at least %.0f above): %s.\n", one.model(), ratio, one.test(),
-                    o.mllibTest(), o.points(one), POINTS_GOAL, o.points(one) >= POINTS_GOAL ? "met" : "not met"));
+            curves.append(" Our ").append(one.model()).append(": ").append(curve(one.fits().get(0).curve())).append('.');
+            Spread ratio = o.ratio(one);
+            Spread points = o.points(one);
+            goals.append(Markdown.f("- Our %s reached MLlib's best validation accuracy **%.2fx** (%.2f-%.2f) sooner%s"
+                            + " (goal: at least %.0fx): %s; test accuracy of the best-validation models, **%+.2f points**"
+                            + " (%+.2f to %+.2f) against MLlib's (goal: at least %.0f above): %s.\n", one.model(),
+                    ratio.median(), ratio.min(), ratio.max(), missed(o.seconds(one)), RATIO_GOAL,
+                    ratio.median() >= RATIO_GOAL ? "met" : "not met", points.median(), points.min(), points.max(),
+                    POINTS_GOAL, points.median() >= POINTS_GOAL ? "met" : "not met"));
         }
+        String caps = o.ours().stream().map(one -> "our " + one.model() + " up to " + one.epochCap() + " epochs")
+                .collect(Collectors.joining(", "));
         return ctx.header("A peer on Spark: MLlib's multilayer perceptron at its best against ours",
                 Markdown.f("%,d training and %,d validation images (the first %,d of Fashion-MNIST's training set, split by"
-                                + " seeded hash), the full %,d-image test set; MLlib up to %d iterations, %s",
+                                + " seeded hash), the full %,d-image test set; MLlib up to %d iterations, %s; %d rounds",
                         o.trainImages(), o.validationImages(), o.trainImages() + o.validationImages(), o.testImages(),
-                        o.iterationCap(), caps))
+                        o.iterationCap(), caps, o.rounds()))
                 + "\nLayers " + layers + " for MLlib and our mlp (conf/mlp-fashion-mnist.conf), beside them our lenet5"
                 + " (conf/lenet-fashion-mnist.conf, a convolutional network, which MLlib cannot build; trained in the"
                 + " mlp's SparkContext), master " + BenchContext.MASTER + ", the same training and validation images."
                 + " All are selected on validation accuracy only: each trains until it has not improved for "
                 + PATIENCE + " steps (MLlib: a step of " + o.stepIterations() + " L-BFGS iterations, each warm-started from"
                 + " the previous step's weights; ours: an epoch) or reaches its cap, and each one's best-validation model"
-                + " reads the test set once, at the end. Times are training only (data cached; validation after each step"
-                + " or epoch not counted), after an untimed warm-up fit of each, one run each.\n\n"
-                + "MLlib's block size, by seconds per iteration (mean of two fits of " + o.stepIterations()
+                + " reads the test set once, at the end of its training. MLlib's time to its best is the sooner of its steps"
+                + " and one fit of the best step's iterations from scratch (the steps' restarts do not count against it)."
+                + " Times are training only (data cached; validation after each step or epoch not counted). After a"
+                + " warm-up of each (MLlib: a fit of one step; ours: an epoch of a network thrown away), " + o.rounds()
+                + " rounds in alternating order; each figure is the median of the rounds with the min-max, and each"
+                + " round is judged against that round's MLlib.\n\n"
+                + "MLlib multiplies with " + o.blas() + ". Its block size, by seconds per iteration (mean of two fits of " + o.stepIterations()
                 + " iterations each, the order reversed the second time; L-BFGS computes full-batch gradients, so the"
                 + " block size changes the speed, not the result): " + tuning + "; chosen: " + o.blockSize() + ".\n\n"
                 + Markdown.table(List.of("model", "setup", "best validation accuracy", "time to MLlib's best validation accuracy",
                 "test accuracy"), rows)
-                + "\nMLlib's validation curve (iterations: accuracy at cumulative training time): " + curve(o.mllib())
-                + Markdown.f(". The best step's %d iterations again in one fit from scratch (no restarts, the data"
-                        + " stacked once): %s, validation accuracy %.4f.", o.oneFit().done(),
-                Markdown.seconds(o.oneFit().seconds()), o.oneFit().validation())
-                + curves + "\n\n" + goals;
+                + "\nRound by round:\n\n" + Markdown.table(roundHeader, roundRows)
+                + "\n" + curves + "\n\n" + goals;
+    }
+
+    /** Each round's iterations or epochs and why that training ended. */
+    private static String ended(List<Fit> fits, Function<Fit, String> otherwise) {
+        return fits.stream().map(fit -> fit.last().done() + " (" + (stalled(fit.curve(), PATIENCE) ? "validation stalled"
+                : otherwise.apply(fit)) + ")").collect(Collectors.joining(", "));
+    }
+
+    private static Spread spread(List<Fit> fits, ToDoubleFunction<Fit> figure) {
+        return new Spread(fits.stream().map(figure::applyAsDouble).toList());
+    }
+
+    /** How many rounds did not reach the target, when any did not. */
+    private static String missed(Spread seconds) {
+        long missed = seconds.values().stream().filter(v -> Double.isNaN(v)).count();
+        return missed == 0 ? "" : Markdown.f(" (not reached in %d of %d rounds)", missed, seconds.values().size());
+    }
+
+    /** Seconds to a target over the rounds: the median with the min-max of the rounds that reached it. */
+    private static String seconds(Spread seconds) {
+        List<Double> reached = seconds.values().stream().filter(v -> !Double.isNaN(v)).toList();
+        return reached.isEmpty() ? "not reached" : new Spread(reached).format("%.1f") + " s" + missed(seconds);
     }
 
     private static String curve(List<Point> points) {
