@@ -185,7 +185,7 @@ public final class InferencePart {
         String layers = String.join("-", sizes.stream().map(String::valueOf).toList());
         return time(rows, List.of(
                 new Configuration("Spark MLlib, Spark " + BenchContext.MASTER, "`MultilayerPerceptronClassificationModel"
-                        + ".transform`, layers " + layers, mllibRun),
+                        + ".transform`, layers " + layers + ", on " + MllibPart.mllibBlas(), mllibRun),
                 new Configuration("sparktrain mlp, Spark " + BenchContext.MASTER, "`DeepLearningClassificationModel"
                         + ".transform`, layers " + layers, oursRun)));
     }

@@ -23,16 +23,19 @@ import sparktrain.worker.model.NetworkFactory;
 import sparktrain.worker.model.Networks;
 import sparktrain.worker.training.TrainingStrategy;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 import java.util.function.IntToDoubleFunction;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
-import java.util.stream.IntStream;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * Part 2: Spark MLlib's MultilayerPerceptronClassifier at its best against our {@code mlp}
@@ -189,12 +192,28 @@ public final class MllibPart {
         int images = ctx.size(16_000, 3_200);
         String[] split = {"data.train-limit=" + images, "data.validation-fraction=0.375"};
         JobConfig mlp = ctx.job("mlp-fashion-mnist.conf", split);
-        JobConfig lenet = ctx.job("lenet-fashion-mnist.conf", split);
-        return render(ctx, measure(mlp, lenet, ctx.size(20, 5), ctx.size(800, 15), ctx.size(40, 3)));
+        int epochCap = ctx.size(40, 3);
+        // the split hashes with the job's seed: the mlp's, so that all see the same validation images; the
+        // cosine schedule spans the cap, as the job's spans its epochs
+        JobConfig lenet = ctx.job("lenet-fashion-mnist.conf", "data.train-limit=" + images,
+                "data.validation-fraction=0.375", "seed=" + mlp.seed(), "training.epochs=" + epochCap);
+        return render(ctx, measure(mlp, lenet, ctx.size(20, 5), ctx.size(800, 15), epochCap));
     }
 
-    /** A contender of one round: a warm-up, then trainings to their end, one per round. */
-    private record Contender(String name, Runnable warmUp, Supplier<Fit> fit) {
+    /** One of the compared: its warm-up, which says how it trains, then a training to its end per round. */
+    private static final class Contender {
+        final String name;
+        final Supplier<String> warmUp;
+        final Supplier<Fit> train;
+        String setup;
+        final List<Fit> fits = new ArrayList<>();
+
+        Contender(String name, Supplier<String> warmUp, Supplier<Fit> train) {
+            this.name = name;
+            this.warmUp = warmUp;
+            this.train = train;
+        }
+
         @Override
         public String toString() {
             return name;
@@ -203,10 +222,10 @@ public final class MllibPart {
 
     /**
      * @param job      our mlp, whose layer sizes MLlib takes; its Spark settings start the context
-     * @param lenet    our LeNet, trained for its own job's epochs at most (its schedule spans them)
+     * @param lenet    our LeNet, trained for its job's epochs at most (its schedule spans them)
      * @param step     L-BFGS iterations per MLlib step
      * @param cap      MLlib's iterations at most
-     * @param epochCap our mlp's epochs at most
+     * @param epochCap our mlp's epochs at most (the LeNet's are its job's)
      */
     static Outcome measure(JobConfig job, JobConfig lenet, int step, int cap, int epochCap) {
         int[] layers = layers(job);
@@ -227,30 +246,29 @@ public final class MllibPart {
             List<Tuning> tuning = tune(layers, train, step, job.seed());
             int block = fastest(tuning).blockSize();
 
-            Map<String, String> setups = new HashMap<>();
-            List<Contender> contenders = List.of(
-                    new Contender("MLlib", () -> mllib(layers, block, step, job.seed(), null).fit(train),
-                            () -> mllibFit(layers, block, step, cap, job.seed(), train, validation, test)),
-                    new Contender("mlp", () -> setups.put("mlp", warmUp(session)), () -> ours(session, epochCap)),
-                    new Contender("lenet5", () -> setups.put("lenet5", warmUp(lenetSession)),
-                            () -> ours(lenetSession, lenet.training().epochs())));
-            Map<String, List<Fit>> fits = new HashMap<>();
-            FairTiming.compare(contenders, FairTiming.MIN_REPEATS, c -> c.warmUp().run(), c -> {
-                Fit fit = c.fit().get();
-                fits.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(fit);
+            Contender mllib = new Contender("MLlib", () -> {
+                mllib(layers, block, step, job.seed(), null).fit(train);
+                return "L-BFGS";
+            }, () -> mllibFit(layers, block, step, cap, job.seed(), train, validation, test));
+            Contender mlp = new Contender(job.model().type(), () -> warmUp(session), () -> ours(session, epochCap));
+            Contender cnn = new Contender(lenet.model().type(), () -> warmUp(lenetSession),
+                    () -> ours(lenetSession, lenet.training().epochs()));
+            FairTiming.compare(List.of(mllib, mlp, cnn), FairTiming.MIN_REPEATS, c -> c.setup = c.warmUp.get(), c -> {
+                Fit fit = c.train.get();
+                c.fits.add(fit);
                 return fit.last().seconds();
             });
             train.unpersist();
             validation.unpersist();
             test.unpersist();
-            Ours mlp = new Ours("mlp", setups.get("mlp") + ", " + job.training().updater() + ", dropout "
-                    + job.model().dropout(), epochCap, fits.get("mlp"));
-            Ours cnn = new Ours("lenet5", setups.get("lenet5") + ", " + lenet.training().updater() + ", "
+            Ours ourMlp = new Ours(mlp.name, mlp.setup + ", " + job.training().updater() + ", dropout "
+                    + job.model().dropout(), epochCap, mlp.fits);
+            Ours ourCnn = new Ours(cnn.name, cnn.setup + ", " + lenet.training().updater() + ", "
                     + lenet.model().convChannels() + " channels, " + (lenet.model().batchNorm() ? "batch norm, " : "")
                     + "dropout " + lenet.model().dropout() + ", " + lenet.training().schedule().type() + " schedule over "
-                    + lenet.training().epochs() + " epochs", lenet.training().epochs(), fits.get("lenet5"));
+                    + lenet.training().epochs() + " epochs", lenet.training().epochs(), cnn.fits);
             return new Outcome(layers, trainImages, validationImages, testImages, mllibBlas(), tuning, step, cap,
-                    fits.get("MLlib"), List.of(mlp, cnn));
+                    mllib.fits, List.of(ourMlp, ourCnn));
         }
     }
 
@@ -261,11 +279,22 @@ public final class MllibPart {
      */
     static String mllibBlas() {
         try {
+            String name = NativeBLAS.getInstance().getClass().getSimpleName();
             String threads = System.getenv("OPENBLAS_NUM_THREADS");
-            return NativeBLAS.getInstance().getClass().getSimpleName() + " (native libblas.so.3, "
+            return name + " (native: " + loaded("libblas.so.3") + ", "
                     + (threads == null ? "its default threads" : "OPENBLAS_NUM_THREADS=" + threads) + ")";
         } catch (RuntimeException | LinkageError notLoaded) {
             return JavaBLAS.getInstance().getClass().getSimpleName() + " (Java; no native BLAS loaded)";
+        }
+    }
+
+    /** The file a shared library was loaded from, as this process maps it (the real path behind any link). */
+    private static String loaded(String library) {
+        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
+            return maps.map(line -> line.substring(line.lastIndexOf(' ') + 1)).filter(path -> path.endsWith("/" + library))
+                    .findFirst().orElse(library);
+        } catch (IOException | UncheckedIOException unreadable) {
+            return library;
         }
     }
 
@@ -415,8 +444,7 @@ public final class MllibPart {
                 fits.add(one.fits().get(round));
             }
             for (Fit fit : fits) {
-                double seconds = o.secondsToTarget(fit, round);
-                row.add(Double.isNaN(seconds) ? "not reached" : Markdown.seconds(seconds));
+                row.add(secondsOrNever(o.secondsToTarget(fit, round)));
             }
             row.add(fits.stream().map(fit -> Markdown.f("%.4f", fit.test())).collect(Collectors.joining(", ")));
             roundRows.add(row);
@@ -448,7 +476,7 @@ public final class MllibPart {
                         o.iterationCap(), caps, o.rounds()))
                 + "\nLayers " + layers + " for MLlib and our mlp (conf/mlp-fashion-mnist.conf), beside them our lenet5"
                 + " (conf/lenet-fashion-mnist.conf, a convolutional network, which MLlib cannot build; trained in the"
-                + " mlp's SparkContext), master " + BenchContext.MASTER + ", the same training and validation images."
+                + " mlp's SparkContext: Java serialization, where the LeNet job alone would use Kryo), master " + BenchContext.MASTER + ", the same training and validation images."
                 + " All are selected on validation accuracy only: each trains until it has not improved for "
                 + PATIENCE + " steps (MLlib: a step of " + o.stepIterations() + " L-BFGS iterations, each warm-started from"
                 + " the previous step's weights; ours: an epoch) or reaches its cap, and each one's best-validation model"
@@ -483,10 +511,20 @@ public final class MllibPart {
         return missed == 0 ? "" : Markdown.f(" (not reached in %d of %d rounds)", missed, seconds.values().size());
     }
 
-    /** Seconds to a target over the rounds: the median with the min-max of the rounds that reached it. */
+    /**
+     * Seconds to a target over the rounds: the median with the min-max; when a round did not reach it (NaN, which
+     * sorts above every time), the median of all rounds and each round's.
+     */
     private static String seconds(Spread seconds) {
-        List<Double> reached = seconds.values().stream().filter(v -> !Double.isNaN(v)).toList();
-        return reached.isEmpty() ? "not reached" : new Spread(reached).format("%.1f") + " s" + missed(seconds);
+        if (seconds.values().stream().noneMatch(v -> Double.isNaN(v))) {
+            return seconds.format("%.1f") + " s";
+        }
+        return secondsOrNever(seconds.median()) + " (rounds: " + seconds.values().stream().map(MllibPart::secondsOrNever)
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static String secondsOrNever(double seconds) {
+        return Double.isNaN(seconds) ? "not reached" : Markdown.f("%.1f s", seconds);
     }
 
     private static String curve(List<Point> points) {

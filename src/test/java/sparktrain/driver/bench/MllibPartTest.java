@@ -88,7 +88,7 @@ class MllibPartTest {
     @Test
     void mllibsBlasIsNamedWhicheverLoads() {
         String blas = MllibPart.mllibBlas();
-        assertTrue(blas.matches("JNIBLAS \\(native libblas\\.so\\.3, .*\\)|(VectorBLAS|Java11BLAS|Java8BLAS|F2jBLAS)"
+        assertTrue(blas.matches("JNIBLAS \\(native: .*libblas\\.so\\.3, .*\\)|(VectorBLAS|Java11BLAS|Java8BLAS|F2jBLAS)"
                 + " \\(Java; no native BLAS loaded\\)"), blas);
     }
 
@@ -99,7 +99,8 @@ class MllibPartTest {
 
     @Test
     void theBlockGivesEachModelsRowsRoundsCurvesAndGoals() {
-        List<MllibPart.Fit> mllib = List.of(mllib(p(60, 24, 0.8380), 0.8300), mllib(p(60, 25, 0.8380), 0.8310),
+        // round 2's MLlib does better in one fit: its target is 0.845, reached at 36 s
+        List<MllibPart.Fit> mllib = List.of(mllib(p(60, 24, 0.8380), 0.8300), mllib(p(60, 36, 0.8450), 0.8310),
                 mllib(p(60, 26, 0.8380), 0.8290));
         MllibPart.Ours mlp = new MllibPart.Ours("mlp", "parameter averaging, adam, dropout 0.2", 40, List.of(
                 ours(0.8320, p(1, 4, 0.83), p(2, 8, 0.835)),
@@ -118,19 +119,19 @@ class MllibPartTest {
                 + " size, by seconds per iteration"), block);
         assertTrue(block.contains("| Spark MLlib MultilayerPerceptronClassifier | L-BFGS, block 512, sigmoid, steps of 20;"
                 + " iterations per round: 120 (validation stalled), 120 (validation stalled), 120 (validation stalled)"
-                + " | 0.8400 (0.8400-0.8400) | 30.0 (30.0-30.0) s | 0.8300 (0.8290-0.8310) |"), block);
+                + " | 0.8400 (0.8400-0.8450) | 30.0 (30.0-36.0) s | 0.8300 (0.8290-0.8310) |"), block);
         assertTrue(block.contains("| sparktrain mlp | parameter averaging, adam, dropout 0.2; epochs per round: 2 (neither"
                 + " stalled nor at the cap), 2 (neither stalled nor at the cap), 2 (neither stalled nor at the cap)"
-                + " | 0.8350 (0.8350-0.8410) | 8.0 (8.0-8.0) s (not reached in 2 of 3 rounds) | 0.8330 (0.8320-0.8340) |"),
+                + " | 0.8350 (0.8350-0.8410) | not reached (rounds: not reached, not reached, 8.0 s) | 0.8330 (0.8320-0.8340) |"),
                 block);
         assertTrue(block.contains("| sparktrain lenet5 | parameter averaging, adam, cosine schedule over 3 epochs; epochs per"
                 + " round: 3 (the cap), 3 (the cap), 3 (the cap) | 0.8800 (0.8800-0.8800) | 10.0 (8.0-12.0) s"
                 + " | 0.8800 (0.8700-0.8900) |"), block);
         assertTrue(block.contains("| 1 | MLlib, mlp, lenet5 | 0.8400 | 30.0 s | not reached | 10.0 s | 0.8300, 0.8320, 0.8800 |"),
                 block);
-        assertTrue(block.contains("| 2 | lenet5, mlp, MLlib | 0.8400 | 30.0 s | not reached | 8.00 s | 0.8310, 0.8330, 0.8700 |"),
+        assertTrue(block.contains("| 2 | lenet5, mlp, MLlib | 0.8450 | 36.0 s | not reached | 8.0 s | 0.8310, 0.8330, 0.8700 |"),
                 block);
-        assertTrue(block.contains("| 3 | MLlib, mlp, lenet5 | 0.8400 | 30.0 s | 8.00 s | 12.0 s | 0.8290, 0.8340, 0.8900 |"),
+        assertTrue(block.contains("| 3 | MLlib, mlp, lenet5 | 0.8400 | 30.0 s | 8.0 s | 12.0 s | 0.8290, 0.8340, 0.8900 |"),
                 block);
         assertTrue(block.contains("MLlib: 20: 0.8000 at 10.0 s,"), block);
         assertTrue(block.contains("the best step's 60 iterations again in one fit from scratch (no restarts, the data stacked"
@@ -139,7 +140,7 @@ class MllibPartTest {
         assertTrue(block.contains("- Our mlp reached MLlib's best validation accuracy **0.00x** (0.00-3.75) sooner (not reached"
                 + " in 2 of 3 rounds) (goal: at least 3x): not met; test accuracy of the best-validation models, **+0.20"
                 + " points** (+0.20 to +0.50) against MLlib's (goal: at least 3 above): not met."), block);
-        assertTrue(block.contains("- Our lenet5 reached MLlib's best validation accuracy **3.00x** (2.50-3.75) sooner (goal:"
+        assertTrue(block.contains("- Our lenet5 reached MLlib's best validation accuracy **3.00x** (2.50-4.50) sooner (goal:"
                 + " at least 3x): met; test accuracy of the best-validation models, **+5.00 points** (+3.90 to +6.10)"
                 + " against MLlib's (goal: at least 3 above): met."), block);
     }
