@@ -97,11 +97,13 @@ public final class MllibPart {
      * One of our models on the same images.
      *
      * @param model    the job's model type
+     * @param jobFile  the job file it trained with (its split and seed the mlp's)
+     * @param kryo     whether its job alone would serialize with Kryo (here all share the mlp's SparkContext)
      * @param setup    how it trained: the strategy and the job's main settings
      * @param epochCap its epochs at most
      * @param fits     its training in each round
      */
-    record Ours(String model, String setup, int epochCap, List<Fit> fits) {
+    record Ours(String model, String jobFile, boolean kryo, String setup, int epochCap, List<Fit> fits) {
     }
 
     /**
@@ -192,12 +194,16 @@ public final class MllibPart {
         int images = ctx.size(16_000, 3_200);
         String[] split = {"data.train-limit=" + images, "data.validation-fraction=0.375"};
         JobConfig mlp = ctx.job("mlp-fashion-mnist.conf", split);
-        // the split hashes with the job's seed: the mlp's, so that all see the same validation images. The LeNet
-        // trains its job's 6 epochs at most, its cosine schedule spanning them: up to 40 with the schedule spanning
-        // those validated no better and took twice as long to MLlib's best (docs/experiments.md)
-        JobConfig lenet = ctx.job("lenet-fashion-mnist.conf", "data.train-limit=" + images,
-                "data.validation-fraction=0.375", "seed=" + mlp.seed());
-        return render(ctx, measure(mlp, lenet, ctx.size(20, 5), ctx.size(800, 15), ctx.size(40, 3)));
+        // the split hashes with the job's seed: the mlp's, so that all see the same validation images. The
+        // convolutional networks train their jobs' epochs at most, their cosine schedules spanning them: the LeNet up
+        // to 40 with the schedule spanning those validated no better and took twice as long to MLlib's best
+        // (docs/experiments.md)
+        List<JobConfig> convolutional = new ArrayList<>();
+        for (String file : List.of("lenet-fashion-mnist.conf", "resnet-fashion-mnist.conf")) {
+            convolutional.add(ctx.job(file, "data.train-limit=" + images, "data.validation-fraction=0.375",
+                    "seed=" + mlp.seed()));
+        }
+        return render(ctx, measure(mlp, convolutional, ctx.size(20, 5), ctx.size(800, 15), ctx.size(40, 3)));
     }
 
     /** One of the compared: its warm-up, which says how it trains, then a training to its end per round. */
@@ -221,17 +227,23 @@ public final class MllibPart {
     }
 
     /**
-     * @param job      our mlp, whose layer sizes MLlib takes; its Spark settings start the context
-     * @param lenet    our LeNet, trained for its job's epochs at most (its schedule spans them)
-     * @param step     L-BFGS iterations per MLlib step
-     * @param cap      MLlib's iterations at most
-     * @param epochCap our mlp's epochs at most (the LeNet's are its job's)
+     * @param job           our mlp, whose layer sizes MLlib takes; its Spark settings start the context
+     * @param convolutional our convolutional networks, each trained for its job's epochs at most (its schedule spans
+     *                      them)
+     * @param step          L-BFGS iterations per MLlib step
+     * @param cap           MLlib's iterations at most
+     * @param epochCap      our mlp's epochs at most
      */
-    static Outcome measure(JobConfig job, JobConfig lenet, int step, int cap, int epochCap) {
+    static Outcome measure(JobConfig job, List<JobConfig> convolutional, int step, int cap, int epochCap) {
         int[] layers = layers(job);
-        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER);
-             TrainingSession session = TrainingSession.open(job, sc);
-             TrainingSession lenetSession = TrainingSession.open(lenet, sc)) {
+        List<TrainingSession> sessions = new ArrayList<>();
+        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER); Closer closer = () -> sessions.forEach(
+                TrainingSession::close)) {
+            sessions.add(TrainingSession.open(job, sc));
+            for (JobConfig cnn : convolutional) {
+                sessions.add(TrainingSession.open(cnn, sc));
+            }
+            TrainingSession session = sessions.get(0);
             int workers = session.workers();
             SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
             Dataset<Row> train = frame(spark, session.data().train(), workers).cache();
@@ -246,14 +258,15 @@ public final class MllibPart {
             List<Tuning> tuning = tune(layers, train, step, job.seed());
             int block = fastest(tuning).blockSize();
 
-            Contender mllib = new Contender("MLlib", () -> {
+            List<Contender> contenders = new ArrayList<>(List.of(new Contender("MLlib", () -> {
                 mllib(layers, block, step, job.seed(), null).fit(train);
                 return "L-BFGS";
-            }, () -> mllibFit(layers, block, step, cap, job.seed(), train, validation, test));
-            Contender mlp = new Contender(job.model().type(), () -> warmUp(session), () -> ours(session, epochCap));
-            Contender cnn = new Contender(lenet.model().type(), () -> warmUp(lenetSession),
-                    () -> ours(lenetSession, lenet.training().epochs()));
-            FairTiming.compare(List.of(mllib, mlp, cnn), FairTiming.MIN_REPEATS, c -> c.setup = c.warmUp.get(), c -> {
+            }, () -> mllibFit(layers, block, step, cap, job.seed(), train, validation, test))));
+            for (TrainingSession one : sessions) {
+                int epochs = one == session ? epochCap : one.job().training().epochs();
+                contenders.add(new Contender(one.job().model().type(), () -> warmUp(one), () -> ours(one, epochs)));
+            }
+            FairTiming.compare(contenders, FairTiming.MIN_REPEATS, c -> c.setup = c.warmUp.get(), c -> {
                 Fit fit = c.train.get();
                 c.fits.add(fit);
                 return fit.last().seconds();
@@ -261,15 +274,27 @@ public final class MllibPart {
             train.unpersist();
             validation.unpersist();
             test.unpersist();
-            Ours ourMlp = new Ours(mlp.name, mlp.setup + ", " + job.training().updater() + ", dropout "
-                    + job.model().dropout(), epochCap, mlp.fits);
-            Ours ourCnn = new Ours(cnn.name, cnn.setup + ", " + lenet.training().updater() + ", "
-                    + lenet.model().convChannels() + " channels, " + (lenet.model().batchNorm() ? "batch norm, " : "")
-                    + "dropout " + lenet.model().dropout() + ", " + lenet.training().schedule().type() + " schedule over "
-                    + lenet.training().epochs() + " epochs", lenet.training().epochs(), cnn.fits);
+            List<Ours> ours = new ArrayList<>();
+            for (int i = 0; i < sessions.size(); i++) {
+                JobConfig one = sessions.get(i).job();
+                Contender trained = contenders.get(i + 1);
+                ours.add(i == 0
+                        ? new Ours(trained.name, jobFile(one), one.spark().kryo(), trained.setup + ", " + one.training().updater() + ", dropout "
+                        + one.model().dropout(), epochCap, trained.fits)
+                        : new Ours(trained.name, jobFile(one), one.spark().kryo(), trained.setup + ", " + one.training().updater() + ", "
+                        + one.model().convChannels() + " channels, " + (one.model().batchNorm() ? "batch norm, " : "")
+                        + "dropout " + one.model().dropout() + ", " + one.training().schedule().type() + " schedule over "
+                        + one.training().epochs() + " epochs", one.training().epochs(), trained.fits));
+            }
             return new Outcome(layers, trainImages, validationImages, testImages, mllibBlas(), tuning, step, cap,
-                    mllib.fits, List.of(ourMlp, ourCnn));
+                    contenders.get(0).fits, ours);
         }
+    }
+
+    /** Closes the sessions before their SparkContext, the resource opened before it. */
+    private interface Closer extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /**
@@ -467,6 +492,13 @@ public final class MllibPart {
                     ratio.median() >= RATIO_GOAL ? "met" : "not met", points.median(), points.min(), points.max(),
                     POINTS_GOAL, points.median() >= POINTS_GOAL ? "met" : "not met"));
         }
+        Ours mlp = o.ours().get(0);
+        List<Ours> others = o.ours().subList(1, o.ours().size());
+        String convolutional = others.stream().map(one -> one.model() + " (" + one.jobFile() + ")")
+                .collect(Collectors.joining(" and "));
+        List<String> ownKryo = others.stream().filter(one -> one.kryo() != mlp.kryo()).map(Ours::jobFile).toList();
+        String kryo = ownKryo.isEmpty() ? "" : ", where " + String.join(" and ", ownKryo) + " alone would use "
+                + (mlp.kryo() ? "Java serialization" : "Kryo");
         String caps = o.ours().stream().map(one -> "our " + one.model() + " up to " + one.epochCap() + " epochs")
                 .collect(Collectors.joining(", "));
         return ctx.header("A peer on Spark: MLlib's multilayer perceptron at its best against ours",
@@ -474,9 +506,10 @@ public final class MllibPart {
                                 + " seeded hash), the full %,d-image test set; MLlib up to %d iterations, %s; %d rounds",
                         o.trainImages(), o.validationImages(), o.trainImages() + o.validationImages(), o.testImages(),
                         o.iterationCap(), caps, o.rounds()))
-                + "\nLayers " + layers + " for MLlib and our mlp (conf/mlp-fashion-mnist.conf), beside them our lenet5"
-                + " (conf/lenet-fashion-mnist.conf, a convolutional network, which MLlib cannot build; trained in the"
-                + " mlp's SparkContext: Java serialization, where the LeNet job alone would use Kryo), master " + BenchContext.MASTER + ", the same training and validation images."
+                + "\nLayers " + layers + " for MLlib and our " + mlp.model() + " (" + mlp.jobFile() + "), beside them our"
+                + " convolutional networks, which MLlib cannot build: " + convolutional
+                + ", trained in the " + mlp.model() + "'s SparkContext (" + (mlp.kryo() ? "Kryo" : "Java serialization")
+                + kryo + "), master " + BenchContext.MASTER + ", the same training and validation images."
                 + " All are selected on validation accuracy only: each trains until it has not improved for "
                 + PATIENCE + " steps (MLlib: a step of " + o.stepIterations() + " L-BFGS iterations, each warm-started from"
                 + " the previous step's weights; ours: an epoch) or reaches its cap, and each one's best-validation model"
@@ -493,6 +526,11 @@ public final class MllibPart {
                 "test accuracy"), rows)
                 + "\nRound by round:\n\n" + Markdown.table(roundHeader, roundRows)
                 + "\n" + curves + "\n\n" + goals;
+    }
+
+    /** The job file of one of ours: conf/ holds each job under its name. */
+    private static String jobFile(JobConfig job) {
+        return "conf/" + job.name() + ".conf";
     }
 
     /** Each round's iterations or epochs and why that training ended. */

@@ -68,7 +68,7 @@ class MllibPartTest {
         // round 1's MLlib reaches 0.84 at 30 s; round 2's one fit reaches 0.845 at 36 s; round 3's reaches 0.84 at 24 s
         List<MllibPart.Fit> mllib = List.of(mllib(p(60, 40, 0.83), 0.83), mllib(p(60, 36, 0.845), 0.84),
                 mllib(p(60, 24, 0.84), 0.82));
-        MllibPart.Ours mlp = new MllibPart.Ours("mlp", "parameter averaging", 40, List.of(
+        MllibPart.Ours mlp = new MllibPart.Ours("mlp", "conf/mlp-fashion-mnist.conf", false, "parameter averaging", 40, List.of(
                 ours(0.85, p(1, 4, 0.82), p(2, 8, 0.8399), p(3, 12, 0.84), p(4, 16, 0.86)),
                 ours(0.86, p(1, 5, 0.84), p(2, 9, 0.846)),
                 ours(0.80, p(1, 6, 0.83))));
@@ -102,11 +102,13 @@ class MllibPartTest {
         // round 2's MLlib does better in one fit: its target is 0.845, reached at 36 s
         List<MllibPart.Fit> mllib = List.of(mllib(p(60, 24, 0.8380), 0.8300), mllib(p(60, 36, 0.8450), 0.8310),
                 mllib(p(60, 26, 0.8380), 0.8290));
-        MllibPart.Ours mlp = new MllibPart.Ours("mlp", "parameter averaging, adam, dropout 0.2", 40, List.of(
+        MllibPart.Ours mlp = new MllibPart.Ours("mlp", "conf/mlp-fashion-mnist.conf", false,
+                "parameter averaging, adam, dropout 0.2", 40, List.of(
                 ours(0.8320, p(1, 4, 0.83), p(2, 8, 0.835)),
                 ours(0.8330, p(1, 4, 0.83), p(2, 8, 0.835)),
                 ours(0.8340, p(1, 4, 0.83), p(2, 8, 0.841))));
-        MllibPart.Ours lenet = new MllibPart.Ours("lenet5", "parameter averaging, adam, cosine schedule over 3 epochs", 3,
+        MllibPart.Ours lenet = new MllibPart.Ours("lenet5", "conf/lenet-fashion-mnist.conf", true,
+                "parameter averaging, adam, cosine schedule over 3 epochs", 3,
                 List.of(ours(0.8800, p(1, 10, 0.85), p(2, 20, 0.87), p(3, 30, 0.88)),
                         ours(0.8700, p(1, 8, 0.85), p(2, 16, 0.87), p(3, 24, 0.88)),
                         ours(0.8900, p(1, 12, 0.85), p(2, 24, 0.87), p(3, 36, 0.88))));
@@ -115,6 +117,10 @@ class MllibPartTest {
         assertTrue(block.contains("MLlib up to 600 iterations, our mlp up to 40 epochs, our lenet5 up to 3 epochs; 3 rounds"),
                 block);
         assertTrue(block.contains("512: 0.400 s, 1024: 0.450 s; chosen: 512."), block);
+        assertTrue(block.contains("Layers 784-256-128-10 for MLlib and our mlp (conf/mlp-fashion-mnist.conf), beside them"
+                + " our convolutional networks, which MLlib cannot build: lenet5 (conf/lenet-fashion-mnist.conf), trained in"
+                + " the mlp's SparkContext (Java serialization, where conf/lenet-fashion-mnist.conf alone would use Kryo),"
+                + " master local[2]"), block);
         assertTrue(block.contains("MLlib multiplies with JNIBLAS (native libblas.so.3, OPENBLAS_NUM_THREADS=1). Its block"
                 + " size, by seconds per iteration"), block);
         assertTrue(block.contains("| Spark MLlib MultilayerPerceptronClassifier | L-BFGS, block 512, sigmoid, steps of 20;"
