@@ -278,13 +278,8 @@ public final class MllibPart {
             for (int i = 0; i < sessions.size(); i++) {
                 JobConfig one = sessions.get(i).job();
                 Contender trained = contenders.get(i + 1);
-                ours.add(i == 0
-                        ? new Ours(trained.name, jobFile(one), one.spark().kryo(), trained.setup + ", " + one.training().updater() + ", dropout "
-                        + one.model().dropout(), epochCap, trained.fits)
-                        : new Ours(trained.name, jobFile(one), one.spark().kryo(), trained.setup + ", " + one.training().updater() + ", "
-                        + one.model().convChannels() + " channels, " + (one.model().batchNorm() ? "batch norm, " : "")
-                        + "dropout " + one.model().dropout() + ", " + one.training().schedule().type() + " schedule over "
-                        + one.training().epochs() + " epochs", one.training().epochs(), trained.fits));
+                ours.add(new Ours(trained.name, jobFile(one), one.spark().kryo(), trained.setup + ", " + settings(one),
+                        i == 0 ? epochCap : one.training().epochs(), trained.fits));
             }
             return new Outcome(layers, trainImages, validationImages, testImages, mllibBlas(), tuning, step, cap,
                     contenders.get(0).fits, ours);
@@ -526,6 +521,16 @@ public final class MllibPart {
                 "test accuracy"), rows)
                 + "\nRound by round:\n\n" + Markdown.table(roundHeader, roundRows)
                 + "\n" + curves + "\n\n" + goals;
+    }
+
+    /** A job's main settings beside its strategy: the updater, and a convolutional network's layers and schedule. */
+    private static String settings(JobConfig job) {
+        if (job.model().type().equals("mlp")) {
+            return job.training().updater() + ", dropout " + job.model().dropout();
+        }
+        return job.training().updater() + ", " + job.model().convChannels() + " channels, "
+                + (job.model().batchNorm() ? "batch norm, " : "") + "dropout " + job.model().dropout() + ", "
+                + job.training().schedule().type() + " schedule over " + job.training().epochs() + " epochs";
     }
 
     /** The job file of one of ours: conf/ holds each job under its name. */
