@@ -194,8 +194,8 @@ public final class MllibPart {
         int images = ctx.size(16_000, 3_200);
         String[] split = {"data.train-limit=" + images, "data.validation-fraction=0.375"};
         JobConfig mlp = ctx.job("mlp-fashion-mnist.conf", split);
-        // the split hashes with the job's seed: the mlp's, so that all see the same validation images. The
-        // convolutional networks train their jobs' epochs at most, their cosine schedules spanning them: the LeNet up
+        // all train on the mlp's rows (measure reads them once); the others take its data settings and seed so
+        // that their jobs say so. The convolutional networks train their jobs' epochs at most, their cosine schedules spanning them: the LeNet up
         // to 40 with the schedule spanning those validated no better and took twice as long to MLlib's best
         // (docs/experiments.md)
         List<JobConfig> convolutional = new ArrayList<>();
@@ -236,60 +236,64 @@ public final class MllibPart {
      */
     static Outcome measure(JobConfig job, List<JobConfig> convolutional, int step, int cap, int epochCap) {
         int[] layers = layers(job);
-        List<TrainingSession> sessions = new ArrayList<>();
-        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER); Closer closer = () -> sessions.forEach(
-                TrainingSession::close)) {
-            sessions.add(TrainingSession.open(job, sc));
-            for (JobConfig cnn : convolutional) {
-                sessions.add(TrainingSession.open(cnn, sc));
+        try (JavaSparkContext sc = SparkContexts.start(job, BenchContext.MASTER);
+             TrainingSession session = TrainingSession.open(job, sc)) {
+            List<TrainingSession> sessions = new ArrayList<>(List.of(session));
+            try {
+                // the mlp's rows, read once: the same split and images for all by construction
+                for (JobConfig cnn : convolutional) {
+                    sessions.add(TrainingSession.open(cnn, sc, session.data()));
+                }
+                return measure(sc, job, sessions, layers, step, cap, epochCap);
+            } finally {
+                sessions.subList(1, sessions.size()).forEach(TrainingSession::close);
             }
-            TrainingSession session = sessions.get(0);
-            int workers = session.workers();
-            SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
-            Dataset<Row> train = frame(spark, session.data().train(), workers).cache();
-            Dataset<Row> validation = frame(spark, session.data().validation(), workers).cache();
-            Dataset<Row> test = frame(spark, session.data().test(), workers).cache();
-            long trainImages = train.count();
-            long validationImages = validation.count();
-            long testImages = test.count();
-
-            // MLlib's block size by the time per iteration, after a warm-up fit
-            mllib(layers, 128, step, job.seed(), null).fit(train);
-            List<Tuning> tuning = tune(layers, train, step, job.seed());
-            int block = fastest(tuning).blockSize();
-
-            List<Contender> contenders = new ArrayList<>(List.of(new Contender("MLlib", () -> {
-                mllib(layers, block, step, job.seed(), null).fit(train);
-                return "L-BFGS";
-            }, () -> mllibFit(layers, block, step, cap, job.seed(), train, validation, test))));
-            for (TrainingSession one : sessions) {
-                int epochs = one == session ? epochCap : one.job().training().epochs();
-                contenders.add(new Contender(one.job().model().type(), () -> warmUp(one), () -> ours(one, epochs)));
-            }
-            FairTiming.compare(contenders, FairTiming.MIN_REPEATS, c -> c.setup = c.warmUp.get(), c -> {
-                Fit fit = c.train.get();
-                c.fits.add(fit);
-                return fit.last().seconds();
-            });
-            train.unpersist();
-            validation.unpersist();
-            test.unpersist();
-            List<Ours> ours = new ArrayList<>();
-            for (int i = 0; i < sessions.size(); i++) {
-                JobConfig one = sessions.get(i).job();
-                Contender trained = contenders.get(i + 1);
-                ours.add(new Ours(trained.name, jobFile(one), one.spark().kryo(), trained.setup + ", " + settings(one),
-                        i == 0 ? epochCap : one.training().epochs(), trained.fits));
-            }
-            return new Outcome(layers, trainImages, validationImages, testImages, mllibBlas(), tuning, step, cap,
-                    contenders.get(0).fits, ours);
         }
     }
 
-    /** Closes the sessions before their SparkContext, the resource opened before it. */
-    private interface Closer extends AutoCloseable {
-        @Override
-        void close();
+    /** MLlib and each session's model in FairTiming's rounds; the first session is the mlp's, whose rows all share. */
+    private static Outcome measure(JavaSparkContext sc, JobConfig job, List<TrainingSession> sessions, int[] layers,
+                                   int step, int cap, int epochCap) {
+        TrainingSession session = sessions.get(0);
+        int workers = session.workers();
+        SparkSession spark = SparkSession.builder().sparkContext(sc.sc()).getOrCreate();
+        Dataset<Row> train = frame(spark, session.data().train(), workers).cache();
+        Dataset<Row> validation = frame(spark, session.data().validation(), workers).cache();
+        Dataset<Row> test = frame(spark, session.data().test(), workers).cache();
+        long trainImages = train.count();
+        long validationImages = validation.count();
+        long testImages = test.count();
+
+        // MLlib's block size by the time per iteration, after a warm-up fit
+        mllib(layers, 128, step, job.seed(), null).fit(train);
+        List<Tuning> tuning = tune(layers, train, step, job.seed());
+        int block = fastest(tuning).blockSize();
+
+        List<Contender> contenders = new ArrayList<>(List.of(new Contender("MLlib", () -> {
+            mllib(layers, block, step, job.seed(), null).fit(train);
+            return "L-BFGS";
+        }, () -> mllibFit(layers, block, step, cap, job.seed(), train, validation, test))));
+        for (TrainingSession one : sessions) {
+            int epochs = one == session ? epochCap : one.job().training().epochs();
+            contenders.add(new Contender(one.job().model().type(), () -> warmUp(one), () -> ours(one, epochs)));
+        }
+        FairTiming.compare(contenders, FairTiming.MIN_REPEATS, c -> c.setup = c.warmUp.get(), c -> {
+            Fit fit = c.train.get();
+            c.fits.add(fit);
+            return fit.last().seconds();
+        });
+        train.unpersist();
+        validation.unpersist();
+        test.unpersist();
+        List<Ours> ours = new ArrayList<>();
+        for (int i = 0; i < sessions.size(); i++) {
+            JobConfig one = sessions.get(i).job();
+            Contender trained = contenders.get(i + 1);
+            ours.add(new Ours(trained.name, jobFile(one), one.spark().kryo(), trained.setup + ", " + settings(one),
+                    i == 0 ? epochCap : one.training().epochs(), trained.fits));
+        }
+        return new Outcome(layers, trainImages, validationImages, testImages, mllibBlas(), tuning, step, cap,
+                contenders.get(0).fits, ours);
     }
 
     /**
